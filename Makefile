@@ -1,0 +1,48 @@
+# `make run` and `make test` each do all the set-up on a fresh Debian machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng antiword
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client
+
+.PHONY: run test lint typecheck pytest system-run system-test services lock clean
+
+run: system-run $(STAMP)
+	$(BIN)/hotgigs db upgrade
+	exec $(BIN)/hotgigs serve
+
+test: system-test $(STAMP) services lint typecheck pytest
+
+system-run:
+	@scripts/ensure-system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@scripts/ensure-system-packages.sh $(TEST_PACKAGES)
+
+services:
+	@scripts/ensure-test-services.sh
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected nothing: that is a failure, not a pass.
+pytest: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider; code=$$?; \
+	if [ $$code -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$code
+
+# Refresh the pinned versions after changing pyproject.toml's ranges.
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable | grep -v '^hotgigs' > constraints.txt
+
+clean:
+	rm -rf $(VENV) var

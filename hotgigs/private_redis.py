@@ -1,0 +1,83 @@
+"""A private `redis-server` for `hotgigs serve` when REDIS_URL is unset (embedded defaults).
+
+It listens on a free loopback port, keeps its data under the data dir and is stopped with the
+process tree, so `make run` needs no Redis administration.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+
+INSTALL_HINT = "redis-server not found; install it with: sudo apt-get install -y redis-server"
+
+
+class PrivateRedisError(Exception):
+    pass
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PrivateRedis:
+    """Start with `start()`, read `url`, stop with `stop()` (also a context manager)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.dir = data_dir / "redis"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def start(self, timeout: float = 10.0) -> str:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise PrivateRedisError(INSTALL_HINT)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        port = _free_port()
+        self.proc = subprocess.Popen(
+            [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(self.dir),
+             "--save", "60 1", "--appendonly", "no", "--logfile", str(self.dir / "redis.log"),
+             "--daemonize", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"redis://127.0.0.1:{port}/0"
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise PrivateRedisError(
+                        f"private redis-server did not start; see {self.dir / 'redis.log'}"
+                    ) from None
+                time.sleep(0.05)
+        client.close()
+        return self.url
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> PrivateRedis:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

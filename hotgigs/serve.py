@@ -1,0 +1,106 @@
+"""`hotgigs serve`: the whole product in one process tree, stopped cleanly by SIGINT/SIGTERM.
+
+Parts are started in dependency order (Redis, database schema, HTTP, then the parts that
+produce work) and stopped in reverse, so no part outlives what it talks to.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import FrameType
+
+from hotgigs.bootstrap import Services, bootstrap
+from hotgigs.private_redis import PrivateRedis
+from hotgigs.settings import Settings
+from hotgigs.web import HttpServer, Router, health_handler
+from storage.db import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProcessTree:
+    """What serve started, with the function that stops each, in start order."""
+
+    stoppers: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+
+    def started(self, name: str, stop: Callable[[], None]) -> None:
+        self.stoppers.append((name, stop))
+
+    def stop_all(self) -> None:
+        for name, stop in reversed(self.stoppers):
+            try:
+                stop()
+                log.info("stopped %s", name)
+            except Exception:
+                log.exception("stopping %s failed", name)
+        self.stoppers.clear()
+
+
+def build_router(services: Services) -> Router:
+    router = Router()
+    router.add("GET", "/healthz", health_handler(services))
+    return router
+
+
+def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
+    """Worker processes run `hotgigs worker` so they scale the same way under docker-compose."""
+    env = {**os.environ, "REDIS_URL": settings.redis_url or "",
+           "HOTGIGS_DATA_DIR": str(settings.data_dir),
+           "DATABASE_URL": settings.effective_database_url}
+    for index in range(count):
+        proc = subprocess.Popen([sys.executable, "-m", "hotgigs", "worker"], env=env)
+
+        def stop(proc: subprocess.Popen[bytes] = proc) -> None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+        tree.started(f"worker {index + 1} (pid {proc.pid})", stop)
+
+
+def serve(settings: Settings, *, workers: int | None = None) -> int:
+    """Run until SIGINT/SIGTERM; returns the exit code."""
+    stop_event = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s, shutting down", signal.Signals(signum).name)
+        stop_event.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    tree = ProcessTree()
+    try:
+        if not settings.redis_url:
+            private = PrivateRedis(settings.data_dir)
+            url = private.start()
+            tree.started("private redis-server", private.stop)
+            settings = settings.model_copy(update={"redis_url": url})
+            log.info("REDIS_URL unset: started a private redis-server at %s", url)
+        upgrade(settings.effective_database_url)
+        services = bootstrap(settings)
+        tree.started("database", services.close)
+
+        http = HttpServer(settings.http_host, settings.http_port, build_router(services))
+        http.start()
+        tree.started("HTTP server", http.stop)
+        log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
+
+        _start_workers(settings, settings.workers if workers is None else workers, tree)
+        log.info("hotgigs is serving; Ctrl-C to stop")
+        stop_event.wait()
+    finally:
+        tree.stop_all()
+    log.info("hotgigs stopped")
+    return 0

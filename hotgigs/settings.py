@@ -1,0 +1,144 @@
+"""HotGigs' one typed configuration, read once from the environment (and `.env`) at start.
+
+Each setting is documented here and in README's table. Names are the environment variables of
+DESIGN.md; explicit constructor arguments beat the environment (tests use them). A bad value
+stops the process with one line naming the variable (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from storage.files import decode_key
+
+
+def _env(name: str, default: Any = None, doc: str = "", **kw: Any) -> Any:
+    """A field read from the environment variable `name` (or from the field name in code)."""
+    return Field(default=default, validation_alias=AliasChoices(name), description=doc, **kw)
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """Every knob of HotGigs. Defaults run the product on one machine with nothing configured."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = _env("HOTGIGS_DATA_DIR", Path("./var"), "blobs, SQLite, keys, outbox")
+    database_url: str | None = _env("DATABASE_URL", None, "default: SQLite in the data dir")
+    redis_url: str | None = _env("REDIS_URL", None, "unset: serve starts a private redis-server")
+    queue_prefix: str = _env("HOTGIGS_QUEUE_PREFIX", "hotgigs", "RQ queue names: <prefix>-high/low")
+    job_timeout: int = _env("HOTGIGS_JOB_TIMEOUT", 600, "seconds one resume may take", gt=0)
+    sweep_grace: int = _env(
+        "HOTGIGS_SWEEP_GRACE", 10, "seconds a queued job may be missing from Redis", ge=0
+    )
+    workers: int = _env("HOTGIGS_WORKERS", 2, "worker processes started by serve", ge=0)
+
+    smtp_host: str = _env("HOTGIGS_SMTP_HOST", "127.0.0.1", "inbound SMTP bind address")
+    smtp_port: int = _env("HOTGIGS_SMTP_PORT", 2525, "inbound SMTP port", ge=0, le=65535)
+    inbound_domain: str = _env("HOTGIGS_INBOUND_DOMAIN", "hotgigs.localhost", "inbound domain")
+    smtp_relay_url: str | None = _env("HOTGIGS_SMTP_RELAY_URL", None, "unset: Maildir outbox")
+    allowed_senders: Annotated[list[str], NoDecode] = _env(
+        "HOTGIGS_ALLOWED_SENDERS", [], "comma-separated addresses and @domains; empty: anyone"
+    )
+
+    http_host: str = _env("HOTGIGS_HTTP_HOST", "127.0.0.1", "HTTP bind address")
+    http_port: int = _env("HOTGIGS_HTTP_PORT", 3000, "HTTP port", ge=0, le=65535)
+
+    slack_bot_token: str | None = _env("SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = _env("SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = _env("SLACK_APP_TOKEN", None, "set: Socket Mode instead of HTTP")
+    slack_api_url: str = _env("SLACK_API_URL", "https://slack.com/api/")
+
+    drive_credentials: Path | None = _env("HOTGIGS_DRIVE_CREDENTIALS")
+    drive_api_url: str | None = _env("HOTGIGS_DRIVE_API_URL")
+
+    openai_api_key: str | None = _env("OPENAI_API_KEY")
+    openai_base_url: str | None = _env("OPENAI_BASE_URL")
+    llm_model: str = _env("HOTGIGS_LLM_MODEL", "gpt-4o-mini")
+
+    encryption_key: str | None = _env(
+        "HOTGIGS_ENCRYPTION_KEY", None, "urlsafe base64 of 32 bytes; unset: generated"
+    )
+    log_level: str = _env("HOTGIGS_LOG_LEVEL", "INFO")
+
+    zip_max_entries: int = _env("HOTGIGS_ZIP_MAX_ENTRIES", 500, gt=0)
+    zip_max_total_mb: int = _env("HOTGIGS_ZIP_MAX_TOTAL_MB", 200, gt=0)
+    max_file_mb: int = _env("HOTGIGS_MAX_FILE_MB", 20, gt=0)
+
+    @field_validator("allowed_senders", mode="before")
+    @classmethod
+    def _split_senders(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:// or postgresql+psycopg:// URL")
+        if value and value.startswith("postgresql://"):
+            # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _usable_key(cls, value: str | None) -> str | None:
+        if value:
+            decode_key(value)  # raises ValueError with what is wrong
+        return value or None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_redis(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value or None
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database to use: DATABASE_URL, or a SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hotgigs.sqlite3').resolve()}"
+
+    def queue_name(self, priority: str) -> str:
+        return f"{self.queue_prefix}-{priority}"
+
+
+def _variable_of(loc: tuple[int | str, ...]) -> str:
+    """The environment variable behind a validation error location."""
+    field = str(loc[0]) if loc else "?"
+    info = Settings.model_fields.get(field)
+    if info is not None and isinstance(info.validation_alias, AliasChoices):
+        return str(info.validation_alias.choices[0])
+    return field
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings, turning pydantic's report into one line naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        value = first.get("input")
+        shown = f" (got {value!r})" if isinstance(value, str | int) else ""
+        raise SettingsError(f"{_variable_of(first['loc'])}: {first['msg']}{shown}") from None

@@ -1,0 +1,73 @@
+"""What `hotgigs status` reports: queue depths, resumes by status, success rate, failures.
+
+Everything comes from the database (the source of truth) except queue depths, which only Redis
+knows; an unreachable Redis is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hotgigs.bootstrap import Services
+from storage.models import Batch, ProcessingJob, Resume, utcnow
+
+PRIORITIES = ("high", "low")
+
+
+def queue_depths(services: Services) -> dict[str, int] | None:
+    """Jobs waiting per priority, or None when Redis is not reachable."""
+    if services.redis_ping() is not None:
+        return None
+    return {p: int(services.redis.llen(f"rq:queue:{services.settings.queue_name(p)}"))
+            for p in PRIORITIES}
+
+
+def collect_status(services: Services, recent: int = 5) -> dict[str, Any]:
+    since = utcnow() - timedelta(hours=24)
+    with services.db.session() as session:
+        by_status = dict(
+            session.execute(select(Resume.status, func.count()).group_by(Resume.status)).all()
+        )
+        done_24h = dict(
+            session.execute(
+                select(Resume.status, func.count())
+                .where(Resume.updated_at >= since, Resume.status.in_(("parsed", "failed")))
+                .group_by(Resume.status)
+            ).all()
+        )
+        in_progress = session.scalar(
+            select(func.count()).select_from(Batch).where(Batch.state == "processing")
+        )
+        durations: list[float] = list(
+            session.scalars(
+                select(func.coalesce(ProcessingJob.duration_ms, 0.0))
+                .where(ProcessingJob.finished_at >= since, ProcessingJob.duration_ms.is_not(None))
+                .limit(10000)
+            )
+        )
+        failures = session.execute(
+            select(Resume.id, Resume.filename, Resume.failure_reason, Resume.updated_at)
+            .where(Resume.status == "failed")
+            .order_by(Resume.updated_at.desc())
+            .limit(recent)
+        ).all()
+    finished = sum(done_24h.values())
+    redis_error = services.redis_ping()
+    return {
+        "resumes": {str(k): int(v) for k, v in by_status.items()},
+        "batches_in_progress": int(in_progress or 0),
+        "success_rate_24h": round(done_24h.get("parsed", 0) / finished, 4) if finished else None,
+        "finished_24h": finished,
+        "median_processing_ms": round(statistics.median(durations), 1) if durations else None,
+        "queues": queue_depths(services),
+        "redis_error": redis_error,
+        "recent_failures": [
+            {"resume_id": r.id, "file": r.filename, "reason": r.failure_reason,
+             "at": r.updated_at.isoformat() if r.updated_at else None}
+            for r in failures
+        ],
+    }

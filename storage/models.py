@@ -1,0 +1,284 @@
+"""SQLAlchemy 2.0 typed models: the database is HotGigs' source of truth (Redis can be rebuilt).
+
+Seed tables keep the customer's names (`resumes`, `resume_data`, `processing_jobs`,
+`candidate_skills`, `candidate_matches`); the others follow DESIGN.md. Types are portable so
+the same Alembic migrations run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite hands back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use storage.models.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+# Named constraints make migrations reproducible across backends.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime
+    }
+
+
+def _ts() -> Mapped[datetime]:
+    return mapped_column(UTCDateTime, default=utcnow)
+
+
+class Recruiter(Base):
+    """A person who submits resumes; every candidate belongs to the recruiter who imported it."""
+
+    __tablename__ = "recruiters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(320), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    slack_channel: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = _ts()
+
+
+class Batch(Base):
+    """One IngestRequest: its reply target, counts and state."""
+
+    __tablename__ = "batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    submitted_by: Mapped[str] = mapped_column(String(320))
+    recruiter_id: Mapped[int | None] = mapped_column(ForeignKey("recruiters.id"))
+    reply_to: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    job_hint: Mapped[str | None] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(500), unique=True)
+    priority: Mapped[str] = mapped_column(String(8), default="high")
+    state: Mapped[str] = mapped_column(String(16), default="processing", index=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    parsed: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = _ts()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    replied_at: Mapped[datetime | None] = mapped_column()
+
+    resumes: Mapped[list[Resume]] = relationship(back_populates="batch")
+
+
+class Candidate(Base):
+    """One person; resumes attach to it and the newest data wins field by field."""
+
+    __tablename__ = "candidates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    normalized_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    location: Mapped[str | None] = mapped_column(String(200))
+    latest_title: Mapped[str | None] = mapped_column(String(200))
+    latest_company: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = _ts()
+    updated_at: Mapped[datetime] = _ts()
+
+    resumes: Mapped[list[Resume]] = relationship(back_populates="candidate")
+    skills: Mapped[list[CandidateSkill]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan"
+    )
+
+
+class Resume(Base):
+    """One received file: metadata, content hash, where its encrypted bytes live, its status."""
+
+    __tablename__ = "resumes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(500))
+    mime: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # created / updated / duplicate
+    created_at: Mapped[datetime] = _ts()
+    updated_at: Mapped[datetime] = _ts()
+
+    batch: Mapped[Batch] = relationship(back_populates="resumes")
+    candidate: Mapped[Candidate | None] = relationship(back_populates="resumes")
+
+
+class ResumeData(Base):
+    """The parser's JSON for one resume, with the parser version that produced it."""
+
+    __tablename__ = "resume_data"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resume_id: Mapped[int] = mapped_column(ForeignKey("resumes.id"), unique=True)
+    parser_version: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = _ts()
+
+
+class ProcessingJob(Base):
+    """One attempt history of work on a resume: RQ job id, queue, attempts, timings, error."""
+
+    __tablename__ = "processing_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resume_id: Mapped[int] = mapped_column(ForeignKey("resumes.id"), index=True)
+    rq_job_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    queue: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the current attempt
+    enqueued_at: Mapped[datetime | None] = mapped_column()
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    duration_ms: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class CandidateSkill(Base):
+    """A normalized (canonical) skill of a candidate, for search and matching."""
+
+    __tablename__ = "candidate_skills"
+    __table_args__ = (UniqueConstraint("candidate_id", "skill"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    skill: Mapped[str] = mapped_column(String(200), index=True)
+    category: Mapped[str | None] = mapped_column(String(100))
+
+    candidate: Mapped[Candidate] = relationship(back_populates="skills")
+
+
+class Job(Base):
+    """An open position, analysed once when saved."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str | None] = mapped_column(String(200))
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("recruiters.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    analysis: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = _ts()
+
+
+class CandidateMatch(Base):
+    """A candidate's score for a job, 0–100, with the explanation a recruiter reads."""
+
+    __tablename__ = "candidate_matches"
+    __table_args__ = (UniqueConstraint("candidate_id", "job_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = _ts()
+
+
+class InboundMessage(Base):
+    """A raw email as received by our SMTP server, stored before we answered 250."""
+
+    __tablename__ = "inbound_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    mail_from: Mapped[str | None] = mapped_column(String(320))
+    rcpt_to: Mapped[list[Any]] = mapped_column(default=list)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    received_at: Mapped[datetime] = _ts()
+
+
+class SeenEvent(Base):
+    """An idempotency key already handled (Slack event_id, Slack file id, …)."""
+
+    __tablename__ = "seen_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(500), unique=True)
+    created_at: Mapped[datetime] = _ts()
+
+
+class DriveFolder(Base):
+    """A watched Google Drive folder and its incremental-sync state."""
+
+    __tablename__ = "drive_folders"
+    __table_args__ = (UniqueConstraint("folder_id", "owner_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folder_id: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
+    slack_channel: Mapped[str | None] = mapped_column(String(64))
+    page_token: Mapped[str | None] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    broken_reason: Mapped[str | None] = mapped_column(Text)
+    last_synced_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = _ts()
+
+
+class DigestSent(Base):
+    """One digest delivered, so a scheduler restart never sends the same day twice."""
+
+    __tablename__ = "digests_sent"
+    __table_args__ = (UniqueConstraint("recipient", "channel", "digest_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    channel: Mapped[str] = mapped_column(String(16))
+    digest_date: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = _ts()
+
+
+Index("ix_resumes_status_updated", Resume.status, Resume.updated_at)
+
+SEED_TABLES = ("resumes", "resume_data", "processing_jobs", "candidate_skills", "candidate_matches")

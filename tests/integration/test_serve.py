@@ -1,0 +1,101 @@
+"""`hotgigs serve` as an operator runs it: a real process, real HTTP, a clean stop on a signal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.helpers import free_port, wait_until
+
+
+def _spawn_serve(tmp_path: Path, **env_extra: str) -> tuple[subprocess.Popen[str], int]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HOTGIGS_", "REDIS_URL", "DATABASE_URL"))}
+    env.update(HOTGIGS_DATA_DIR=str(tmp_path / "data"), HOTGIGS_HTTP_PORT=str(port),
+               HOTGIGS_SMTP_PORT=str(free_port()), **env_extra)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hotgigs", "serve", "--workers", "0"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    return proc, port
+
+
+def _get(url: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _healthz(port: int) -> tuple[int, dict[str, object]] | None:
+    try:
+        return _get(f"http://127.0.0.1:{port}/healthz")
+    except (urllib.error.URLError, ConnectionError):
+        return None
+
+
+def test_serve_on_embedded_defaults_is_healthy_and_stops_cleanly(tmp_path: Path) -> None:
+    proc, port = _spawn_serve(tmp_path)
+    try:
+        answer = wait_until(lambda: _healthz(port), timeout=60, what="/healthz to answer")
+        status, body = answer
+        assert status == 200, body
+        assert body["database"] == {"ok": True, "error": None}
+        assert body["redis"] == {"ok": True, "error": None}
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert any("redis-server" in c.name() for c in children), "no private redis-server"
+        assert _get(f"http://127.0.0.1:{port}/nope")[0] == 404
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+    assert "hotgigs stopped" in output
+    assert all(not c.is_running() or c.status() == psutil.STATUS_ZOMBIE for c in children)
+    # the private Redis kept its data under the data dir
+    assert (tmp_path / "data" / "redis").is_dir()
+
+
+def test_healthz_reports_an_unreachable_redis(tmp_path: Path) -> None:
+    proc, port = _spawn_serve(tmp_path, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        status, body = wait_until(lambda: _healthz(port), timeout=60, what="/healthz")
+        assert status == 503
+        assert body["database"]["ok"] is True  # type: ignore[index]
+        assert body["redis"]["ok"] is False  # type: ignore[index]
+        assert "Connection" in str(body["redis"]["error"])  # type: ignore[index]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_db_upgrade_and_status_json_on_an_empty_database(
+    tmp_path: Path, backend: str, pg_server_url: str, redis_url: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTGIGS_")}
+    env.update(HOTGIGS_DATA_DIR=str(tmp_path / "data"), REDIS_URL=redis_url)
+    if backend == "postgresql":
+        env["DATABASE_URL"] = pg_server_url
+    run = [sys.executable, "-m", "hotgigs"]
+    upgrade = subprocess.run([*run, "db", "upgrade"], env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert upgrade.returncode == 0, upgrade.stderr
+    status = subprocess.run([*run, "status", "--json"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert status.returncode == 0, status.stderr
+    report = json.loads(status.stdout)
+    assert report["resumes"] == {}
+    assert report["queues"] == {"high": 0, "low": 0}
+    assert report["success_rate_24h"] is None

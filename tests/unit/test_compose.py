@@ -1,0 +1,60 @@
+"""docker-compose.yml cannot run here (no Docker engine); keep it honest against the real CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import yaml
+
+from hotgigs.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _resolve(argv: list[str]) -> object:
+    """Parse argv with the real CLI (no command runs): unknown commands/options raise."""
+    command = typer.main.get_command(app)
+    assert argv[0] == "hotgigs"
+    ctx = command.make_context("hotgigs", list(argv[1:]))
+    args = list(argv[1:])
+    while hasattr(command, "resolve_command"):  # a group: descend into the named command
+        name, sub, args = command.resolve_command(ctx, args)
+        assert sub is not None, f"unknown command {name!r} in {argv}"
+        ctx = sub.make_context(name or "", args, parent=ctx)
+        command = sub
+    return ctx
+
+
+def test_every_hotgigs_service_runs_a_real_command() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker"} <= set(services)
+    hotgigs_services = [s for s in services.values() if s.get("image") == "hotgigs:latest"]
+    assert len(hotgigs_services) >= 3
+    for service in hotgigs_services:
+        _resolve(service["command"])
+
+
+def test_an_unknown_command_is_caught() -> None:
+    try:
+        _resolve(["hotgigs", "no-such-command"])
+    except Exception as exc:
+        assert "no-such-command" in str(exc) or "No such command" in str(exc)
+    else:
+        raise AssertionError("an unknown command was accepted")
+
+
+def test_services_have_volumes_and_healthchecks() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name in ("postgres", "redis", "web"):
+        assert "healthcheck" in services[name], name
+    assert set(compose["volumes"]) >= {"hotgigs-data", "postgres-data"}
+    assert services["web"]["command"][-2:] == ["--workers", "0"]
+
+
+def test_the_dockerfile_copies_every_package() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for package in ("hotgigs", "bots", "pipeline", "storage", "matching", "digests", "scheduler"):
+        assert f"COPY {package} {package}" in dockerfile
