@@ -22,6 +22,8 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     # WAL lets workers write while the web process reads; foreign keys are off by default.
     cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
+    # in WAL mode NORMAL survives process crashes; it only risks the last commits on power loss
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -1,0 +1,124 @@
+"""`hotgigs import PATH...`: files, folders and ZIPs submitted as one CLI batch.
+
+With Redis reachable the batch goes through the queues like any other; without it the same
+task code runs in this process (and says so), so an operator can always import.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import time
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from hotgigs.bootstrap import Services
+from hotgigs.worker import job_queue, task_context
+from pipeline.context import configure
+from pipeline.intake import Intake
+from pipeline.models import IngestFile, IngestRequest
+from pipeline.summary import BatchSummary, summarize_batch
+from pipeline.tasks import process_resume
+from storage.models import Resume
+
+log = logging.getLogger(__name__)
+err = Console(stderr=True)
+
+
+def collect_files(paths: list[Path]) -> list[IngestFile]:
+    """Files as given, folders recursively (hidden files skipped), in a stable order."""
+    files: list[IngestFile] = []
+    for path in paths:
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in found:
+            relative = file.relative_to(path) if path.is_dir() else Path(file.name)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            files.append(IngestFile(name=str(relative), path=file, origin=str(file)))
+    return files
+
+
+def default_owner() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _progress_bar(services: Services, batch_id: int, total: int, step: object) -> None:
+    """Poll the batch until every resume ended; `step()` may do work between polls."""
+    columns = (TextColumn("[bold]import"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[detail]}"))
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("import", total=total, detail="")
+        while True:
+            with services.db.session() as session:
+                summary = summarize_batch(session, batch_id)
+            progress.update(task, completed=summary.done,
+                            detail=f"{summary.parsed}/{summary.total} parsed, "
+                                   f"{summary.failed} failed")
+            if summary.done >= summary.total:
+                return
+            if callable(step):
+                step()
+            else:
+                time.sleep(0.5)
+
+
+def run_import(services: Services, paths: list[Path], *, owner: str, wait: bool,
+               as_json: bool) -> int:
+    files = collect_files(paths)
+    if not files:
+        err.print("hotgigs: no files found under the given paths")
+        return 2
+    redis_error = services.redis_ping()
+    queue = None if redis_error else job_queue(services)
+    configure(task_context(services, queue))
+    if queue is None:
+        err.print(f"Redis not reachable ({redis_error}): processing in this process")
+    intake = Intake(services.db, services.blobs, queue)
+    batch = intake.submit(IngestRequest(source="cli", submitted_by=owner, files=files))
+    err.print(f"batch {batch.id}: {batch.total} files submitted ({batch.priority} priority)")
+
+    if queue is None:
+        with services.db.session() as session:
+            pending = list(session.scalars(select(Resume.id).where(
+                Resume.batch_id == batch.id, Resume.status == "pending").order_by(Resume.id)))
+        todo = iter(pending)
+        _progress_bar(services, batch.id, batch.total,
+                      lambda: process_resume(next(todo)))
+    elif wait:
+        _progress_bar(services, batch.id, batch.total, None)
+    else:
+        err.print("queued; follow it with `hotgigs status`")
+        return 0
+
+    with services.db.session() as session:
+        summary = summarize_batch(session, batch.id)
+    print_summary(summary, as_json)
+    return 1 if summary.failed else 0
+
+
+def print_summary(summary: BatchSummary, as_json: bool) -> None:
+    outcomes = Counter(item.outcome for item in summary.items if item.status == "parsed")
+    totals = {"batch_id": summary.batch_id, "submitted": summary.total,
+              "parsed": summary.parsed, "failed": summary.failed,
+              "created": outcomes["created"], "updated": outcomes["updated"],
+              "duplicates": outcomes["duplicate"]}
+    if as_json:
+        items = [item.model_dump(include={"filename", "status", "reason", "outcome",
+                                          "candidate_id", "name"}) for item in summary.items]
+        print(json.dumps({**totals, "items": items}, indent=2))
+        return
+    table = Table(title=f"batch {summary.batch_id}")
+    for column in ("file", "status", "candidate", "outcome / reason"):
+        table.add_column(column)
+    for item in summary.items:
+        table.add_row(item.filename, item.status, item.name or "",
+                      item.outcome or "" if item.status == "parsed" else item.reason or "")
+    console = Console()
+    console.print(table)
+    console.print(", ".join(f"{k}: {v}" for k, v in totals.items() if k != "batch_id"))

@@ -1,0 +1,57 @@
+"""`hotgigs worker`: the composition root of a worker process (RQ on high, then low).
+
+The worker runs jobs in its own process (RQ's SimpleWorker): the parser, spaCy and the
+database pool are loaded once, so a resume pays no fork or import cost; a job that hangs is
+still stopped by RQ's timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from rq import SimpleWorker
+
+from hotgigs.bootstrap import Services, bootstrap
+from hotgigs.settings import Settings
+from pipeline.context import TaskContext, configure
+from pipeline.queue import JobQueue
+from pipeline.sweeper import sweep
+
+log = logging.getLogger(__name__)
+
+
+def build_enhancer(settings: Settings) -> object | None:
+    """The optional LLM step; None (skipped, and the parse says so) without an API key."""
+    if not settings.openai_api_key:
+        return None
+    from pipeline.parser.llm import LLMEnhancer
+
+    return LLMEnhancer(api_key=settings.openai_api_key, base_url=settings.openai_base_url,
+                       model=settings.llm_model)
+
+
+def task_context(services: Services, queue: JobQueue | None) -> TaskContext:
+    """Everything tasks need; adapters add their notifiers here as they land."""
+    return TaskContext(db=services.db, blobs=services.blobs, queue=queue,
+                       enhancer=build_enhancer(services.settings))
+
+
+def job_queue(services: Services) -> JobQueue:
+    settings = services.settings
+    return JobQueue(services.redis, settings.queue_prefix, settings.job_timeout)
+
+
+def run_worker(settings: Settings, *, burst: bool = False) -> int:
+    services = bootstrap(settings)
+    queue = job_queue(services)
+    configure(task_context(services, queue))
+    report = sweep(timedelta(seconds=settings.sweep_grace))
+    log.info("worker starting on %s (swept: %d requeued)",
+             ", ".join(q.name for q in queue.ordered()), len(report.requeued))
+    worker = SimpleWorker(queue.ordered(), connection=services.redis)
+    try:
+        worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
+    finally:
+        services.close()
+    return 0

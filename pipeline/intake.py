@@ -1,0 +1,181 @@
+"""Intake: one IngestRequest becomes a durable batch, then queued work. Nothing is lost.
+
+Every file is stored (encrypted) and recorded in one transaction before anything is enqueued,
+so a crash at any point leaves either nothing or a batch the sweeper can finish. Files that can
+never be resumes (an .exe, an encrypted ZIP, a zip-bomb entry) are recorded as failed with
+their reason, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from redis import RedisError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pipeline.archives import ZipLimits, expand_zip, is_zip_archive
+from pipeline.errors import Rejected
+from pipeline.models import IngestRequest
+from pipeline.parser.detect import detect_kind
+from pipeline.queue import JobQueue
+from storage.db import Database
+from storage.files import BlobStore, sha256_hex
+from storage.models import Batch, ProcessingJob, Recruiter, Resume, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Item:
+    """One file after expansion: its bytes, or the reason it is refused."""
+
+    name: str
+    content: bytes
+    mime: str | None
+    origin: str | None
+    reason: str | None = None
+
+
+def _expand(request: IngestRequest, limits: ZipLimits) -> tuple[list[_Item], bool]:
+    """Flatten archives into files; returns the items and whether an archive was seen."""
+    items: list[_Item] = []
+    saw_archive = False
+    for file in request.files:
+        data = file.read()
+        if not is_zip_archive(data):
+            items.append(_Item(file.name, data, file.declared_mime, file.origin))
+            continue
+        saw_archive = True
+        try:
+            expansion = expand_zip(data, limits)
+        except Rejected as exc:
+            items.append(_Item(file.name, data, file.declared_mime, file.origin, exc.reason))
+            continue
+        if not expansion.files and not expansion.refused:
+            items.append(_Item(file.name, data, file.declared_mime, file.origin,
+                               "empty ZIP archive"))
+        for name, content in expansion.files:
+            items.append(_Item(f"{file.name}/{name}", content, None, file.origin))
+        for name, reason in expansion.refused:
+            items.append(_Item(f"{file.name}/{name}", b"", None, file.origin, reason))
+    return items, saw_archive
+
+
+def _refusal(item: _Item, max_file: int) -> str | None:
+    """Why this file can never be a resume, decided from its bytes; None when it may be."""
+    if item.reason:
+        return item.reason
+    if len(item.content) > max_file:
+        return f"file too large: {len(item.content) // (1024 * 1024)} MB"
+    try:
+        detect_kind(item.content, PurePath(item.name).name)
+    except Rejected as exc:
+        return exc.reason
+    return None
+
+
+def recruiter_for(session: Session, identity: str) -> Recruiter:
+    recruiter = session.scalar(select(Recruiter).where(Recruiter.identity == identity))
+    if recruiter is None:
+        recruiter = Recruiter(identity=identity,
+                              email=identity if "@" in identity and ":" not in identity else None)
+        session.add(recruiter)
+        session.flush()
+    return recruiter
+
+
+class Intake:
+    """`submit(request) -> Batch`: store, record, then enqueue (or hand back for in-process)."""
+
+    def __init__(self, db: Database, blobs: BlobStore, queue: JobQueue | None,
+                 limits: ZipLimits | None = None) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.queue = queue
+        self.limits = limits or ZipLimits()
+
+    def _existing(self, key: str | None) -> Batch | None:
+        if not key:
+            return None
+        with self.db.session() as session:
+            return session.scalar(select(Batch).where(Batch.idempotency_key == key))
+
+    def submit(self, request: IngestRequest) -> Batch:
+        existing = self._existing(request.idempotency_key)
+        if existing is not None:
+            log.info("batch %s: idempotency key seen again, nothing enqueued", existing.id)
+            return existing
+        items, saw_archive = _expand(request, self.limits)
+        refusals = [_refusal(item, self.limits.max_file) for item in items]
+        keys = [self.blobs.put(item.content) if item.content else None for item in items]
+        accepted = sum(reason is None for reason in refusals)
+        bulk = accepted > 1 or saw_archive or request.source == "drive"
+        priority = "low" if bulk else "high"
+        try:
+            batch, jobs = self._record(request, items, refusals, keys, priority)
+        except IntegrityError:
+            # the same idempotency key committed by a concurrent submit: that one wins
+            again = self._existing(request.idempotency_key)
+            if again is None:
+                raise
+            return again
+        log.info("batch %s: %d files from %s, %d refused, queue %s", batch.id, len(items),
+                 request.source, len(items) - accepted, priority)
+        self._enqueue(batch, jobs, priority)
+        return batch
+
+    def _record(self, request: IngestRequest, items: list[_Item], refusals: list[str | None],
+                keys: list[str | None], priority: str) -> tuple[Batch, list[tuple[int, int]]]:
+        """Batch, resumes and processing jobs in one transaction."""
+        with self.db.session() as session:
+            recruiter = recruiter_for(session, request.submitted_by)
+            failed = sum(reason is not None for reason in refusals)
+            batch = Batch(
+                source=request.source, submitted_by=request.submitted_by,
+                recruiter_id=recruiter.id, reply_to=request.reply_to.model_dump(mode="json"),
+                note=request.note, job_hint=request.job_hint,
+                idempotency_key=request.idempotency_key, priority=priority,
+                total=len(items), failed=failed,
+            )
+            if not items:
+                batch.failure_reason = "no files in the submission"
+            session.add(batch)
+            session.flush()
+            jobs: list[tuple[int, int]] = []
+            for item, reason, key in zip(items, refusals, keys, strict=True):
+                resume = Resume(
+                    batch_id=batch.id, source=request.source, filename=item.name[:500],
+                    mime=item.mime, size=len(item.content),
+                    sha256=sha256_hex(item.content) if item.content else None, storage_key=key,
+                    origin=item.origin, status="failed" if reason else "pending",
+                    failure_reason=reason,
+                )
+                session.add(resume)
+                session.flush()
+                if reason is None:
+                    job = ProcessingJob(resume_id=resume.id, queue=priority, priority=priority,
+                                        enqueued_at=utcnow())
+                    session.add(job)
+                    session.flush()
+                    job.rq_job_id = f"resume-{resume.id}-{job.id}"
+                    jobs.append((resume.id, job.id))
+            if not jobs:
+                batch.state = "done"
+                batch.finished_at = utcnow()
+        return batch, jobs
+
+    def _enqueue(self, batch: Batch, jobs: list[tuple[int, int]], priority: str) -> None:
+        if self.queue is None:
+            return  # in-process mode: the caller runs the tasks itself
+        try:
+            for resume_id, job_id in jobs:
+                self.queue.enqueue_resume(resume_id, job_id, priority)
+            if not jobs:
+                self.queue.enqueue_reply(batch.id)
+        except RedisError:
+            # The batch is durable; the sweeper enqueues what Redis did not take.
+            log.exception("batch %s: enqueue failed, the sweeper will retry", batch.id)

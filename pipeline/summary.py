@@ -1,0 +1,82 @@
+"""A batch as the recruiter sees it: counts and one line per resume, read from the database.
+
+Every reply channel (Slack card, email reply, CLI table) renders this one shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Batch, Candidate, Resume
+
+
+class ResumeOutcome(BaseModel):
+    resume_id: int
+    filename: str
+    status: str
+    reason: str | None = None
+    outcome: str | None = None  # created / updated / duplicate
+    candidate_id: int | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    latest_title: str | None = None
+    latest_company: str | None = None
+    top_skills: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    top_matches: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class BatchSummary(BaseModel):
+    batch_id: int
+    source: str
+    submitted_by: str
+    reply_to: dict[str, Any]
+    state: str
+    total: int
+    parsed: int
+    failed: int
+    failure_reason: str | None = None
+    items: list[ResumeOutcome] = Field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.parsed + self.failed
+
+
+def summarize_batch(session: Session, batch_id: int) -> BatchSummary:
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise LookupError(f"batch {batch_id} does not exist")
+    rows = session.execute(
+        select(Resume, Candidate)
+        .outerjoin(Candidate, Resume.candidate_id == Candidate.id)
+        .where(Resume.batch_id == batch_id)
+        .order_by(Resume.id)
+    ).all()
+    items = []
+    for resume, candidate in rows:
+        data = candidate.data if candidate else {}
+        items.append(ResumeOutcome(
+            resume_id=resume.id, filename=resume.filename, status=resume.status,
+            reason=resume.failure_reason, outcome=resume.outcome,
+            candidate_id=candidate.id if candidate else None,
+            name=candidate.name if candidate else None,
+            email=candidate.email if candidate else None,
+            phone=candidate.phone if candidate else None,
+            latest_title=candidate.latest_title if candidate else None,
+            latest_company=candidate.latest_company if candidate else None,
+            top_skills=list(data.get("skills", []))[:8],
+            warnings=list(data.get("meta", {}).get("warnings", [])),
+            top_matches=list(data.get("top_matches", []))[:3],
+        ))
+    return BatchSummary(
+        batch_id=batch.id, source=batch.source, submitted_by=batch.submitted_by,
+        reply_to=batch.reply_to or {}, state=batch.state, total=batch.total,
+        parsed=batch.parsed, failed=batch.failed, failure_reason=batch.failure_reason,
+        items=items,
+    )

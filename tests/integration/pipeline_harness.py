@@ -1,0 +1,110 @@
+"""A pipeline on real Redis and a real database, with real `hotgigs worker` processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+from sqlalchemy import func, select
+
+from hotgigs.bootstrap import Services, bootstrap
+from hotgigs.settings import Settings
+from hotgigs.worker import job_queue, task_context
+from pipeline.context import configure
+from pipeline.intake import Intake
+from pipeline.models import IngestFile, IngestRequest
+from pipeline.queue import JobQueue
+from storage.models import Batch, Candidate, Resume
+from tests.helpers import wait_until
+
+
+@dataclass
+class Harness:
+    settings: Settings
+    services: Services
+    queue: JobQueue
+    intake: Intake
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def submit(self, files: dict[str, bytes], *, source: str = "cli", by: str = "ann@agency.test",
+               key: str | None = None) -> Batch:
+        request = IngestRequest(
+            source=source, submitted_by=by, idempotency_key=key,  # type: ignore[arg-type]
+            files=[IngestFile(name=name, content=data) for name, data in files.items()],
+        )
+        return self.intake.submit(request)
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("HOTGIGS_", "DATABASE_URL", "REDIS_URL"))}
+        env.update(
+            HOTGIGS_DATA_DIR=str(self.settings.data_dir),
+            DATABASE_URL=self.settings.effective_database_url,
+            REDIS_URL=str(self.settings.redis_url),
+            HOTGIGS_QUEUE_PREFIX=self.settings.queue_prefix,
+            HOTGIGS_ENCRYPTION_KEY=str(self.settings.encryption_key),
+            HOTGIGS_SWEEP_GRACE="0",
+            HOTGIGS_LOG_LEVEL="INFO",
+        )
+        return env
+
+    def start_worker(
+        self, *, burst: bool = False, log: Path | None = None
+    ) -> subprocess.Popen[bytes]:
+        args = [sys.executable, "-m", "hotgigs", "worker", *(["--burst"] if burst else [])]
+        if log is None:
+            proc = subprocess.Popen(args, env=self.env(), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.STDOUT)
+        else:
+            with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
+                proc = subprocess.Popen(args, env=self.env(), stdout=out,
+                                        stderr=subprocess.STDOUT)
+        self.workers.append(proc)
+        return proc
+
+    def run_burst_worker(self, timeout: float = 180) -> None:
+        proc = self.start_worker(burst=True)
+        assert proc.wait(timeout=timeout) == 0
+
+    def batch(self, batch_id: int) -> Batch:
+        with self.services.db.session() as session:
+            batch = session.get(Batch, batch_id)
+            assert batch is not None
+            return batch
+
+    def resumes(self, batch_id: int) -> list[Resume]:
+        with self.services.db.session() as session:
+            return list(session.scalars(
+                select(Resume).where(Resume.batch_id == batch_id).order_by(Resume.id)))
+
+    def candidate_count(self) -> int:
+        with self.services.db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(Candidate)) or 0)
+
+    def wait_batch_done(self, batch_id: int, timeout: float = 120) -> Batch:
+        return wait_until(lambda: (b := self.batch(batch_id)).state == "done" and b,
+                          timeout=timeout, what=f"batch {batch_id} to finish")
+
+    def close(self) -> None:
+        for proc in self.workers:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        self.services.close()
+
+
+def make_harness(make_settings: object, database_url: str, redis_url: str) -> Harness:
+    settings: Settings = make_settings(  # type: ignore[operator]
+        database_url=database_url, redis_url=redis_url,
+        queue_prefix=f"t{uuid.uuid4().hex[:8]}",
+    )
+    services = bootstrap(settings)
+    queue = job_queue(services)
+    configure(task_context(services, queue))
+    redis.Redis.from_url(redis_url).flushdb()
+    return Harness(settings, services, queue, Intake(services.db, services.blobs, queue))
