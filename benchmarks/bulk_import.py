@@ -27,16 +27,18 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hotgigs.bootstrap import bootstrap  # noqa: E402
-from hotgigs.settings import load_settings  # noqa: E402
-from hotgigs.worker import job_queue  # noqa: E402
-from pipeline.intake import Intake  # noqa: E402
-from pipeline.models import IngestFile, IngestRequest  # noqa: E402
-from pipeline.parser import parse_document  # noqa: E402
-from storage.db import upgrade  # noqa: E402
-from storage.models import Batch, ProcessingJob, Resume  # noqa: E402
-from tests.resumes import text_pdf  # noqa: E402
-from tests.unit.parser import docgen  # noqa: E402
+import contextlib
+
+from hotgigs.bootstrap import bootstrap
+from hotgigs.settings import load_settings
+from hotgigs.worker import job_queue
+from pipeline.intake import Intake
+from pipeline.models import IngestFile, IngestRequest
+from pipeline.parser import parse_document
+from storage.db import upgrade
+from storage.models import Batch, ProcessingJob, Resume
+from tests.resumes import text_pdf
+from tests.unit.parser import docgen
 
 
 def resume_pdf(i: int) -> bytes:
@@ -61,10 +63,8 @@ def percentile(values: list[float], q: float) -> float:
 def watch_rss(pids: list[int], peaks: dict[int, int], stop: threading.Event) -> None:
     while not stop.is_set():
         for pid in pids:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 peaks[pid] = max(peaks.get(pid, 0), psutil.Process(pid).memory_info().rss)
-            except psutil.NoSuchProcess:
-                pass
         time.sleep(0.2)
 
 
