@@ -31,7 +31,7 @@ class PrivateRedis:
     """Start with `start()`, read `url`, stop with `stop()` (also a context manager)."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.dir = data_dir / "redis"
+        self.dir = (data_dir / "redis").resolve()  # redis-server chdirs into it
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
 

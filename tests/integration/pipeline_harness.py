@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -57,15 +59,23 @@ class Harness:
         self, *, burst: bool = False, log: Path | None = None
     ) -> subprocess.Popen[bytes]:
         args = [sys.executable, "-m", "hotgigs", "worker", *(["--burst"] if burst else [])]
+        # Its own process group: RQ's scheduler is a child process, and killing the group
+        # leaves no orphan behind (a SIGKILL to the worker alone would).
         if log is None:
             proc = subprocess.Popen(args, env=self.env(), stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.STDOUT)
+                                    stderr=subprocess.STDOUT, start_new_session=True)
         else:
             with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
                 proc = subprocess.Popen(args, env=self.env(), stdout=out,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, start_new_session=True)
         self.workers.append(proc)
         return proc
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        """SIGKILL the worker and everything it started, as a crashed machine would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
     def run_burst_worker(self, timeout: float = 180) -> None:
         proc = self.start_worker(burst=True)
@@ -92,9 +102,7 @@ class Harness:
 
     def close(self) -> None:
         for proc in self.workers:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
+            self.kill(proc)
         self.services.close()
 
 

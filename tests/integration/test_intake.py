@@ -3,7 +3,6 @@ bad input, and nothing lost when workers die or Redis forgets."""
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,8 +124,7 @@ def test_a_worker_killed_mid_job_leaves_exactly_one_candidate(pg_harness: Harnes
     victim = h.start_worker(log=tmp_path / "victim.log")
     wait_until(lambda: h.resumes(batch.id)[0].status == "processing", timeout=120,
                what="the worker to start the job")
-    victim.send_signal(signal.SIGKILL)
-    victim.wait()
+    h.kill(victim)
     assert h.resumes(batch.id)[0].status == "processing"
     h.run_burst_worker()  # its sweeper finds the orphan and requeues it
     h.wait_batch_done(batch.id)
