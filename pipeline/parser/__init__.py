@@ -1,0 +1,65 @@
+"""The shared résumé parser: bytes in, `ParsedResume` out, as an ordered list of stages.
+
+Every door (Slack, email, Drive, CLI) ends here. The stages are pure functions over a shared
+`ParseState`; their order is written once in `STAGES` (STYLE.md, habit 3). An optional LLM
+enhancer runs last and may only refine what the rules found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from pipeline.models import ParsedResume
+from pipeline.parser import (
+    confidence,
+    extract,
+    fields_contact,
+    fields_education,
+    fields_experience,
+    fields_misc,
+    sections,
+    skills_step,
+)
+from pipeline.parser.detect import detect_kind
+from pipeline.parser.lines import ParseState
+
+PARSER_VERSION = "1.0.0"
+
+Stage = Callable[[ParseState], None]
+
+STAGES: tuple[Stage, ...] = (
+    extract.run,
+    sections.run,
+    fields_contact.run,
+    fields_experience.run,
+    fields_education.run,
+    fields_misc.run,
+    skills_step.run,
+    confidence.run,
+)
+
+
+class Enhancer(Protocol):
+    """The LLM port: refine a rule-based parse using the document text."""
+
+    def enhance(self, parsed: ParsedResume, text: str) -> ParsedResume: ...
+
+
+def parse_document(data: bytes, filename: str, *, enhancer: object | None = None) -> ParsedResume:
+    """Parse one résumé file. Raises `Rejected` when the file can never yield a résumé."""
+    state = ParseState(data=data, filename=filename, kind=detect_kind(data, filename))
+    state.result.meta.parser_version = PARSER_VERSION
+    for stage in STAGES:
+        stage(state)
+    assert state.doc is not None
+    result = state.result
+    if enhancer is not None and hasattr(enhancer, "enhance"):
+        port: Enhancer = enhancer
+        result = port.enhance(result, state.doc.text)
+    else:
+        result.meta.warnings.append("LLM step skipped: no OPENAI_API_KEY")
+    return result
+
+
+__all__ = ["PARSER_VERSION", "STAGES", "parse_document"]

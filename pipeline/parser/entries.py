@@ -1,0 +1,88 @@
+"""Helpers shared by the experience and education stages: bullets, wrapped lines, pieces.
+
+Both stages cut a section into entries and then read each entry's short header lines as
+pieces ("Title | Company | City, ST"); the cutting and splitting rules are the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.parser import dates
+from pipeline.parser.lines import Line
+
+BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣∙·○◆◇►▶➢➤✓✔❖➔→*]|-(?=\s)|–(?=\s)|\d{1,2}[.)](?=\s))\s*")
+_CONNECT_END = re.compile(r"(?i)(?:\b(?:of|and|in|for|the|at|&|on|with)|[,&/(\-–])\s*$")
+_SEP_RE = re.compile(r"\s*(?:\||•|·|▪|◆|●|\t| @ |\bat\b(?=\s+[A-Z]))\s*")
+_DASH_RE = re.compile(r"\s+(?:—|–|--|-)\s+")
+_DUP_RE = re.compile(r"^(?P<a>.{4,}?)\s*(?P=a)$")
+_GLUED_DUP = re.compile(r"(.{8,}?)\s?\1")
+_EMPLOYMENT = re.compile(
+    r"(?i)^(?:full[- ]?time|part[- ]?time|contract(?:or)?|internship|self[- ]employed|"
+    r"freelance|permanent|temporary|seasonal|remote|hybrid|on[- ]?site|"
+    r"\d+\s*(?:yrs?|years?|mos?|months?)(?:\s+\d+\s*(?:mos?|months?))?|.{2,60} logo)$"
+)
+_DURATION = re.compile(r"(?i)^\d+\s*(?:yrs?|years?|mos?|months?)(?:\s+\d+\s*(?:mos?|months?))?\s+")
+
+
+def is_bullet(text: str) -> bool:
+    return bool(BULLET_RE.match(text))
+
+
+def is_prose(text: str) -> bool:
+    """Description text rather than an entry header: long, or a sentence."""
+    words = text.split()
+    if len(words) > 16 or len(text) > 120:
+        return True
+    return len(words) > 9 and text.rstrip().endswith(".")
+
+
+def undouble(text: str) -> str:
+    """'Sr. EngineerSr. Engineer' → 'Sr. Engineer' (profile exports print fields twice)."""
+    m = _DUP_RE.match(text.strip())
+    if m:
+        return m.group("a").strip()
+    if len(text) < 400:
+        return _GLUED_DUP.sub(r"\1", text)
+    return text
+
+
+def join_wrapped(lines: list[Line]) -> list[Line]:
+    """Glue a line onto the previous one when it visibly continues it in the same block."""
+    out: list[Line] = []
+    for ln in lines:
+        if out and not ln.block_start and not is_bullet(ln.text):
+            prev = out[-1].text
+            if is_bullet(prev) and ln.bold == out[-1].bold and "\t" not in ln.text and not (
+                dates.find_range(ln.text)
+            ):
+                # the wrapped tail of a bullet point
+                out[-1] = out[-1].with_text(f"{prev} {ln.text}")
+                continue
+            first = ln.text.lstrip()[:1]
+            wraps = _CONNECT_END.search(prev) or first.islower() or first in "(&"
+            if wraps and not is_prose(prev):
+                out[-1] = out[-1].with_text(f"{prev} {ln.text}")
+                continue
+        out.append(ln)
+    return out
+
+
+def split_pieces(text: str, *, dashes: bool = True) -> list[str]:
+    """Header text cut at visual separators; duplicates and employment types dropped.
+
+    Spaced dashes separate fields ("Engineer — Acme") but also live inside titles
+    ("Director – IT Operations"); with `dashes=False` they are kept.
+    """
+    out: list[str] = []
+    for raw in _SEP_RE.split(text):
+        for part in _DASH_RE.split(raw) if dashes else [raw]:
+            piece = _DURATION.sub("", undouble(part.strip(" ,;:|-–—()")))
+            if not piece or _EMPLOYMENT.match(piece):
+                continue
+            out.append(piece)
+    return out
+
+
+def dash_parts(piece: str) -> list[str]:
+    return [p.strip(" ,;:") for p in _DASH_RE.split(piece) if p.strip(" ,;:")]

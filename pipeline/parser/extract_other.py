@@ -1,0 +1,115 @@
+"""Extraction for the less common formats: legacy .doc, RTF, ODT, HTML and plain text.
+
+None of these carry reliable layout features here, so they become plain lines; headings are
+then found by wording alone.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+
+from pipeline.errors import Rejected
+from pipeline.parser.lines import Extracted, Line, clean_text, is_caps
+
+
+def _lines(text: str, extractor: str) -> Extracted:
+    lines: list[Line] = []
+    for raw in text.splitlines():
+        t = clean_text(raw.replace("\t", " \t "))
+        if not t:
+            continue
+        # plain-text lines are real lines (no soft wrapping): each is its own block
+        lines.append(Line(t, block_start=True, column_start=False, caps=is_caps(t)))
+    return Extracted(lines, 1, extractor)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode text of unknown encoding: UTF-8 (with BOM), UTF-16, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def extract_txt(data: bytes) -> Extracted:
+    return _lines(decode_text(data), "text")
+
+
+_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|h[1-6]|tr|table|section|ul|ol)\b[^>]*>", re.I)
+
+
+def extract_html(data: bytes) -> Extracted:
+    text = decode_text(data)
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
+    text = re.sub(r"<\s*(td|th)\b[^>]*>", "\t", text, flags=re.I)
+    text = _BLOCK_TAGS.sub("\n", text)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return _lines(text, "html")
+
+
+def extract_rtf(data: bytes) -> Extracted:
+    from striprtf.striprtf import rtf_to_text
+
+    try:
+        text = rtf_to_text(decode_text(data), errors="ignore")
+    except Exception as exc:  # striprtf raises bare exceptions on broken groups
+        raise Rejected("corrupt RTF") from exc
+    return _lines(text, "striprtf")
+
+
+def extract_odt(data: bytes) -> Extracted:
+    from odf import teletype, text
+    from odf.opendocument import load
+
+    try:
+        doc = load(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise Rejected("corrupt ODT") from exc
+    paras = [teletype.extractText(p) for p in doc.getElementsByType(text.P)]
+    heads = [teletype.extractText(h) for h in doc.getElementsByType(text.H)]
+    # headings and paragraphs come back as separate lists; keep document order via the tree
+    if heads:
+        ordered: list[str] = []
+        for node in doc.text.childNodes:
+            ordered.extend(_odf_texts(node))
+        if ordered:
+            return _lines("\n".join(ordered), "odfpy")
+    return _lines("\n".join(paras), "odfpy")
+
+
+def _odf_texts(node: object) -> list[str]:
+    from odf import teletype
+
+    qname = getattr(node, "qname", ("", ""))
+    if qname[1] in {"p", "h"}:
+        return [teletype.extractText(node)]
+    out: list[str] = []
+    for child in getattr(node, "childNodes", []):
+        out.extend(_odf_texts(child))
+    return out
+
+
+def extract_doc(data: bytes) -> Extracted:
+    """Legacy Word 97-2003 through the `antiword` tool."""
+    if shutil.which("antiword") is None:
+        raise Rejected("old Word .doc files need antiword, which is not installed")
+    with tempfile.NamedTemporaryFile(suffix=".doc") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        proc = subprocess.run(["antiword", "-w", "0", tmp.name], capture_output=True,
+                              timeout=60, check=False)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = err[-1] if err else "unreadable"
+        if "encrypt" in reason.lower() or "password" in reason.lower():
+            raise Rejected("password-protected DOC")
+        raise Rejected(f"corrupt DOC: {reason[:80]}")
+    return _lines(decode_text(proc.stdout), "antiword")

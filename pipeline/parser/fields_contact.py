@@ -1,0 +1,232 @@
+"""Contact fields: name, email, phone (E.164), location and links.
+
+Contact details can sit anywhere (a page header, a sidebar, a table cell, a footer), so each
+field is searched over all lines with a preference for the top of the document, and the name
+is chosen by scoring candidates (size, boldness, position, name shape) rather than taking the
+first line, which is often a city, a school or a job title.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from pipeline.parser import dates, vocab
+from pipeline.parser.lines import Line, ParseState
+from pipeline.parser.places import is_region
+
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.I)
+URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s|,;<>()\"']+|"
+    r"(?<![@\w.])(?:[a-z0-9-]+\.)?(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|"
+    r"dribbble\.com|stackoverflow\.com|medium\.com|twitter\.com|x\.com)/[^\s|,;<>()\"']+",
+    re.I,
+)
+PHONE_RE = re.compile(
+    r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-–/]{6,18}\d(?:\s*(?:ext\.?|x|extension|#)\s*\d{1,6})?"
+    r"(?![\w/])",
+    re.I,
+)
+_SEPARATORS = re.compile(r"\s*(?:\||•|·|▪|■|◆|●|\t|;|/{2}|\s{3,}| – | — )\s*")
+_LABEL = re.compile(r"^\s*(?:e-?mail|phone|mobile|mob|tel|telephone|cell|contact|address|"
+                    r"location|linkedin|github|website|portfolio|name)\s*(?:no\.?)?\s*[:.-]\s*",
+                    re.I)
+
+
+def _ordered(state: ParseState) -> list[Line]:
+    """Lines most likely to hold contact data first: top/contact sections, then the rest."""
+    first = [ln for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines]
+    assert state.doc is not None
+    rest = [ln for ln in state.doc.lines if ln not in first]
+    return first + rest
+
+
+def find_email(lines: list[Line]) -> str | None:
+    for ln in lines:
+        for m in EMAIL_RE.finditer(ln.text):
+            return m.group(0).strip(".")
+    return None
+
+
+def _phone_candidates(text: str) -> list[str]:
+    text = EMAIL_RE.sub(" ", URL_RE.sub(" ", text))
+    return [m.group(0) for m in PHONE_RE.finditer(text)]
+
+
+def parse_phone(raw: str, region: str) -> str | None:
+    """A printed phone number → E.164 (with ` ext. N`), or None when it is not a phone."""
+    digits = re.sub(r"\D", "", re.split(r"(?i)ext|x|#", raw)[0])
+    if not 7 <= len(digits) <= 15:
+        return None
+    groups = re.findall(r"\d+", re.split(r"(?i)ext|x|#", raw)[0])
+    if sum(bool(re.fullmatch(r"(19|20)\d\d", g)) for g in groups) >= 2 or dates.find_range(raw):
+        return None  # a date range such as "2015.06 - 2016.11", not a phone
+    if len(digits) < 10 and not raw.strip().startswith("+"):
+        return None
+    try:
+        num = phonenumbers.parse(raw.replace("–", "-"), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(num):
+        return None
+    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    if num.extension:
+        e164 += f" ext. {num.extension}"
+    return e164
+
+
+def guess_region(text: str) -> str:
+    """Default region for numbers printed without a country code."""
+    low = text.lower()
+    if re.search(r"\bindia\b|karnataka|maharashtra|tamil nadu|telangana|\bdelhi\b|pradesh|"
+                 r"bengaluru|bangalore|hyderabad|chennai|mumbai|pune|kolkata|haryana", low):
+        return "IN"
+    if re.search(r"\bunited kingdom\b|\bengland\b|\blondon\b|\buk\b", low):
+        return "GB"
+    return "US"
+
+
+def find_phone(lines: list[Line], region: str) -> str | None:
+    labelled: list[str] = []
+    plain: list[str] = []
+    for ln in lines:
+        for cand in _phone_candidates(ln.text):
+            num = parse_phone(cand, region)
+            if not num:
+                continue
+            if re.search(r"(?i)\b(phone|mobile|mob|tel|cell|contact)\b|\+", ln.text):
+                labelled.append(num)
+            elif not re.search(r"(19|20)\d\d\s*[-–]\s*((19|20)\d\d|present)", ln.text, re.I):
+                plain.append(num)
+    found = labelled or plain
+    return found[0] if found else None
+
+
+def find_links(text: str) -> list[str]:
+    out: list[str] = []
+    for m in URL_RE.finditer(text):
+        url = m.group(0).rstrip(".")
+        if url not in out:
+            out.append(url)
+    return out
+
+
+def pieces(text: str) -> list[str]:
+    """A contact line split at its visual separators, with emails/urls/labels removed."""
+    text = URL_RE.sub(" | ", EMAIL_RE.sub(" | ", text))
+    out = []
+    for p in _SEPARATORS.split(text):
+        p = _LABEL.sub("", p).strip(" ,-–|")
+        if p:
+            out.append(p)
+    return out
+
+
+_LOC_RE = re.compile(r"^[A-Z][\w.'’ -]{1,40}(?:,\s*[A-Za-z][\w.' -]{1,30}){1,2}(?:\s+\d{5,6})?$")
+
+
+def location_score(piece: str) -> float:
+    """How much a text piece looks like 'City, Region[, Country]'."""
+    p = re.sub(r"\s+\d{5,6}(-\d{4})?$", "", piece.strip())
+    if re.search(r"(?i)relocat|willing|open to|remote only", piece):
+        return 0.0
+    if not _LOC_RE.match(piece.strip()) and not is_region(p):
+        return 0.0
+    parts = [x.strip() for x in p.split(",")]
+    if any(len(x.split()) > 4 for x in parts):
+        return 0.0
+    # "MA" is a degree and a state: judge the words outside the region part only
+    words = ", ".join(x for x in parts if not is_region(x))
+    if vocab.has_org_word(words) or vocab.has_title_word(words) or vocab.has_degree_word(words):
+        return 0.0
+    score = 0.5
+    if len(parts) > 1 and any(is_region(x) for x in parts[1:]):
+        score = 1.0
+    elif len(parts) == 1:
+        score = 0.6 if is_region(p) else 0.0
+    return score
+
+
+def find_location(state: ParseState, lines: list[Line]) -> str | None:
+    for ln in lines[:60]:
+        m = re.match(r"(?i)^\s*(?:location|address|based in|city)\s*[:\-]\s*(.+)$", ln.text)
+        if m:
+            return pieces(m.group(1))[0] if pieces(m.group(1)) else None
+    top = [ln for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines]
+    best: tuple[float, str] | None = None
+    for idx, ln in enumerate(top[:40]):
+        has_contact = bool(EMAIL_RE.search(ln.text) or _phone_candidates(ln.text))
+        for piece in pieces(ln.text):
+            score = location_score(piece)
+            if score <= 0:
+                continue
+            score += 0.3 if has_contact else 0.0
+            score -= idx * 0.01
+            if best is None or score > best[0]:
+                best = (score, re.sub(r"\s+\d{5,6}(-\d{4})?$", "", piece))
+    return best[1] if best else None
+
+
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]+|[A-Z]\.?|[A-Z]{2,}|[a-z]{1,3}|Mc[A-Z]\w+)$")
+
+
+def name_shape(text: str) -> bool:
+    """2–5 capitalised words, letters only, nothing that marks a title, school or place."""
+    t = re.sub(r"\s*\(.*?\)\s*", " ", text).strip(" ,")
+    words = t.split()
+    if not 2 <= len(words) <= 5 or len(t) > 45:
+        return False
+    if any(not _NAME_TOKEN.match(w.strip(",.")) for w in words):
+        return False
+    if sum(w[0].isupper() for w in words) < 2:
+        return False
+    low = t.lower()
+    if vocab.has_title_word(low) or vocab.has_org_word(low) or vocab.has_degree_word(t):
+        return False
+    if "," in t or is_region(t) or normalize_words(low) & vocab.NOT_NAME_WORDS:
+        return False
+    return not any(is_region(w) and len(w) > 2 for w in words)
+
+
+def normalize_words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def find_name(state: ParseState) -> str | None:
+    assert state.doc is not None
+    lines = state.doc.lines
+    top_ids = {id(ln) for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines}
+    first_page = [ln for ln in lines if ln.page == 0] or lines
+    max_size = max((ln.size for ln in first_page), default=0.0)
+    best: tuple[float, str] | None = None
+    for idx, ln in enumerate(first_page[:80]):
+        for piece in pieces(ln.text) or [ln.text]:
+            piece = re.sub(r"(?i)^(name|candidate)\s*[:\-]\s*", "", piece)
+            if not name_shape(piece):
+                continue
+            score = 1.0 - min(idx, 40) * 0.02
+            if id(ln) in top_ids:
+                score += 0.6
+            if max_size and ln.size >= max_size - 0.1:
+                score += 1.0
+            if ln.bold:
+                score += 0.3
+            if piece == ln.text.strip():
+                score += 0.3
+            if best is None or score > best[0]:
+                best = (score, piece.strip(" ,"))
+    return best[1] if best else None
+
+
+def run(state: ParseState) -> None:
+    """Stage: name, email, phone, location, links."""
+    assert state.doc is not None
+    lines = _ordered(state)
+    text = state.doc.text
+    res = state.result
+    res.email = find_email(lines)
+    res.phone = find_phone(lines, guess_region(text))
+    res.links = find_links(text)
+    res.location = find_location(state, lines)
+    res.name = find_name(state)

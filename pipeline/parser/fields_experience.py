@@ -1,0 +1,244 @@
+"""Experience entries: title, company and dates of each role.
+
+Entries are anchored on date ranges (whatever their form); the short non-bullet lines around
+an anchor form the entry's header, which is cut into pieces and each piece judged as title,
+company or location. A company line standing alone above several dated titles is carried to
+each of those roles (several roles at one company).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from pipeline.models import Experience
+from pipeline.parser import dates, vocab
+from pipeline.parser.entries import (
+    dash_parts,
+    is_bullet,
+    is_prose,
+    join_wrapped,
+    split_pieces,
+    undouble,
+)
+from pipeline.parser.fields_contact import location_score
+from pipeline.parser.lines import Line, ParseState
+from pipeline.parser.places import is_region
+
+_MAX_HEADER = 3
+
+
+@dataclass
+class _Entry:
+    anchor: int
+    rng: dates.DateRange
+    header: list[str] = field(default_factory=list)
+    desc: list[str] = field(default_factory=list)
+
+
+def _prepare(lines: list[Line]) -> list[Line]:
+    """Join wrapped lines and date ranges split over two lines ('May 2016 –' / 'Present')."""
+    lines = join_wrapped(lines)
+    out: list[Line] = []
+    for ln in lines:
+        if out and re.search(r"[-–—]\s*$|\bto\s*$", out[-1].text) and (
+            dates.find_range(f"{out[-1].text} {ln.text}") and not dates.find_range(out[-1].text)
+        ):
+            out[-1] = out[-1].with_text(f"{out[-1].text} {ln.text}")
+            continue
+        out.append(ln)
+    return out
+
+
+def _range_of(text: str) -> dates.DateRange | None:
+    rng = dates.find_range(text)
+    if rng:
+        return rng
+    single = dates.find_single(text)
+    # a lone date ending or starting a short line is a one-date role ("Summer 2020")
+    if single and len(dates.strip_dates(text).split()) <= 8 and not is_bullet(text):
+        before, after = text[: single.span[0]].strip(), text[single.span[1]:].strip()
+        if not before or not after or before.endswith(("\t", "|", ",")):
+            return dates.DateRange(single.start, None, single.span)
+    return None
+
+
+def _header_like(text: str) -> bool:
+    if is_bullet(text) or is_prose(text) or len(text) >= 110 or text.rstrip().endswith(":"):
+        return False
+    # a label line ("Environment: Java, SQL") describes the role; it does not name it
+    return not re.match(r"^[A-Z][\w /&]{2,25}:\s", text)
+
+
+def _anchor_like(text: str) -> bool:
+    """A line that may carry an entry's dates: judged without its dates and doubling."""
+    if is_bullet(text) or text.rstrip().endswith(":"):
+        return False
+    rest = dates.strip_dates(undouble(text))
+    return len(rest) < 140 and len(rest.split()) <= 20 and not (
+        rest.endswith(".") and len(rest.split()) > 8)
+
+
+def _entries(lines: list[Line]) -> list[_Entry]:
+    texts = [ln.text for ln in lines]
+    anchors = [(i, r) for i, t in enumerate(texts) if _anchor_like(t) and (r := _range_of(t))]
+    used: set[int] = set()
+    entries: list[_Entry] = []
+    for n, (i, rng) in enumerate(anchors):
+        nxt = anchors[n + 1][0] if n + 1 < len(anchors) else len(texts)
+        entry = _Entry(i, rng)
+        before: list[str] = []
+        j = i - 1
+        while j >= 0 and j not in used and len(before) < _MAX_HEADER and _header_like(texts[j]):
+            if any(a == j for a, _ in anchors):
+                break
+            before.insert(0, texts[j])
+            used.add(j)
+            j -= 1
+        own = dates.strip_dates(texts[i][: rng.span[0]] + " \t " + texts[i][rng.span[1]:])
+        after: list[str] = []
+        k = i + 1
+        title, company, _ = classify([*before, own])
+        # a company found only by cutting one line at a dash may really be the title's tail
+        complete = title is not None and company is not None and (
+            len([x for x in [*before, own] if x]) > 1 or len(split_pieces(own, dashes=False)) > 1
+            or vocab.has_org_word(company))
+        while (not complete and k < nxt and len(after) < _MAX_HEADER
+               and _header_like(texts[k]) and len(texts[k].split()) <= 10):
+            # stop at the next entry's header: a line right above the next anchor belongs to
+            # it when this entry already has a title line
+            if k == nxt - 1 and nxt < len(texts) and (before or own) and not after:
+                break
+            after.append(texts[k])
+            k += 1
+        used.update(range(i, k))
+        entry.header = [*before, own, *after] if own else [*before, *after]
+        entry.desc = [t for t in texts[k:nxt] if t]
+        entries.append(entry)
+    # lines right above the next anchor that were left to it may have been grabbed as
+    # description; they were recorded as `before` of that entry, so drop them here
+    for a, b in itertools.pairwise(entries):
+        a.desc = [t for t in a.desc if t not in b.header]
+    return entries
+
+
+def _strip_location(pieces: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in pieces:
+        if location_score(p) >= 1.0 or is_region(p):
+            continue
+        out.append(p)
+    return out
+
+
+def _comma_split(piece: str) -> list[str]:
+    parts = [p.strip() for p in piece.split(",") if p.strip()]
+    if len(parts) < 2:
+        return [piece]
+    # drop "City, Region" tails: a region and the part before it
+    keep: list[str] = []
+    for idx, part in enumerate(parts):
+        if is_region(re.sub(r"\s+\d{5,6}$", "", part)):
+            if keep and idx > 0 and keep[-1] == parts[idx - 1] and len(keep) > 1:
+                keep.pop()
+            continue
+        keep.append(part)
+    if len(keep) == 1 and len(parts) == 2 and not is_region(parts[1]):
+        return [piece]
+    return keep
+
+
+def _title_score(p: str) -> float:
+    s = 1.0 if vocab.has_title_word(p) else 0.0
+    if vocab.has_org_word(p):
+        s -= 0.6
+    return s
+
+
+def _org_score(p: str) -> float:
+    s = 1.0 if vocab.has_org_word(p) else 0.0
+    if vocab.has_title_word(p):
+        s -= 0.8
+    return s
+
+
+def _pieces_of(p: str) -> list[str]:
+    out = []
+    for q in _strip_location(_comma_split(p) if location_score(p) < 1 else [p]):
+        if dates.find_single(q) and len(dates.strip_dates(q)) < 3:
+            continue
+        if len(q) > 1:
+            out.append(q)
+    return out
+
+
+def classify(header: list[str]) -> tuple[str | None, str | None, bool]:
+    """(title, company, company_alone) from an entry's header lines."""
+    pieces: list[tuple[int, str]] = []
+    for li, text in enumerate(header):
+        text = undouble(text)
+        at = re.match(r"^(.+?)\s+(?:at|@)\s+(.+)$", text)
+        if at and vocab.has_title_word(at.group(1)):
+            return at.group(1).strip(), _strip_location(_comma_split(at.group(2)))[0] if \
+                _strip_location(_comma_split(at.group(2))) else at.group(2), False
+        strong = split_pieces(text, dashes=False)
+        others = sum(location_score(x) < 1 for x in header) > 1 or sum(
+            location_score(x) < 1 for x in strong) > 1
+        for sp in strong:
+            parts = dash_parts(sp)
+            # a dash splits fields only when it sets off a place or the line stands alone
+            split = len(parts) > 1 and (not others or any(location_score(x) >= 1 for x in parts))
+            for p in parts if split else [sp]:
+                pieces.extend((li, q) for q in _pieces_of(p))
+    if not pieces:
+        return None, None, False
+    if len(pieces) == 1:
+        p = pieces[0][1]
+        if _org_score(p) > _title_score(p):
+            return None, p, True
+        return p, None, False
+    best: tuple[float, int, int] | None = None
+    for ti, (_, tp) in enumerate(pieces):
+        for ci, (_, cp) in enumerate(pieces):
+            if ti == ci:
+                continue
+            score = _title_score(tp) + _org_score(cp)
+            score += 0.15 if ti < ci else 0.0
+            score -= 0.05 * (ti + ci)
+            if best is None or score > best[0]:
+                best = (score, ti, ci)
+    assert best is not None
+    _, ti, ci = best
+    company_alone = len({li for li, _ in pieces if li == pieces[ci][0]}) == 1 and all(
+        li != pieces[ci][0] for li, _ in pieces if _ != pieces[ci][1])
+    return pieces[ti][1], pieces[ci][1], company_alone
+
+
+def parse_experience(lines: list[Line]) -> list[Experience]:
+    lines = _prepare([ln for ln in lines if ln.text.strip()])
+    out: list[Experience] = []
+    prev_company: str | None = None
+    for entry in _entries(lines):
+        title, company, alone = classify(entry.header)
+        if company is None and title is not None and prev_company:
+            company = prev_company
+        if title is None and company is None:
+            continue
+        prev_company = company if alone or company else None
+        out.append(Experience(
+            title=title, company=company, start_date=entry.rng.start, end_date=entry.rng.end,
+            description="\n".join(entry.desc) or None,
+        ))
+    return out
+
+
+def run(state: ParseState) -> None:
+    """Stage: fill `experience` from the experience section(s)."""
+    lines = state.section("experience")
+    if not lines:
+        # no heading (a pasted profile, an unusual wording): look for dated roles in the
+        # text that no other section claimed
+        lines = [ln for sec in state.sections if sec.kind in {"top", "other"}
+                 for ln in sec.lines]
+    state.result.experience = parse_experience(lines)

@@ -1,0 +1,144 @@
+"""Split the line stream into sections by their headings.
+
+Headings are recognised by wording first (many variants per section kind), and by layout for
+looser wordings: a short line in capitals, bold, larger than body text or ending in a colon
+that contains a section keyword. Text before the first heading is the `top` section (name and
+contact details live there).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.parser.lines import Line, ParseState, Section
+
+_HEADINGS: dict[str, tuple[str, ...]] = {
+    "experience": (
+        "experience", "work experience", "professional experience", "employment",
+        "employment history", "work history", "career history", "professional background",
+        "relevant experience", "experience summary", "internships", "internship",
+        "internship experience", "positions held", "career", "career summary and experience",
+        "work", "professional history", "industry experience", "job history",
+        "employment experience", "experiences", "work and experience", "working experience",
+        "professional employment", "teaching experience", "research experience",
+        "relevant work experience", "work experience and internships", "career experience",
+    ),
+    "education": (
+        "education", "academic background", "academic qualifications", "qualifications",
+        "educational qualifications", "educational qualification", "academics",
+        "education and training", "academic profile", "academic details", "educational background",
+        "academic qualification", "education details", "scholastic profile", "studies",
+        "academic credentials", "education and certifications", "formal education",
+        "academic history", "education history", "training and education",
+    ),
+    "skills": (
+        "skills", "technical skills", "core competencies", "competencies", "key skills",
+        "areas of expertise", "expertise", "technologies", "technical proficiencies",
+        "skill set", "skillset", "it skills", "technical skill set", "skills and abilities",
+        "core skills", "professional skills", "computer skills", "technical expertise",
+        "tools", "tools and technologies", "skills summary", "technical summary",
+        "software skills", "key competencies", "strengths", "technical competencies",
+        "skills and expertise", "areas of strength", "soft skills", "hard skills",
+        "technical knowledge", "skills and tools", "relevant skills",
+    ),
+    "certifications": (
+        "certifications", "certification", "certificates", "certificate", "licenses",
+        "licenses and certifications", "licences and certifications", "licenses certifications",
+        "certifications and licenses", "professional certifications", "credentials",
+        "courses and certifications", "certifications and training", "accreditations",
+        "training and certifications", "professional development", "licensure",
+        "certifications and awards", "professional licenses",
+    ),
+    "summary": (
+        "summary", "professional summary", "profile", "objective", "career objective",
+        "about me", "about", "personal statement", "executive summary", "overview",
+        "career summary", "professional profile", "summary of qualifications", "introduction",
+        "career profile", "personal profile", "profile summary", "professional overview",
+        "objectives", "career objectives", "summary statement",
+    ),
+    "contact": (
+        "contact", "contact information", "contact info", "contact details", "personal details",
+        "personal information", "personal data", "details", "contacts", "get in touch",
+    ),
+    "other": (
+        "projects", "project", "academic projects", "personal projects", "key projects",
+        "awards", "honors", "honours", "awards and honors", "achievements", "accomplishments",
+        "languages", "language", "interests", "hobbies", "hobbies and interests", "references",
+        "publications", "volunteer", "volunteering", "volunteer experience", "activities",
+        "extracurricular activities", "additional information", "links", "declaration",
+        "affiliations", "memberships", "professional affiliations", "military service",
+        "research", "patents", "presentations", "conferences", "leadership", "community",
+        "other information", "miscellaneous", "additional", "portfolio", "websites",
+        "social", "profiles", "online profiles", "training", "courses", "coursework",
+        "relevant coursework", "recommendations", "highlights", "key achievements",
+    ),
+}
+_EXACT = {h: kind for kind, heads in _HEADINGS.items() for h in heads}
+_KEYWORDS = (
+    ("certif", "certifications"), ("licens", "certifications"), ("experience", "experience"),
+    ("employment", "experience"), ("education", "education"), ("academic", "education"),
+    ("skill", "skills"), ("competenc", "skills"), ("expertise", "skills"),
+    ("summary", "summary"), ("objective", "summary"), ("profile", "summary"),
+    ("project", "other"), ("award", "other"), ("language", "other"), ("interest", "other"),
+    ("reference", "other"), ("publication", "other"), ("volunteer", "other"),
+    ("achievement", "other"), ("contact", "contact"),
+)
+
+
+def normalize_heading(text: str) -> str:
+    t = text.lower().replace("&", " and ").replace("+", " and ")
+    t = re.sub(r"^[\d.ivx]+[.)]\s+", "", t)
+    t = re.sub(r"[^a-z ]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def body_size(lines: list[Line]) -> float:
+    """The most common font size: text larger than this is styled as a heading."""
+    sizes = Counter(round(ln.size) for ln in lines if ln.size)
+    return float(sizes.most_common(1)[0][0]) if sizes else 0.0
+
+
+def heading_kind(line: Line, body: float) -> str | None:
+    """The section kind this line introduces, or None when it is ordinary text."""
+    raw = line.text.strip()
+    if len(raw) > 60 or "\t" in raw.strip() or "@" in raw:
+        return None
+    norm = normalize_heading(raw)
+    if not norm or not (raw[0].isupper() or raw[0].isdigit()):
+        return None
+    words = norm.split()
+    if norm in _EXACT and (len(words) > 1 or raw.rstrip().endswith(":") or raw[0].isupper()):
+        # a one-word heading must at least be capitalised ("Skills", "SKILLS", "skills:")
+        return _EXACT[norm]
+    if ":" in raw.rstrip(":") or len(words) > 5:
+        return None
+    styled = line.caps or line.bold or raw.endswith(":") or (body and line.size >= body + 1.5)
+    if not styled or re.search(r"\d", raw):
+        return None
+    for key, kind in _KEYWORDS:
+        if key in norm:
+            return kind
+    return None
+
+
+def split_sections(lines: list[Line]) -> list[Section]:
+    body = body_size(lines)
+    sections: list[Section] = [Section("top", "")]
+    for line in lines:
+        if line.is_header_footer and line.page > 0:
+            continue
+        kind = heading_kind(line, body)
+        if kind:
+            sections.append(Section(kind, line.text))
+            continue
+        if line.column_start and sections[-1].kind != "top":
+            sections.append(Section("top", ""))
+        sections[-1].lines.append(line)
+    return [s for s in sections if s.lines or s.kind != "top"]
+
+
+def run(state: ParseState) -> None:
+    """Stage: fill `state.sections`."""
+    assert state.doc is not None
+    state.sections = split_sections(state.doc.lines)
