@@ -82,12 +82,12 @@ def test_healthz_reports_an_unreachable_redis(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_db_upgrade_and_status_json_on_an_empty_database(
-    tmp_path: Path, backend: str, pg_server_url: str, redis_url: str
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest, redis_url: str
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOTGIGS_")}
     env.update(HOTGIGS_DATA_DIR=str(tmp_path / "data"), REDIS_URL=redis_url)
     if backend == "postgresql":
-        env["DATABASE_URL"] = pg_server_url
+        env["DATABASE_URL"] = request.getfixturevalue("empty_pg_url")
     run = [sys.executable, "-m", "hotgigs"]
     upgrade = subprocess.run([*run, "db", "upgrade"], env=env, capture_output=True, text=True,
                              timeout=120)
