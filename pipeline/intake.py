@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import PurePath
 
 from redis import RedisError
@@ -21,7 +22,7 @@ from pipeline.archives import ZipLimits, expand_zip, is_zip_archive
 from pipeline.errors import Rejected
 from pipeline.models import IngestRequest
 from pipeline.parser.detect import detect_kind
-from pipeline.queue import JobQueue
+from pipeline.queue import JobQueue, chunk_job_ids
 from storage.db import Database
 from storage.files import BlobStore, sha256_hex
 from storage.models import Batch, ProcessingJob, Recruiter, Resume, utcnow
@@ -129,8 +130,8 @@ class Intake:
         return batch
 
     def _record(self, request: IngestRequest, items: list[_Item], refusals: list[str | None],
-                keys: list[str | None], priority: str) -> tuple[Batch, list[tuple[int, int]]]:
-        """Batch, resumes and processing jobs in one transaction."""
+                keys: list[str | None], priority: str) -> tuple[Batch, list[tuple[int, str]]]:
+        """Batch, resumes and processing jobs in one transaction; returns (resume, RQ job id)."""
         with self.db.session() as session:
             recruiter = recruiter_for(session, request.submitted_by)
             failed = sum(reason is not None for reason in refusals)
@@ -145,7 +146,7 @@ class Intake:
                 batch.failure_reason = "no files in the submission"
             session.add(batch)
             session.flush()
-            jobs: list[tuple[int, int]] = []
+            attempts: list[ProcessingJob] = []
             for item, reason, key in zip(items, refusals, keys, strict=True):
                 resume = Resume(
                     batch_id=batch.id, source=request.source, filename=item.name[:500],
@@ -160,20 +161,27 @@ class Intake:
                     job = ProcessingJob(resume_id=resume.id, queue=priority, priority=priority,
                                         enqueued_at=utcnow())
                     session.add(job)
-                    session.flush()
-                    job.rq_job_id = f"resume-{resume.id}-{job.id}"
-                    jobs.append((resume.id, job.id))
+                    attempts.append(job)
+            session.flush()
+            job_ids = chunk_job_ids([(a.resume_id, a.id) for a in attempts], priority)
+            for attempt, job_id in zip(attempts, job_ids, strict=True):
+                attempt.rq_job_id = job_id
+            jobs = [(a.resume_id, job_id) for a, job_id in zip(attempts, job_ids, strict=True)]
             if not jobs:
                 batch.state = "done"
                 batch.finished_at = utcnow()
         return batch, jobs
 
-    def _enqueue(self, batch: Batch, jobs: list[tuple[int, int]], priority: str) -> None:
+    def _enqueue(self, batch: Batch, jobs: list[tuple[int, str]], priority: str) -> None:
         if self.queue is None:
             return  # in-process mode: the caller runs the tasks itself
         try:
-            for resume_id, job_id in jobs:
-                self.queue.enqueue_resume(resume_id, job_id, priority)
+            if priority == "high":
+                for resume_id, job_id in jobs:
+                    self.queue.enqueue_resume(resume_id, job_id, priority)
+            else:
+                for job_id, group in groupby(jobs, key=lambda job: job[1]):
+                    self.queue.enqueue_chunk([resume_id for resume_id, _ in group], job_id)
             if not jobs:
                 self.queue.enqueue_reply(batch.id)
         except RedisError:

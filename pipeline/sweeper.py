@@ -69,9 +69,9 @@ def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
                                     enqueued_at=utcnow())
             session.add(new_job)
             session.flush()
-            new_job.rq_job_id = f"resume-{resume_id}-{new_job.id}"
+            new_job.rq_job_id = job_id = f"resume-{resume_id}-{new_job.id}"
             session.execute(update(Resume).where(Resume.id == resume_id).values(status="pending"))
-        ctx.queue.enqueue_resume(resume_id, new_job.id, priority)
+        ctx.queue.enqueue_resume(resume_id, job_id, priority)
         report.requeued.append(resume_id)
     report.replies = _sweep_replies(held, cutoff)
     if report.requeued or report.gave_up or report.replies:

@@ -48,7 +48,7 @@ class _Work:
 def _start(resume_id: int) -> _Work | None:
     """Mark the resume processing and count the attempt; None when it already ended."""
     ctx = current()
-    with ctx.db.session() as session:
+    with ctx.db.session(durable=False) as session:
         resume = session.get(Resume, resume_id)
         if resume is None:
             log.warning("resume %s: no such resume, job dropped", resume_id)
@@ -118,15 +118,21 @@ def process_resume(resume_id: int) -> str:
     return "parsed" if reason is None else "failed"
 
 
+def process_resumes(resume_ids: list[int]) -> list[str]:
+    """A chunk of a bulk batch: each resume on its own, exactly as `process_resume`."""
+    return [process_resume(resume_id) for resume_id in resume_ids]
+
+
 def record_outcome(resume_id: int, owner_id: int | None, parsed: ParsedResume | None,
             reason: str | None, started: float) -> int | None:
     """Persist the outcome and the batch progress in one transaction; then notify."""
     ctx = current()
-    elapsed_ms = (time.monotonic() - started) * 1000
     candidate_id = None
     status = "parsed" if parsed is not None else "failed"
     try:
-        with ctx.db.session() as session:
+        # not durable: if a crash loses this commit the resume is still unfinished in the
+        # database, and the sweeper parses it again
+        with ctx.db.session(durable=False) as session:
             # Claim the ending atomically: of two runs of the same resume, one wins here.
             claimed = session.execute(  # type: ignore[attr-defined]
                 update(Resume).where(Resume.id == resume_id, Resume.status.not_in(ENDED))
@@ -141,6 +147,7 @@ def record_outcome(resume_id: int, owner_id: int | None, parsed: ParsedResume | 
                                        data=parsed.model_dump(mode="json")))
                 candidate, resume.outcome = candidates.attach(session, resume, owner_id, parsed)
                 candidate_id = candidate.id
+            elapsed_ms = (time.monotonic() - started) * 1000  # all but the commit itself
             session.execute(
                 update(ProcessingJob).where(ProcessingJob.resume_id == resume_id,
                                             ProcessingJob.finished_at.is_(None))

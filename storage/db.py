@@ -50,8 +50,13 @@ class Database:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, durable: bool = True) -> Iterator[Session]:
+        """A transaction. `durable=False` lets PostgreSQL acknowledge the commit before it is
+        flushed to disk: for work that is redone anyway if a crash loses it (a worker's
+        progress, which the sweeper re-queues), never for what we promised to keep."""
         with self._factory() as session, session.begin():
+            if not durable and self.engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL synchronous_commit = off"))
             yield session
 
     def ping(self) -> str | None:

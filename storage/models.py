@@ -171,7 +171,8 @@ class ProcessingJob(Base):
     __tablename__ = "processing_jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
     resume_id: Mapped[int] = mapped_column(ForeignKey("resumes.id"), index=True)
-    rq_job_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # one RQ job may carry a chunk of a bulk batch, so several attempts share its id
+    rq_job_id: Mapped[str | None] = mapped_column(String(64), index=True)
     queue: Mapped[str] = mapped_column(String(64))
     priority: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)

@@ -260,11 +260,13 @@ def upgrade() -> None:
             ["resume_id"], ["resumes.id"], name=op.f("fk_processing_jobs_resume_id_resumes")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_processing_jobs")),
-        sa.UniqueConstraint("rq_job_id", name=op.f("uq_processing_jobs_rq_job_id")),
     )
     with op.batch_alter_table("processing_jobs", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_processing_jobs_resume_id"), ["resume_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_processing_jobs_rq_job_id"), ["rq_job_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_processing_jobs_status"), ["status"], unique=False)
 
@@ -287,6 +289,7 @@ def downgrade() -> None:
     op.drop_table("resume_data")
     with op.batch_alter_table("processing_jobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processing_jobs_status"))
+        batch_op.drop_index(batch_op.f("ix_processing_jobs_rq_job_id"))
         batch_op.drop_index(batch_op.f("ix_processing_jobs_resume_id"))
 
     op.drop_table("processing_jobs")
