@@ -76,11 +76,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         upgrade(url)
         return url
     url = request.getfixturevalue("pg_url")
-    _truncate_all(url)
+    truncate_all(url)
     return str(url)
 
 
-def _truncate_all(url: str) -> None:
+def truncate_all(url: str) -> None:
     from sqlalchemy import text
 
     from storage.db import make_engine

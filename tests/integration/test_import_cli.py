@@ -5,23 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.integration.pipeline_harness import Harness, make_harness
+from tests.integration.pipeline_harness import Harness
 from tests.resumes import docx_resume, password_pdf, scanned_pdf, text_pdf, zip_of
-
-
-@pytest.fixture
-def harness(make_settings: object, pg_url: str, redis_url: str) -> Iterator[Harness]:
-    from tests.conftest import _truncate_all
-
-    _truncate_all(pg_url)
-    h = make_harness(make_settings, pg_url, redis_url)
-    yield h
-    h.close()
 
 
 def _folder(root: Path) -> Path:
@@ -48,8 +35,9 @@ def _import(h: Harness, folder: Path) -> dict[str, object]:
 
 
 def test_every_file_is_accounted_for_and_a_reimport_creates_nothing(
-    harness: Harness, tmp_path: Path
+    pg_harness: Harness, tmp_path: Path
 ) -> None:
+    harness = pg_harness
     folder = _folder(tmp_path)
     harness.start_worker(log=tmp_path / "worker.log")
     first = _import(harness, folder)

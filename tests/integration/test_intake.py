@@ -3,33 +3,14 @@ bad input, and nothing lost when workers die or Redis forgets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from storage.models import Candidate, ProcessingJob, Recruiter
 from tests.helpers import wait_until
-from tests.integration.pipeline_harness import Harness, make_harness
+from tests.integration.pipeline_harness import Harness
 from tests.resumes import password_pdf, scanned_pdf, text_pdf, zip_of
-
-
-@pytest.fixture
-def harness(make_settings: object, database_url: str, redis_url: str) -> Iterator[Harness]:
-    h = make_harness(make_settings, database_url, redis_url)
-    yield h
-    h.close()
-
-
-@pytest.fixture
-def pg_harness(make_settings: object, pg_url: str, redis_url: str) -> Iterator[Harness]:
-    from tests.conftest import _truncate_all
-
-    _truncate_all(pg_url)
-    h = make_harness(make_settings, pg_url, redis_url)
-    yield h
-    h.close()
 
 
 def test_one_resume_is_high_priority_and_several_are_low(harness: Harness) -> None:
