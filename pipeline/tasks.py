@@ -111,10 +111,7 @@ def process_resume(resume_id: int) -> str:
         reason = None
     except Rejected as exc:
         parsed, reason = None, exc.reason
-    candidate_id = record_outcome(resume_id, work.owner_id, parsed, reason, started)
-    if candidate_id is not None:
-        for hook in current().after_candidate:
-            hook(candidate_id)
+    record_outcome(resume_id, work.owner_id, parsed, reason, started)
     return "parsed" if reason is None else "failed"
 
 
@@ -160,6 +157,10 @@ def record_outcome(resume_id: int, owner_id: int | None, parsed: ParsedResume | 
         raise Transient(f"database unavailable: {exc}") from exc
     log.info("resume %s: %s in %.0f ms%s", resume_id, "parsed" if parsed else "failed",
              elapsed_ms, f" ({reason})" if reason else "")
+    if candidate_id is not None:
+        # before progress and reply, so they can show this candidate's matches
+        for hook in ctx.after_candidate:
+            hook(candidate_id)
     _notify_progress(batch_id)
     if last:
         _batch_done(batch_id)
