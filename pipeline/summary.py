@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Batch, Candidate, Resume
+from storage.models import Batch, Candidate, CandidateMatch, Job, Resume
 
 
 class ResumeOutcome(BaseModel):
@@ -48,6 +48,19 @@ class BatchSummary(BaseModel):
         return self.parsed + self.failed
 
 
+def top_matches(session: Session, candidate_id: int, limit: int = 3) -> list[dict[str, Any]]:
+    """The candidate's best open jobs from `candidate_matches`: title, slug, score, reason."""
+    rows = session.execute(
+        select(CandidateMatch.score, CandidateMatch.explanation, Job.id, Job.slug, Job.title)
+        .join(Job, Job.id == CandidateMatch.job_id)
+        .where(CandidateMatch.candidate_id == candidate_id, Job.status == "open")
+        .order_by(CandidateMatch.score.desc(), Job.id).limit(limit)
+    ).all()
+    return [{"job_id": job_id, "slug": slug, "title": title, "score": score,
+             "reason": (explanation or {}).get("summary", "")}
+            for score, explanation, job_id, slug, title in rows]
+
+
 def summarize_batch(session: Session, batch_id: int) -> BatchSummary:
     batch = session.get(Batch, batch_id)
     if batch is None:
@@ -72,7 +85,7 @@ def summarize_batch(session: Session, batch_id: int) -> BatchSummary:
             latest_company=candidate.latest_company if candidate else None,
             top_skills=list(data.get("skills", []))[:8],
             warnings=list(data.get("meta", {}).get("warnings", [])),
-            top_matches=list(data.get("top_matches", []))[:3],
+            top_matches=top_matches(session, candidate.id) if candidate else [],
         ))
     return BatchSummary(
         batch_id=batch.id, source=batch.source, submitted_by=batch.submitted_by,

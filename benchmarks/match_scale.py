@@ -1,0 +1,204 @@
+"""`match_job` latency with 100,000 generated candidates in PostgreSQL.
+
+    .venv/bin/python benchmarks/match_scale.py [--candidates 100000] [--admin-url URL]
+
+Creates a throw-away database on the local server (dropped at the end), migrates it, loads
+generated candidates (skills drawn from the taxonomy by occupation, generated role texts,
+profiles and word statistics as the worker would write them) with COPY, then times
+`match_job` for generated jobs: every candidate (operator view) and one recruiter's tenth.
+Prints p50/p95 in milliseconds. Nothing is asserted; the target is p95 < 500 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matching.index import DOCS, LENGTH
+from matching.jobs import create_job, match_job
+from matching.profile import build_profile
+from matching.text import term_counts
+from storage.db import Database, upgrade
+
+OCCUPATIONS = {
+    "Backend Engineer": ["Python", "Java", "Go", "PostgreSQL", "MySQL", "Docker", "Kubernetes",
+                         "AWS", "Redis", "Kafka", "SQL", "Git", "Linux", "Django"],
+    "Frontend Developer": ["JavaScript", "React", "Angular", "CSS", "HTML", "Git", "Figma",
+                           "jQuery", "Bootstrap", "GraphQL", "JSON"],
+    "Data Analyst": ["SQL", "Excel", "Tableau", "Python", "Power BI", "Alteryx", "SAS",
+                     "Google Analytics", "Amazon Redshift"],
+    "Accountant": ["QuickBooks", "Excel", "SAP", "Accounting", "Bookkeeping", "Oracle",
+                   "Microsoft Office"],
+    "Systems Administrator": ["Linux", "Active Directory", "Bash", "Ansible", "Azure",
+                              "VMware", "Windows Server", "Jenkins"],
+    "Graphic Designer": ["Adobe Illustrator", "InDesign", "Figma", "Adobe After Effects",
+                         "Adobe Creative Cloud", "AutoCAD"],
+    "Nurse": ["Epic", "Microsoft Office", "Excel"],
+    "Sales Manager": ["Salesforce", "HubSpot", "Excel", "LinkedIn", "Microsoft Office"],
+}
+WORDS = [
+    "managed", "delivered", "built", "designed", "improved", "reduced", "supported", "led",
+    "coordinated", "analysed", "reported", "trained", "customers", "clients", "services",
+    "platform", "budget", "quality", "team", "project", "operations", "growth", "revenue",
+    "systems", "process", "data", "patients", "accounts", "campaigns", "infrastructure",
+    "reporting", "migration", "audit", "compliance"
+]
+CITIES = ["Berlin", "London", "Paris", "Leeds", "Austin", "Boston", "Madrid", "Lyon"]
+LEVELS = ["Junior", "", "", "Senior", "Lead"]
+
+
+def generate(rng: random.Random, cid: int) -> tuple[dict[str, object], list[str], str, str]:
+    occupation = rng.choice(list(OCCUPATIONS))
+    pool = OCCUPATIONS[occupation]
+    skills = rng.sample(pool, k=min(len(pool), rng.randint(3, 8)))
+    roles = []
+    year = 2026
+    for n in range(rng.randint(1, 4)):
+        start = year - rng.randint(1, 5)
+        used = rng.sample(skills, k=min(len(skills), 3))
+        text = " ".join(rng.choices(WORDS, k=30)) + ". Used " + ", ".join(used) + "."
+        level = rng.choice(LEVELS)
+        roles.append({"title": f"{level} {occupation}".strip(), "company": f"Co {cid % 997}",
+                      "start_date": f"{start}-{rng.randint(1, 12):02d}",
+                      "end_date": "present" if n == 0 else f"{year}-{rng.randint(1, 12):02d}",
+                      "description": text})
+        year = start
+    data: dict[str, object] = {
+        "name": f"Person {cid}", "summary": f"{occupation} with {len(roles)} roles.",
+        "experience": roles, "skills": skills}
+    return data, skills, str(roles[0]["title"]), rng.choice(CITIES)
+
+
+def load(url: str, count: int, owners: int) -> None:
+    rng = random.Random(42)
+    now = datetime.now(UTC)
+    today = date.today()
+    df: Counter[str] = Counter()
+    total_len = 0
+    with psycopg.connect(url) as conn:
+        for n in range(1, owners + 1):
+            conn.execute("INSERT INTO recruiters (id, identity, created_at) VALUES (%s, %s, %s)",
+                         (n, f"r{n}@bench.test", now))
+        with conn.cursor() as cur:
+            with cur.copy("COPY candidates (id, owner_id, name, location, latest_title, data, "
+                          "created_at, updated_at) FROM STDIN") as cand_copy:
+                rows = []
+                for cid in range(1, count + 1):
+                    data, skills, title, city = generate(rng, cid)
+                    owner = cid % owners + 1
+                    cand_copy.write_row((cid, owner, data["name"], city, title, json.dumps(data),
+                                         now, now))
+                    rows.append((cid, owner, data, skills, title, city))
+            with cur.copy("COPY candidate_skills (candidate_id, skill) FROM STDIN") as sk:
+                for cid, _, _, skills, _, _ in rows:
+                    for skill in skills:
+                        sk.write_row((cid, skill))
+            with cur.copy("COPY candidate_profiles (candidate_id, owner_id, titles, years, "
+                          "skills, location, doc, terms, doc_len, updated_at) FROM STDIN") as pc:
+                for cid, owner, data, skills, title, city in rows:
+                    p = build_profile(data, skills, latest_title=title, location=city,
+                                      today=today)
+                    counts = term_counts(p.doc)
+                    df.update(counts.keys())
+                    total_len += sum(counts.values())
+                    pc.write_row((cid, owner, json.dumps(p.titles), p.years,
+                                  json.dumps(p.skills), city, p.doc, json.dumps(counts),
+                                  sum(counts.values()), now))
+            df[DOCS], df[LENGTH] = count, total_len
+            with cur.copy("COPY term_stats (term, df) FROM STDIN") as ts:
+                for term, n in df.items():
+                    ts.write_row((term[:100], n))
+            cur.execute("SELECT setval('candidates_id_seq', %s)", (count,))
+        conn.commit()
+        conn.execute("ANALYZE")
+
+
+JOBS = [
+    ("Senior Backend Engineer", "Requirements:\n- 5+ years of experience\n- Python, PostgreSQL, "
+     "Docker\nNice to have: Kubernetes, Kafka\nYou will build payment services and platform "
+     "infrastructure."),
+    ("Data Analyst", "Must have: SQL, Excel, Tableau. Reporting for growth and revenue."),
+    ("Accountant", "We need an accountant with QuickBooks and Excel; 3+ years of experience "
+     "in audit and compliance. SAP is a plus."),
+    ("Frontend Developer", "React, JavaScript, CSS. Figma is nice to have. Build our customer "
+     "platform."),
+    ("Systems Administrator", "Linux, Active Directory, Ansible; on-call for infrastructure "
+     "migration."),
+    ("Registered Nurse", "Epic charting; caring for patients; quality and compliance."),
+    ("Sales Manager", "Salesforce and HubSpot; lead the team to revenue growth with clients."),
+    ("Graphic Designer", "Adobe Illustrator, InDesign; campaigns for clients."),
+]
+
+
+def timed(db: Database, job_ids: list[int], owner: int | None, rounds: int) -> list[float]:
+    from storage.models import Job
+
+    times = []
+    for _ in range(rounds):
+        for job_id in job_ids:
+            with db.session() as session:
+                job = session.get(Job, job_id)
+                assert job is not None
+                t0 = time.perf_counter()
+                found = match_job(session, job, top=10, owner_id=owner)
+                times.append(1000 * (time.perf_counter() - t0))
+                assert found
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--owners", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    name = f"hotgigs_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = args.admin_url.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    sa_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    db = None
+    try:
+        upgrade(sa_url, "heads")
+        t0 = time.monotonic()
+        load(url, args.candidates, args.owners)
+        print(f"loaded {args.candidates} candidates in {time.monotonic() - t0:.0f} s",
+              file=sys.stderr)
+        db = Database(sa_url)
+        with db.session() as session:
+            # the jobs are saved without an owner (operator jobs) and ranked two ways below
+            job_ids = [create_job(session, title=t, description=d).id for t, d in JOBS]
+        timed(db, job_ids, None, 1)  # warm the caches once
+        everyone = timed(db, job_ids, None, args.rounds)
+        one_owner = timed(db, job_ids, 1, args.rounds)
+        print(f"match_job, PostgreSQL, {args.candidates} candidates, {len(JOBS)} jobs x "
+              f"{args.rounds} rounds, top 10")
+        for label, times in (("all candidates (operator)", everyone),
+                             (f"one recruiter (~{args.candidates // args.owners})", one_owner)):
+            times.sort()
+            p95 = times[max(0, round(0.95 * len(times)) - 1)]
+            print(f"  {label:<30} p50 {statistics.median(times):6.0f} ms   p95 {p95:6.0f} ms"
+                  f"   max {times[-1]:6.0f} ms")
+    finally:
+        if db is not None:
+            db.dispose()
+        with psycopg.connect(args.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""`hotgigs job add/list/close` and `hotgigs match JOB`: open positions and who fits them.
+
+Run from the command line by an operator: without `--owner` a job belongs to nobody (it
+matches every recruiter's candidates) and `match` ranks all candidates. With `--owner
+IDENTITY` (e.g. `ann@agency.test`, `slack:T1/U2`) only that recruiter's candidates are seen.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotgigs.bootstrap import Services
+from matching import Match, close_job, create_job, list_jobs, match_job, resolve_job
+from pipeline.intake import recruiter_for
+from storage.models import Candidate, Job, Recruiter
+
+out = Console()
+
+
+class UsageError(Exception):
+    """Bad input from the command line (exit 2)."""
+
+
+def _owner_id(session: Session, owner: str | None, *, create: bool) -> int | None:
+    if owner is None:
+        return None
+    if create:
+        return recruiter_for(session, owner).id
+    found = session.scalar(select(Recruiter.id).where(Recruiter.identity == owner))
+    if found is None:
+        raise UsageError(f"no recruiter {owner!r} (they have imported nothing yet)")
+    return int(found)
+
+
+def job_to_dict(job: Job) -> dict[str, Any]:
+    a = job.analysis or {}
+    return {"id": job.id, "slug": job.slug, "title": job.title, "status": job.status,
+            "location": job.location, "remote": job.remote,
+            "required_skills": a.get("required_skills", []),
+            "nice_skills": a.get("nice_skills", []), "min_years": a.get("min_years"),
+            "seniority": a.get("seniority")}
+
+
+def add_job(services: Services, *, title: str, file: Path | None, text: str | None,
+            location: str | None, remote: bool, owner: str | None, as_json: bool) -> int:
+    if (file is None) == (text is None):
+        raise UsageError("give exactly one of --file or --text")
+    description = file.read_text(encoding="utf-8", errors="replace") if file else str(text)
+    with services.db.session() as session:
+        job = create_job(session, title=title, description=description, location=location,
+                         remote=remote, owner_id=_owner_id(session, owner, create=True))
+        shown = job_to_dict(job)
+    if as_json:
+        print(json.dumps(shown, indent=2))
+        return 0
+    out.print(f"job [bold]{shown['slug']}[/] (id {shown['id']}) saved")
+    out.print(f"  required: {', '.join(shown['required_skills']) or '—'}")
+    out.print(f"  nice to have: {', '.join(shown['nice_skills']) or '—'}")
+    years = shown["min_years"]
+    out.print(f"  years: {f'{years}+' if years else '—'} · seniority: {shown['seniority'] or '—'}"
+              f" · {'remote' if shown['remote'] else shown['location'] or 'no location'}")
+    return 0
+
+
+def show_jobs(services: Services, *, include_closed: bool, as_json: bool) -> int:
+    with services.db.session() as session:
+        jobs = [job_to_dict(j) for j in list_jobs(session, include_closed=include_closed)]
+    if as_json:
+        print(json.dumps(jobs, indent=2))
+        return 0
+    table = Table("id", "slug", "title", "status", "where", "required skills")
+    for j in jobs:
+        where = "remote" if j["remote"] else j["location"] or ""
+        table.add_row(str(j["id"]), j["slug"], j["title"], j["status"], where,
+                      ", ".join(j["required_skills"][:6]))
+    out.print(table)
+    return 0
+
+
+def close(services: Services, ref: str) -> int:
+    with services.db.session() as session:
+        job = resolve_job(session, ref)
+        if job is None:
+            raise UsageError(f"no job {ref!r}")
+        close_job(session, job)
+        out.print(f"job {job.slug} closed")
+    return 0
+
+
+def _rows(session: Session, matches: list[Match]) -> list[dict[str, Any]]:
+    ids = [m.candidate_id for m in matches]
+    people = {c.id: c for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
+    rows = []
+    for rank, m in enumerate(matches, 1):
+        c = people[m.candidate_id]
+        rows.append({"rank": rank, "candidate_id": c.id, "name": c.name, "email": c.email,
+                     "title": c.latest_title, "score": m.score,
+                     "reason": m.explanation.get("summary", ""),
+                     "reasons": m.explanation.get("reasons", []),
+                     "parts": m.explanation.get("parts", {})})
+    return rows
+
+
+def run_match(services: Services, ref: str, *, top: int, owner: str | None,
+              as_json: bool) -> int:
+    with services.db.session() as session:
+        owner_id = _owner_id(session, owner, create=False)
+        job = resolve_job(session, ref)
+        matches = match_job(session, job if job is not None else ref, top=top, owner_id=owner_id)
+        rows = _rows(session, matches)
+        label = f"{job.slug} ({job.title})" if job is not None else "free text"
+    if as_json:
+        print(json.dumps({"job": label, "matches": rows}, indent=2))
+        return 0
+    if not rows:
+        print(f"no candidates match {label}", file=sys.stderr)
+        return 0
+    table = Table("#", "score", "candidate", "title", "why", title=f"best for {label}")
+    for r in rows:
+        table.add_row(str(r["rank"]), f"{r['score']:.0f}", r["name"] or f"#{r['candidate_id']}",
+                      r["title"] or "", r["reason"])
+    out.print(table)
+    return 0

@@ -1,0 +1,166 @@
+"""Read a job description once, when it is saved: what it requires, what it would like, for whom.
+
+Required and nice-to-have skills are canonical names from the parser's taxonomy, sorted by the
+section or line they appear in ("Requirements", "Must have", "Nice to have", "… is a plus").
+Also: minimum years ("5+ years of experience"), seniority from the title, location/remote,
+and the description's word counts for text relevance. Pure functions; no database.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from matching.text import stem, term_counts, words
+from pipeline.parser.skills import find_skills
+
+ANALYSIS_VERSION = 1
+
+_NICE = re.compile(
+    r"\b(nice[- ]to[- ]haves?|preferred|preferably|bonus|a plus|is a plus|are a plus|plus if|"
+    r"desirable|good to have|would be great|ideally|not required|optional)\b", re.I)
+_REQUIRED = re.compile(
+    r"\b(requirements?|required|must[- ]haves?|must|minimum qualifications|basic qualifications|"
+    r"qualifications|what you need|what you'll need|what we're looking for|you have|"
+    r"essential|mandatory|we expect)\b", re.I)
+_NEUTRAL = re.compile(
+    r"\b(responsibilities|what you'?ll do|the role|about (us|the job|the role|the company)|"
+    r"benefits|perks|we offer|why join|duties|overview|description|who we are)\b", re.I)
+_YEARS = re.compile(
+    r"(?:at least|minimum(?: of)?|over|more than)?\s*(\d{1,2})\s*(?:\+|plus)?\s*"
+    r"(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)['’]?\s+(?:of\s+)?"
+    r"(?:[\w/&,+-]+\s+){0,5}?(?:experience|exp\b)", re.I)
+_REMOTE = re.compile(r"\b(fully remote|remote[- ]first|100% remote|remote (role|position|job|"
+                     r"work|friendly|ok)|work from home|wfh|anywhere)\b", re.I)
+_ONSITE = re.compile(r"\b(on-?site|in[- ]office|in the office)\b", re.I)
+
+# Seniority levels, lowest first; the word that names each in a title.
+LEVELS = ("intern", "junior", "mid", "senior", "lead", "head")
+_LEVEL_WORDS = {
+    "intern": "intern", "internship": "intern", "trainee": "intern", "apprentice": "intern",
+    "junior": "junior", "jr": "junior", "entry": "junior", "graduate": "junior",
+    "associate": "junior", "assistant": "junior",
+    "mid": "mid", "intermediate": "mid",
+    "senior": "senior", "sr": "senior", "experienced": "senior",
+    "lead": "lead", "principal": "lead", "staff": "lead", "architect": "lead",
+    "head": "head", "director": "head", "vp": "head", "chief": "head", "cto": "head",
+}
+_TITLE_NOISE = frozenset({"ii", "iii", "iv", "level", "remote", "hybrid", "time", "full",
+                          "part", "contract", "temporary", "m/f", "f/m"})
+
+
+class JobAnalysis(BaseModel):
+    """What matching knows about a job; stored as `jobs.analysis` JSON."""
+
+    version: int = ANALYSIS_VERSION
+    title: str
+    title_terms: list[str] = Field(default_factory=list)
+    seniority: str | None = None
+    required_skills: list[str] = Field(default_factory=list)
+    nice_skills: list[str] = Field(default_factory=list)
+    min_years: int | None = None
+    location: str | None = None
+    remote: bool = False
+    terms: dict[str, int] = Field(default_factory=dict)  # stem -> count in title + description
+    words: dict[str, str] = Field(default_factory=dict)  # stem -> a word that produced it
+
+
+def seniority_of(title: str | None) -> str | None:
+    """The level a title names ("Senior Data Engineer" -> "senior"), None when it names none."""
+    if not title:
+        return None
+    found = [_LEVEL_WORDS[w] for w in re.findall(r"[a-z]+", title.lower()) if w in _LEVEL_WORDS]
+    return max(found, key=LEVELS.index) if found else None
+
+
+def title_terms(title: str | None) -> list[str]:
+    """Stems of a title's role words, without level words ("Senior Accountant" -> account)."""
+    if not title:
+        return []
+    kept = [w for w in words(title) if w not in _LEVEL_WORDS and w not in _TITLE_NOISE]
+    return list(dict.fromkeys(stem(w) for w in kept))
+
+
+def _heading_kind(line: str) -> str | None:
+    """'required', 'nice' or 'neutral' for a line that reads as a section heading, else None."""
+    stripped = line.strip()
+    if stripped[:1] in ("-", "*", "•", "·", "▪", "◦", "–"):  # a list item, not a heading
+        return None
+    text = stripped.strip("#:").strip()
+    words_in = len(text.split())
+    if not text or text.endswith(".") or words_in > 7 or (words_in > 4 and ":" not in stripped):
+        return None
+    if _NICE.search(text):
+        return "nice"
+    if _REQUIRED.search(text) or re.search(r"\b(skills|experience|you bring)\b", text, re.I):
+        return "required"
+    if _NEUTRAL.search(text):
+        return "neutral"
+    return None
+
+
+def _blocks(description: str) -> list[tuple[str, str]]:
+    """(kind, text) per line: the kind of the section it sits in, or of the line's own cue."""
+    section = "neutral"
+    out: list[tuple[str, str]] = []
+    for line in description.splitlines():
+        heading = _heading_kind(line)
+        if heading is not None and not line.rstrip().endswith((",", ";")):
+            section = heading
+            # "Must have: Python, SQL" carries its items on the heading line itself
+            _, _, rest = line.partition(":")
+            if rest.strip():
+                out.append((section, rest))
+            continue
+        kind = section
+        if _NICE.search(line):
+            kind = "nice"
+        elif re.search(r"\b(required|must|mandatory|essential)\b", line, re.I):
+            kind = "required"
+        out.append((kind, line))
+    return out
+
+
+def min_years(text: str) -> int | None:
+    """The largest "N+ years of experience" lower bound the text asks for (capped at 20)."""
+    found = [int(m.group(1)) for m in _YEARS.finditer(text)]
+    found = [n for n in found if 0 < n <= 20]
+    return max(found) if found else None
+
+
+def analyze_job(title: str, description: str, *, location: str | None = None,
+                remote: bool | None = None) -> JobAnalysis:
+    """Analyse a job once; `remote=None` lets the description say whether it is remote."""
+    by_kind: dict[str, list[str]] = {"required": [], "nice": [], "neutral": []}
+    for kind, line in _blocks(description):
+        by_kind[kind].append(line)
+    skills: dict[str, dict[str, None]] = {k: {} for k in by_kind}
+    for kind, lines in by_kind.items():
+        for name, _category in find_skills("\n".join(lines)):
+            skills[kind][name] = None
+    required = dict(skills["required"])
+    nice = dict(skills["nice"])
+    # Skills in the body count as required when the job names no requirements at all.
+    body = nice if skills["required"] else required
+    for name in skills["neutral"]:
+        body[name] = None
+    nice = {k: None for k in nice if k not in required}
+    title_found = {name: None for name, _ in find_skills(title)}
+    required = {**title_found, **required}
+    if remote is None:
+        remote = bool(_REMOTE.search(description)) and not _ONSITE.search(description)
+    full = f"{title}\n{description}"
+    counts = term_counts(full)
+    surface: dict[str, str] = {}
+    for word in words(full):
+        surface.setdefault(stem(word), word)
+    years = min_years(description)
+    level = seniority_of(title)
+    if level is None and years is not None and years >= 7:
+        level = "senior"
+    return JobAnalysis(
+        title=title.strip(), title_terms=title_terms(title), seniority=level,
+        required_skills=list(required), nice_skills=list(nice), min_years=years,
+        location=(location or None), remote=bool(remote), terms=dict(counts), words=surface,
+    )

@@ -1,0 +1,104 @@
+"""Why a candidate scored what they did, in words a recruiter reads in a second.
+
+`summary` is one line ("4/5 required skills, missing Kubernetes · 7.5 yrs (5+ asked) · …");
+`reasons` are the same facts, one sentence each, for a detail view. All user-facing wording of
+matching lives here (STYLE.md, habit 9).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matching.analysis import JobAnalysis
+
+
+def _names(items: list[str], limit: int = 4) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" +{len(items) - limit} more" if len(items) > limit else "")
+
+
+def _skills(kind: str, detail: dict[str, Any], total: int) -> tuple[str, str]:
+    have = detail["matched"] + [f"{p['skill']} (via {p['via']})" for p in detail["partial"]]
+    full = len(detail["matched"])
+    related = len(detail["partial"])
+    label = "required skills" if kind == "required" else "nice-to-haves"
+    short = f"{full}/{total} {label}"
+    if related:
+        short += f" (+{related} related)"
+    if detail["missing"] and kind == "required":
+        short += f", missing {_names(detail['missing'], 3)}"
+    long = f"Has {full} of {total} {label}"
+    long += f": {_names(have, 6)}." if have else "."
+    if detail["missing"]:
+        long += f" Missing: {_names(detail['missing'], 6)}."
+    if detail["not_recent"]:
+        long += f" Not used recently: {_names(detail['not_recent'], 4)}."
+    return short, long
+
+
+def _years(minimum: int, years: float | None) -> tuple[str, str]:
+    if years is None:
+        return f"years unknown ({minimum}+ asked)", (
+            f"Experience dates are missing, so years cannot be checked ({minimum}+ asked).")
+    shown = f"{years:g}"
+    verdict = "meets" if years >= minimum else "below"
+    return (f"{shown} yrs ({minimum}+ asked)",
+            f"{shown} years of experience (roles overlapping in time counted once); "
+            f"{verdict} the {minimum}+ asked.")
+
+
+def _location(job: JobAnalysis, location: str | None) -> tuple[str, str]:
+    if job.remote:
+        where = f", based in {location}" if location else ""
+        return "remote role", f"The role is remote{where}."
+    if location is None:
+        return "location unknown", f"Candidate's location is unknown; the job is in {job.location}."
+    return (f"in {location}", f"Candidate is in {location}; the job is in {job.location}.")
+
+
+def _text(value: float) -> str:
+    level = "strong" if value >= 0.6 else "some" if value >= 0.3 else "little"
+    return f"Resume text has {level} overlap with the description."
+
+
+def explain(job: JobAnalysis, name: str | None, years: float | None, location: str | None,
+            parts: dict[str, float], facts: dict[str, Any]) -> dict[str, Any]:
+    """The explanation JSON stored in `candidate_matches.explanation` and shown in replies."""
+    short: list[str] = []
+    reasons: list[str] = []
+    for kind, wanted in (("required", job.required_skills), ("nice", job.nice_skills)):
+        if kind in facts:
+            s, long = _skills(kind, facts[kind], len(wanted))
+            if kind == "required" or facts[kind]["matched"]:
+                short.append(s)
+            reasons.append(long)
+    if "years" in parts and job.min_years:
+        s, long = _years(job.min_years, years)
+        short.append(s)
+        reasons.append(long)
+    if "title" in facts:
+        title = facts["title"][1]
+        fit = facts["title"][0]
+        if title:
+            short.append(title if fit >= 0.5 else f"{title} (other role)")
+            reasons.append(f"Title: {title}; " + (
+                f"fits “{job.title}”." if fit >= 0.5 else f"partly fits “{job.title}”."
+                if fit > 0 else f"a different role from “{job.title}”."))
+        else:
+            reasons.append("No job title found on the resume.")
+    if "location" in parts:
+        s, long = _location(job, location)
+        short.append(s)
+        reasons.append(long)
+    if "text" in parts:
+        reasons.append(_text(parts["text"]))
+    return {
+        "summary": " · ".join(short) or "no skills, title or dates to compare",
+        "reasons": reasons,
+        "name": name,
+        "required": facts.get("required"),
+        "nice": facts.get("nice"),
+        "years": {"candidate": years, "minimum": job.min_years},
+        "title": facts["title"][1] if "title" in facts else None,
+        "location": {"candidate": location, "job": job.location, "remote": job.remote},
+    }
