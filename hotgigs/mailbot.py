@@ -1,0 +1,77 @@
+"""Wiring of the email bot: its config, reply notifier and SMTP server, from settings.
+
+`hotgigs worker` registers `email_notifier` as `notifiers["email"]`; `hotgigs serve` and
+`hotgigs smtp` start `smtp_server`. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import timedelta
+from types import FrameType
+
+from bots.email.config import EmailConfig
+from bots.email.outbound import make_mailer
+from bots.email.reply import EmailNotifier
+from bots.email.server import SmtpServer
+from hotgigs.bootstrap import Services, bootstrap
+from hotgigs.metrics import prepare as prepare_metrics
+from hotgigs.settings import Settings
+from pipeline.archives import ZipLimits
+from pipeline.queue import JobQueue
+
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+
+
+def email_config(settings: Settings) -> EmailConfig:
+    return EmailConfig(
+        domain=settings.inbound_domain, local_part=settings.inbound_local_part,
+        allowed_senders=tuple(settings.allowed_senders), rate_limit=settings.email_rate_limit,
+        max_bytes=settings.smtp_max_mb * MB, dkim_verify=settings.dkim_verify,
+        zip_limits=ZipLimits(max_entries=settings.zip_max_entries,
+                             max_total=settings.zip_max_total_mb * MB,
+                             max_file=settings.max_file_mb * MB),
+    )
+
+
+def email_notifier(settings: Settings) -> EmailNotifier:
+    """Replies through HOTGIGS_SMTP_RELAY_URL, or into the Maildir `<data dir>/outbox`."""
+    mailer = make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox")
+    return EmailNotifier(email_config(settings), mailer)
+
+
+def smtp_server(services: Services, queue: JobQueue | None) -> SmtpServer:
+    settings = services.settings
+    return SmtpServer(email_config(settings), services.db, services.blobs, queue,
+                      settings.smtp_host, settings.smtp_port,
+                      sweep_grace=timedelta(seconds=max(settings.sweep_grace, 30)))
+
+
+def run_smtp(settings: Settings) -> int:
+    """`hotgigs smtp`: the inbound server alone, until SIGINT/SIGTERM."""
+    from hotgigs.worker import job_queue
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s, shutting down", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    prepare_metrics(settings)  # this process's figures join the shared /metrics directory
+    services = bootstrap(settings)
+    try:
+        server = smtp_server(services, job_queue(services))
+        server.start()
+        try:
+            stop.wait()
+        finally:
+            server.stop()
+    finally:
+        services.close()
+    return 0
