@@ -1,0 +1,124 @@
+"""The Bolt app: which Slack requests we listen to, what is acknowledged, what runs after.
+
+Bolt verifies every request's signature (bad or stale: 401), acknowledges events itself and
+runs our listeners on its executor after the HTTP answer, so a slow download never makes
+Slack wait or retry. Bolt also drops the bot's own messages. `events_handler` mounts the app
+on our WSGI router as `POST /slack/events`; Socket Mode drives the same app.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltRequest, Respond
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_sdk import WebClient
+
+from bots.slack import messages
+from bots.slack.commands import Answer, Asker, Commands, split
+from bots.slack.config import SlackConfig
+from bots.slack.uploads import SharedFiles, Uploads
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024  # Slack's requests are small; anything bigger is not Slack
+Response = tuple[int, dict[str, str], bytes]
+
+
+@dataclass
+class SlackBot:
+    """The app plus what its listeners run on; `stop()` lets running listeners finish."""
+
+    app: App
+    uploads: Uploads
+    commands: Commands
+    executor: ThreadPoolExecutor
+
+    def stop(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=False)
+
+
+def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands: Commands,
+              *, socket_mode: bool = False) -> SlackBot:
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slack")
+    app = App(
+        client=client, signing_secret=config.signing_secret or None,
+        # auth.test is called on the first request, not at start: no I/O while wiring
+        token_verification_enabled=False,
+        # Socket Mode connections are authenticated by the app token, not signatures
+        request_verification_enabled=not socket_mode,
+        listener_executor=executor, logger=logging.getLogger("slack_bolt"),
+    )
+    bot = SlackBot(app, uploads, commands, executor)
+
+    @app.event({"type": "message", "subtype": "file_share"})
+    def on_file_share(body: dict[str, Any]) -> None:
+        uploads.handle(SharedFiles.from_body(body))
+
+    @app.event("message")
+    def on_other_message() -> None:
+        """Plain messages, edits, deletions: nothing to do (acknowledged by Bolt)."""
+
+    @app.event("file_shared")
+    def on_file_shared() -> None:
+        """The same upload as its `message`/`file_share` event, which does the work."""
+
+    @app.command("/hotgigs")
+    def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        _command(config, commands, ack, command, respond)
+
+    return bot
+
+
+def _command(config: SlackConfig, commands: Commands, ack: Ack, command: dict[str, Any],
+             respond: Respond) -> None:
+    asker = Asker(team=str(command.get("team_id") or ""), user=str(command.get("user_id") or ""),
+                  channel=str(command.get("channel_id") or ""))
+    if not config.allows(asker.team, asker.channel):
+        ack(text=messages.NOT_ALLOWED, response_type="ephemeral")
+        return
+    sub, rest = split(str(command.get("text") or ""))
+    work: Callable[[], Answer]
+    if sub == "match":
+        ack(text=messages.SEARCHING, response_type="ephemeral")
+        work = lambda: commands.match(asker, rest)  # noqa: E731
+    elif sub == "job":
+        if split(rest)[0] == "add":
+            ack(text=messages.SAVING_JOB, response_type="ephemeral")
+        else:
+            ack()
+        work = lambda: commands.job(asker, rest)  # noqa: E731
+    elif sub == "status":
+        ack()
+        work = lambda: commands.status(asker)  # noqa: E731
+    else:
+        answer = commands.help("" if sub in ("", "help") else sub)
+        ack(text=answer.text, response_type="ephemeral")
+        return
+    try:
+        answer = work()
+    except Exception as exc:
+        log.exception("slack %s: /hotgigs %s failed", asker.identity, sub)
+        answer = Answer(messages.FAILED_COMMAND.format(reason=type(exc).__name__))
+    respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral",
+            replace_original=True)
+
+
+def events_handler(app: App) -> Callable[[dict[str, Any]], Response]:
+    """A `hotgigs.web.Router` handler for `POST /slack/events`."""
+
+    def handle(environ: dict[str, Any]) -> Response:
+        if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+            return 413, {"Content-Type": "text/plain"}, b"request too large"
+        request = WsgiHttpRequest(environ)
+        response = app.dispatch(BoltRequest(body=request.get_body(),
+                                            query=request.query_string,
+                                            headers=request.get_headers()))
+        headers = {name: values[0] for name, values in response.headers.items() if values}
+        return response.status, headers, response.body.encode("utf-8")
+
+    return handle

@@ -1,0 +1,171 @@
+"""`/hotgigs`: match, job add/list, status, help — answered for the Slack user who asked.
+
+A Slack user is a recruiter (`slack:<team>/<user>`) and sees only their own candidates.
+Answers are ephemeral: `match` results and job details never land in a channel's history.
+Slow subcommands are acknowledged at once and answered through `response_url`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bots.slack import messages
+from bots.slack.cards import esc
+from pipeline.intake import recruiter_for
+from storage.db import Database
+from storage.models import Batch, Candidate, Recruiter, Resume
+
+log = logging.getLogger(__name__)
+
+TOP = 5
+
+
+@dataclass(frozen=True)
+class Asker:
+    team: str
+    user: str
+    channel: str
+
+    @property
+    def identity(self) -> str:
+        return f"slack:{self.team}/{self.user}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+
+
+def split(text: str) -> tuple[str, str]:
+    """(subcommand, rest): `match  senior python dev` → ("match", "senior python dev")."""
+    head, _, rest = (text or "").strip().partition(" ")
+    return head.lower(), rest.strip()
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}
+
+
+class Commands:
+    """The work behind each subcommand; `app` decides what is acked and what is responded."""
+
+    def __init__(self, db: Database, queue_depths: Callable[[], dict[str, int] | None]) -> None:
+        self.db = db
+        self.queue_depths = queue_depths
+
+    def help(self, sub: str = "") -> Answer:
+        prefix = messages.UNKNOWN.format(sub=esc(sub)) if sub else ""
+        return Answer(prefix + messages.HELP)
+
+    def _owner(self, asker: Asker) -> int | None:
+        with self.db.session() as session:
+            found = session.scalar(select(Recruiter.id).where(Recruiter.identity == asker.identity))
+            return int(found) if found is not None else None
+
+    def match(self, asker: Asker, ref: str) -> Answer:
+        if not ref:
+            return Answer(messages.MATCH_USAGE)
+        try:
+            from matching import match_job, resolve_job
+        except ImportError:
+            return Answer(messages.MATCH_UNAVAILABLE)
+        owner_id = self._owner(asker)
+        with self.db.session() as session:
+            if owner_id is None or not session.scalar(
+                    select(func.count()).select_from(Candidate)
+                    .where(Candidate.owner_id == owner_id)):
+                return Answer(messages.MATCH_NO_CANDIDATES)
+            job = resolve_job(session, ref)
+            found = match_job(session, job if job is not None else ref, top=TOP,
+                              owner_id=owner_id)
+            label = f"*{esc(job.title)}* (`{esc(job.slug)}`)" if job else messages.FREE_TEXT
+            people = {c.id: c for c in session.scalars(
+                select(Candidate).where(Candidate.id.in_([m.candidate_id for m in found])))}
+        if not found:
+            return Answer(messages.MATCH_NONE.format(label=label))
+        rows, plain = [], []
+        for rank, m in enumerate(found, 1):
+            person = people.get(m.candidate_id)
+            name = (person.name if person else None) or f"#{m.candidate_id}"
+            title = f" · {esc(person.latest_title)}" if person and person.latest_title else ""
+            reasons = m.explanation.get("reasons") or []
+            summary = esc(m.explanation.get("summary") or "")
+            if reasons:
+                summary += "\n" + "\n".join(f"• {esc(r)}" for r in reasons[:4])
+            rows.append(_section(messages.MATCH_ROW.format(
+                rank=rank, name=esc(name), score=f"{m.score:.0f}", title=title, summary=summary)))
+            plain.append(messages.MATCH_FALLBACK_ROW.format(rank=rank, name=name,
+                                                            score=f"{m.score:.0f}"))
+        header = messages.MATCH_HEADER.format(label=label)
+        return Answer("\n".join([header, *plain]), [_section(header), *rows])
+
+    def job(self, asker: Asker, rest: str) -> Answer:
+        action, args = split(rest)
+        if action == "list":
+            return self.job_list(asker)
+        if action == "add":
+            return self.job_add(asker, args)
+        return Answer(messages.JOB_USAGE)
+
+    def job_add(self, asker: Asker, args: str) -> Answer:
+        title, bar, description = args.partition("|")
+        if not bar or not title.strip() or not description.strip():
+            return Answer(messages.JOB_ADD_USAGE)
+        try:
+            from matching import create_job
+        except ImportError:
+            return Answer(messages.MATCH_UNAVAILABLE)
+        with self.db.session() as session:
+            owner = recruiter_for(session, asker.identity)
+            job = create_job(session, title=title.strip(), description=description.strip(),
+                             owner_id=owner.id)
+            analysis = job.analysis or {}
+            text = messages.JOB_SAVED.format(
+                title=esc(job.title), slug=esc(job.slug), id=job.id,
+                required=esc(", ".join(analysis.get("required_skills", []))) or messages.NONE,
+                nice=esc(", ".join(analysis.get("nice_skills", []))) or messages.NONE)
+        log.info("slack %s: job %s saved", asker.identity, job.slug)
+        return Answer(text)
+
+    def job_list(self, asker: Asker) -> Answer:
+        try:
+            from matching import list_jobs
+        except ImportError:
+            return Answer(messages.MATCH_UNAVAILABLE)
+        owner_id = self._owner(asker)
+        with self.db.session() as session:
+            jobs = list_jobs(session, owner_id=owner_id) if owner_id is not None else [
+                j for j in list_jobs(session) if j.owner_id is None]
+            lines = [messages.JOB_ROW.format(
+                slug=esc(j.slug), id=j.id, title=esc(j.title),
+                where=f" · {esc('remote' if j.remote else j.location)}"
+                if (j.remote or j.location) else "") for j in jobs]
+        if not lines:
+            return Answer(messages.JOB_NONE)
+        return Answer("\n".join([messages.JOBS_HEADER, *lines]))
+
+    def status(self, asker: Asker) -> Answer:
+        """Queue depth and the asker's imports since midnight UTC."""
+        depths = self.queue_depths()
+        midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        with self.db.session() as session:
+            counts = dict(session.execute(
+                select(Resume.status, func.count())
+                .join(Batch, Batch.id == Resume.batch_id)
+                .where(Batch.submitted_by == asker.identity, Resume.created_at >= midnight)
+                .group_by(Resume.status)).all())
+        mine = sum(int(v) for v in counts.values())
+        parsed, failed = int(counts.get("parsed", 0)), int(counts.get("failed", 0))
+        high, low = (depths or {}).get("high", 0), (depths or {}).get("low", 0)
+        queue = (messages.STATUS_NO_QUEUE if depths is None else
+                 messages.STATUS_QUEUE.format(waiting=high + low, high=high, low=low))
+        return Answer(queue + messages.STATUS_TODAY.format(
+            mine=mine, resumes=messages.resumes(mine), parsed=parsed, failed=failed,
+            pending=mine - parsed - failed))

@@ -1,0 +1,83 @@
+"""Every text a Slack user reads from HotGigs, in one place (STYLE.md, habit 9).
+
+Slack mrkdwn: `*bold*`, `_italic_`, `<url|label>`; `&`, `<`, `>` in data are escaped by the
+caller (`cards.esc`). Each message also has a plain `text` fallback for notifications and
+screen readers.
+"""
+
+from __future__ import annotations
+
+# -- files shared in a channel ----------------------------------------------------------------
+PROCESSING = "Processing {count} {resumes}…"
+PROGRESS = "Processing {total} {resumes}… {done}/{total} done ({parsed} parsed, {failed} failed)"
+DONE = "Done: {parsed} of {total} {resumes} parsed"
+DONE_FAILED = "Done: {parsed} of {total} {resumes} parsed, {failed} failed"
+ALREADY_IMPORTED = "Already imported: {names}. Nothing new to do."
+NOT_HERE = "HotGigs doesn't take resumes in this channel. Ask an admin to allow it."
+INTAKE_FAILED = ("Sorry, I couldn't store these files ({reason}). Nothing was imported; "
+                 "please share them again in a moment.")
+DOWNLOAD_FAILED = "Couldn't fetch *{name}* from Slack: {reason}"
+TOO_LARGE = "file too large: {mb} MB (limit {limit} MB)"
+NO_DOWNLOAD_URL = "Slack gave no download link for it"
+LOGIN_PAGE = "Slack answered with a sign-in page (does the app have the files:read scope?)"
+
+
+def resumes(count: int) -> str:
+    return "resume" if count == 1 else "resumes"
+
+
+# -- result cards ---------------------------------------------------------------------------
+OUTCOMES = {"created": "New candidate", "updated": "Merged into an existing candidate",
+            "duplicate": "Already known (same file)"}
+CARD_TITLE = "*{name}* · {outcome}"
+UNNAMED = "Unnamed candidate ({filename})"
+NO_CONTACT = "no contact details found"
+SKILLS = "Skills: {skills}"
+MATCHES = "Top matches:"
+MATCH_LINE = "• {title} — {score}{reason}"
+FAILURES = "*Couldn't use {count} {files}:*"
+FAILURE_LINE = "• {filename} — {reason}"
+FALLBACK_CARD = "{name} ({outcome}){role}"
+FALLBACK_FAILURE = "{filename} failed: {reason}"
+NO_REASON = "no reason recorded"
+
+
+def files(count: int) -> str:
+    return "file" if count == 1 else "files"
+
+
+# -- /hotgigs ---------------------------------------------------------------------------------
+HELP = (
+    "*HotGigs* — drop resumes (PDF, Word, images, ZIP) in a channel I'm in and I'll import "
+    "them and answer in the thread.\n"
+    "`/hotgigs match <job id, slug or description>` — your best candidates for a job\n"
+    "`/hotgigs job add <title> | <description>` — save an open position\n"
+    "`/hotgigs job list` — open positions\n"
+    "`/hotgigs status` — queue and today's imports\n"
+    "`/hotgigs help` — this message"
+)
+UNKNOWN = "I don't know `{sub}`.\n"
+SEARCHING = "Searching…"
+SAVING_JOB = "Saving the job…"
+MATCH_USAGE = "Tell me which job: `/hotgigs match <job id, slug or description>`"
+MATCH_UNAVAILABLE = "Matching isn't available yet; I can't rank candidates for jobs."
+MATCH_NO_CANDIDATES = "You have no candidates yet: share resumes in a channel I'm in first."
+MATCH_NONE = "No candidates of yours match {label}."
+MATCH_HEADER = "Best candidates for {label}:"
+MATCH_ROW = "*{rank}. {name}* — {score}/100{title}\n{summary}"
+MATCH_FALLBACK_ROW = "{rank}. {name} — {score}/100"
+FREE_TEXT = "your description"
+JOB_USAGE = "Use `/hotgigs job add <title> | <description>` or `/hotgigs job list`."
+JOB_ADD_USAGE = "Give a title and a description: `/hotgigs job add <title> | <description>`"
+JOB_SAVED = ("Saved *{title}* as `{slug}` (id {id}).\nRequired: {required}\n"
+             "Nice to have: {nice}")
+JOB_NONE = "No open jobs yet. Add one with `/hotgigs job add <title> | <description>`."
+JOB_ROW = "• `{slug}` (id {id}) — {title}{where}"
+JOBS_HEADER = "Open jobs:"
+STATUS_QUEUE = "Queue: {waiting} waiting (high {high}, low {low}).\n"
+STATUS_TODAY = ("Today you imported {mine} {resumes}: {parsed} parsed, {failed} failed, "
+                "{pending} in progress.")
+STATUS_NO_QUEUE = "Queue: unknown (Redis is not reachable).\n"
+FAILED_COMMAND = "Sorry, that didn't work ({reason}). Please try again."
+NOT_ALLOWED = "HotGigs isn't enabled for this workspace or channel."
+NONE = "—"

@@ -1,0 +1,283 @@
+"""A local stand-in for Slack's Web API, file downloads and `response_url`, over real HTTP.
+
+Tests point the real `slack_sdk` client at `fake.api_url` (`SLACK_API_URL`). It speaks the
+wire protocol of the methods HotGigs calls (`auth.test`, `chat.postMessage`, `chat.update`,
+`chat.postEphemeral`, `files.info`, `users.info`), checks the bearer token, keeps the messages
+it was sent (edits applied in place, each edit kept in `history`), serves registered files
+like `files.slack.com` does (a login page, not an error, when the token is wrong), records
+every call, and can answer HTTP 429 with `Retry-After` a set number of times.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+T = TypeVar("T")
+
+BOT_USER_ID = "UHOTGIGS"
+BOT_ID = "BHOTGIGS"
+
+
+@dataclass
+class Call:
+    """One request the fake received: Web API method (or `download`/`respond`) and arguments."""
+
+    method: str
+    args: dict[str, Any]
+    status: int = 200
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Message:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None
+    history: list[str] = field(default_factory=list)  # every text it had, oldest first
+
+
+@dataclass
+class SlackFile:
+    id: str
+    name: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+    filetype: str = "binary"
+
+
+class FakeSlack:
+    """Start with `with FakeSlack(token) as slack:`; URLs are valid once it is started."""
+
+    def __init__(self, token: str = "xoxb-test-token", team_id: str = "T111") -> None:
+        self.token = token
+        self.team_id = team_id
+        self.calls: list[Call] = []
+        self.messages: list[Message] = []
+        self.ephemeral: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
+        self.files: dict[str, SlackFile] = {}
+        self._limits: dict[str, list[int]] = {}  # method -> Retry-After of the next 429s
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- set up ------------------------------------------------------------------------------
+    @property
+    def base(self) -> str:
+        assert self._server is not None, "start the fake first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str = "1") -> str:
+        return f"{self.base}/commands/{self.team_id}/{name}/secret"
+
+    def add_file(self, file_id: str, name: str, content: bytes, *,
+                 mimetype: str = "application/octet-stream", filetype: str = "binary") -> str:
+        """Register a file; returns its `url_private_download`."""
+        self.files[file_id] = SlackFile(file_id, name, content, mimetype, filetype)
+        return self.download_url(file_id)
+
+    def download_url(self, file_id: str) -> str:
+        name = self.files[file_id].name if file_id in self.files else "file"
+        return f"{self.base}/files-pri/{self.team_id}-{file_id}/download/{name}"
+
+    def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 and `Retry-After`."""
+        with self._lock:
+            self._limits.setdefault(method, []).extend([retry_after] * times)
+
+    # -- reading what happened ---------------------------------------------------------------
+    def calls_of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def thread(self, channel: str, thread_ts: str) -> list[Message]:
+        with self._lock:
+            return [m for m in self.messages if m.channel == channel and m.thread_ts == thread_ts]
+
+    def wait_for(self, probe: Callable[[], T | None], *, timeout: float = 60,
+                 what: str = "a Slack call") -> T:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = probe()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; calls: "
+                                     f"{[c.method for c in self.calls]}")
+            time.sleep(0.05)
+
+    # -- the server --------------------------------------------------------------------------
+    def __enter__(self) -> FakeSlack:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                fake._handle(self)
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._server is not None and self._thread is not None
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def _handle(self, req: BaseHTTPRequestHandler) -> None:
+        url = urlsplit(req.path)
+        length = int(req.headers.get("Content-Length") or 0)
+        raw = req.rfile.read(length) if length else b""
+        args: dict[str, Any] = dict(parse_qsl(url.query))
+        if raw:
+            if (req.headers.get("Content-Type") or "").startswith("application/json"):
+                args.update(json.loads(raw))
+            else:
+                args.update(parse_qsl(raw.decode()))
+        authorized = req.headers.get("Authorization") == f"Bearer {self.token}"
+        if url.path.startswith("/api/"):
+            method = url.path.removeprefix("/api/")
+            self._api(req, method, args, authorized)
+        elif url.path.startswith("/files-pri/"):
+            self._download(req, url.path, authorized)
+        elif url.path.startswith("/commands/"):
+            self._record(Call("respond", args))
+            with self._lock:
+                self.responses.append(args)
+            self._send(req, 200, b"ok", "text/html")
+        else:
+            self._send(req, 404, b"not found", "text/plain")
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+
+    def _limited(self, method: str) -> int | None:
+        with self._lock:
+            pending = self._limits.get(method)
+            return pending.pop(0) if pending else None
+
+    def _api(self, req: BaseHTTPRequestHandler, method: str, args: dict[str, Any],
+             authorized: bool) -> None:
+        retry_after = self._limited(method)
+        if retry_after is not None:
+            self._record(Call(method, args, status=429))
+            body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
+            self._send(req, 429, body, "application/json", {"Retry-After": str(retry_after)})
+            return
+        self._record(Call(method, args))
+        if not authorized:
+            result: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+        else:
+            handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+            result = handler(args) if handler else {"ok": False, "error": "unknown_method"}
+        self._send(req, 200, json.dumps(result).encode(), "application/json; charset=utf-8")
+
+    def _download(self, req: BaseHTTPRequestHandler, path: str, authorized: bool) -> None:
+        self._record(Call("download", {"path": path, "authorized": authorized}))
+        file_id = path.split("/")[2].split("-", 1)[-1]
+        found = self.files.get(file_id)
+        if not authorized:
+            # what files.slack.com does: a sign-in page with 200, not an HTTP error
+            self._send(req, 200, b"<!DOCTYPE html><html>Sign in to Slack</html>", "text/html")
+        elif found is None:
+            self._send(req, 404, b"file not found", "text/plain")
+        else:
+            self._send(req, 200, found.content, found.mimetype)
+
+    @staticmethod
+    def _send(req: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str,
+              headers: dict[str, str] | None = None) -> None:
+        req.send_response(status)
+        req.send_header("Content-Type", content_type)
+        req.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            req.send_header(name, value)
+        req.end_headers()
+        req.wfile.write(body)
+
+    # -- Web API methods ---------------------------------------------------------------------
+    def _m_auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://hotgigs-test.slack.com/", "team": "HotGigs Test",
+                "user": "hotgigs", "team_id": self.team_id, "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    @staticmethod
+    def _blocks(args: dict[str, Any]) -> list[dict[str, Any]]:
+        blocks = args.get("blocks") or []
+        return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args.get("channel")
+        if not channel or not (args.get("text") or args.get("blocks")):
+            return {"ok": False, "error": "no_text" if channel else "channel_not_found"}
+        ts = f"{1700000000 + next(self._ts)}.000100"
+        text = str(args.get("text") or "")
+        message = Message(str(channel), ts, text, self._blocks(args), args.get("thread_ts"),
+                          [text])
+        with self._lock:
+            self.messages.append(message)
+        return {"ok": True, "channel": channel, "ts": ts,
+                "message": {"type": "message", "text": text, "user": BOT_USER_ID,
+                            "bot_id": BOT_ID, "ts": ts}}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            found = next((m for m in self.messages
+                          if m.channel == args.get("channel") and m.ts == args.get("ts")), None)
+            if found is None:
+                return {"ok": False, "error": "message_not_found"}
+            found.text = str(args.get("text") or "")
+            found.blocks = self._blocks(args)
+            found.history.append(found.text)
+        return {"ok": True, "channel": found.channel, "ts": found.ts, "text": found.text}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self.ephemeral.append(args)
+        return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
+
+    def _m_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = self.files.get(str(args.get("file")))
+        if found is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": {
+            "id": found.id, "name": found.name, "title": found.name, "mimetype": found.mimetype,
+            "filetype": found.filetype, "size": len(found.content), "mode": "hosted",
+            "url_private": self.download_url(found.id).replace("/download", ""),
+            "url_private_download": self.download_url(found.id)}}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user"))
+        return {"ok": True, "user": {"id": user, "team_id": self.team_id, "name": user.lower(),
+                                     "real_name": f"User {user}", "is_bot": False}}
+
+
+def started(fake: FakeSlack) -> Iterator[FakeSlack]:
+    """For fixtures: `yield from started(FakeSlack(...))`."""
+    with fake:
+        yield fake

@@ -1,0 +1,98 @@
+"""`/hotgigs` over signed HTTP: help at once; match, job and status through `response_url`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.fakes.slack_api import FakeSlack
+from tests.integration.pipeline_harness import Harness
+from tests.integration.slack_support import TEAM, TOKEN, USER, SlackRig, make_rig
+from tests.resumes import text_pdf
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack(TOKEN, TEAM) as fake:
+        yield fake
+
+
+@pytest.fixture
+def rig(pg_harness: Harness, slack: FakeSlack) -> Iterator[SlackRig]:
+    r = make_rig(pg_harness, slack)
+    yield r
+    r.close()
+
+
+def _response(slack: FakeSlack, count: int = 1) -> dict[str, Any]:
+    def answered() -> dict[str, Any] | None:
+        return slack.responses[count - 1] if len(slack.responses) >= count else None
+
+    return slack.wait_for(answered, what="the response_url answer")
+
+
+def test_help_and_unknown_subcommands_answer_in_the_ack(rig: SlackRig, slack: FakeSlack) -> None:
+    reply = rig.send_command("help")
+    assert reply.status == 200
+    assert "/hotgigs match" in reply.json()["text"]
+    unknown = rig.send_command("frobnicate now")
+    assert unknown.json()["text"].startswith("I don't know `frobnicate`.")
+    assert "/hotgigs job add" in unknown.json()["text"]
+    assert slack.responses == []
+
+
+def test_match_acks_searching_then_answers_with_the_askers_candidates(
+        rig: SlackRig, slack: FakeSlack) -> None:
+    h = rig.harness
+    mine = f"slack:{TEAM}/{USER}"
+    h.submit({"a.pdf": text_pdf("Priya Raman", "priya@example.com", title="Python Developer",
+                                skills="Python, Django, PostgreSQL, Docker")}, by=mine)
+    h.submit({"b.pdf": text_pdf("Omar Haddad", "omar@example.com", title="Java Developer",
+                                skills="Java, Spring, Kubernetes")}, by=mine)
+    h.submit({"c.pdf": text_pdf("Not Yours", "other@example.com", title="Python Developer",
+                                skills="Python, Django, PostgreSQL, Docker")},
+             by=f"slack:{TEAM}/U999")
+    h.run_burst_worker()
+
+    saved = rig.send_command("job add Senior Python Developer | We need Python, Django and "
+                             "PostgreSQL; Docker is a plus. 3+ years.")
+    assert saved.status == 200 and saved.json()["text"] == "Saving the job…"
+    job = _response(slack, 1)
+    assert "Saved *Senior Python Developer* as `senior-python-developer`" in str(job["text"])
+
+    listed = rig.send_command("job list")
+    assert listed.status == 200
+    assert "senior-python-developer" in str(_response(slack, 2)["text"])
+
+    reply = rig.send_command("match senior-python-developer")
+    assert reply.status == 200
+    assert reply.json() == {"text": "Searching…", "response_type": "ephemeral"}
+    answer = _response(slack, 3)
+    assert answer["response_type"] == "ephemeral"
+    text = str(answer["text"])
+    assert text.startswith("Best candidates for *Senior Python Developer*")
+    assert "1. Priya Raman" in text and "Not Yours" not in text
+    detail = "\n".join(b["text"]["text"] for b in answer["blocks"])
+    assert "/100" in detail and "required skills" in detail
+
+
+def test_match_without_candidates_says_so(rig: SlackRig, slack: FakeSlack) -> None:
+    reply = rig.send_command("match python developer with django")
+    assert reply.json()["text"] == "Searching…"
+    assert "no candidates yet" in str(_response(slack)["text"])
+    rig.send_command("match")
+    assert "Tell me which job" in str(_response(slack, 2)["text"])
+
+
+def test_status_reports_queue_and_todays_imports(rig: SlackRig, slack: FakeSlack) -> None:
+    rig.harness.submit({"s.pdf": text_pdf("Stat Us", "s@example.com")},
+                       by=f"slack:{TEAM}/{USER}")
+    reply = rig.send_command("status")
+    assert reply.status == 200
+    text = str(_response(slack)["text"])
+    assert "Queue: 1 waiting (high 1, low 0)." in text
+    assert "Today you imported 1 resume: 0 parsed, 0 failed, 1 in progress." in text

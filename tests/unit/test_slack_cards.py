@@ -1,0 +1,41 @@
+"""Slack result cards: escaped data, plain-text fallbacks, Slack's 50-block limit respected."""
+
+from __future__ import annotations
+
+from bots.slack.cards import esc, result_messages
+from bots.slack.reply import worth_an_edit
+from pipeline.summary import BatchSummary, ResumeOutcome
+
+
+def _summary(parsed: int, failed: int) -> BatchSummary:
+    items = [ResumeOutcome(resume_id=i, filename=f"cv{i}.pdf", status="parsed",
+                           outcome="created", name=f"Person <{i}> & co",
+                           email=f"p{i}@example.com", top_skills=["Python", "SQL"],
+                           top_matches=[{"title": "Data Engineer", "score": 81.4,
+                                         "reason": "3/4 required skills"}])
+             for i in range(parsed)]
+    items += [ResumeOutcome(resume_id=100 + i, filename=f"x{i}.exe", status="failed",
+                            reason="not a resume file type: .exe") for i in range(failed)]
+    return BatchSummary(batch_id=1, source="slack", submitted_by="slack:T1/U1",
+                        reply_to={"kind": "slack", "channel": "C1", "thread_ts": "1.2"},
+                        state="done", total=parsed + failed, parsed=parsed, failed=failed,
+                        items=items)
+
+
+def test_every_candidate_and_failure_is_shown_within_slacks_block_limit() -> None:
+    out = result_messages(_summary(parsed=30, failed=25))
+    assert len(out) > 1
+    assert all(len(blocks) <= 50 for _, blocks in out)
+    text = "\n".join(t for t, _ in out)
+    assert all(f"Person <{i}> & co" in text for i in range(30))  # fallback is plain text
+    assert text.count("failed: not a resume file type: .exe") == 25
+    sections = "\n".join(b["text"]["text"] for _, blocks in out for b in blocks
+                         if b["type"] == "section")
+    assert "*Person &lt;0&gt; &amp; co* · New candidate" in sections
+    assert "• Data Engineer — 81 · 3/4 required skills" in sections
+
+
+def test_escaping_and_progress_steps() -> None:
+    assert esc("<@U1> & <!here>") == "&lt;@U1&gt; &amp; &lt;!here&gt;"
+    assert [d for d in range(1, 6) if worth_an_edit(d, 5)] == [1, 2, 3, 4, 5]
+    assert len([d for d in range(1, 201) if worth_an_edit(d, 200)]) == 10
