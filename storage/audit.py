@@ -1,0 +1,36 @@
+"""The audit log: who imported, viewed, matched, exported or erased which candidate, and when.
+
+Entries name the candidate by id and the actor by their recruiter identity (or `admin`,
+`cli:<user>`, `retention`); `detail` holds ids and counts only, never personal data, so the
+log can outlive an erasure without keeping a trace of the person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent, utcnow
+
+ACTIONS = ("imported", "viewed", "matched", "exported", "erased")
+
+
+def record(session: Session, action: str, *, actor: str, source: str,
+           candidate_id: int | None, **detail: Any) -> AuditEvent:
+    """Add one entry to the caller's transaction (it commits or rolls back with the work)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(at=utcnow(), actor=actor[:320], action=action,
+                       candidate_id=candidate_id, source=source[:16], detail=detail)
+    session.add(event)
+    return event
+
+
+def for_candidate(session: Session, candidate_id: int, limit: int = 200) -> list[AuditEvent]:
+    """A candidate's entries, newest first."""
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.candidate_id == candidate_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ))

@@ -1,0 +1,186 @@
+"""`/metrics` after real imports by real workers, and the `/admin` dashboard over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
+
+from storage.models import AuditEvent, Candidate
+from tests.helpers import free_port, wait_until
+from tests.integration.http_support import TOKEN, http_server, request, with_token
+from tests.integration.pipeline_harness import Harness
+from tests.resumes import text_pdf
+
+
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            out[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return out
+
+
+def test_metrics_count_the_whole_system_after_imports(harness: Harness, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(text_pdf("Jadzia Dax", "dax@ds9.test"))
+    (inbox / "b.pdf").write_bytes(text_pdf("Julian Bashir", "bashir@ds9.test"))
+    (inbox / "c.pdf").write_bytes(b"%PDF-1.4 not really")
+    imported = subprocess.run([sys.executable, "-m", "hotgigs", "import", str(inbox)],
+                              env=harness.env(), capture_output=True, text=True, timeout=300)
+    assert imported.returncode == 0, imported.stderr
+    harness.submit({"one.pdf": text_pdf("Miles O'Brien", "obrien@ds9.test")})
+    harness.run_burst_worker()
+
+    with http_server(with_token(harness, None)) as port:
+        status, headers, body = request(port, "GET", "/metrics")
+    assert status == 200 and headers["content-type"].startswith("text/plain")
+    samples = _samples(body.decode())
+
+    def value(name: str, **labels: str) -> float:
+        return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+    assert value("hotgigs_resumes_processed_total", source="cli", status="parsed",
+                 reason="") == 3
+    failed = {k: v for k, v in samples.items()
+              if k[0] == "hotgigs_resumes_processed_total" and ("status", "failed") in k[1]}
+    assert sum(failed.values()) == 1
+    assert value("hotgigs_resume_processing_seconds_count", source="cli") == 4
+    for stage in ("extract", "fields", "match"):
+        assert value("hotgigs_stage_seconds_count", stage=stage) >= 3, stage
+    # the batch size comes from the `hotgigs import` process, already gone: multiprocess files
+    assert value("hotgigs_batch_size_files_count", source="cli") == 1
+    assert value("hotgigs_batch_size_files_sum", source="cli") == 3
+    assert value("hotgigs_redis_up") == 1
+    assert value("hotgigs_queue_depth", queue="high") == 0
+    assert value("hotgigs_queue_depth", queue="low") == 0
+
+
+def test_dashboard_is_off_without_a_token(harness: Harness) -> None:
+    with http_server(with_token(harness, None)) as port:
+        assert request(port, "GET", "/admin")[0] == 404
+        assert request(port, "GET", "/admin", headers={"Authorization": "Bearer x"})[0] == 404
+        assert request(port, "GET", "/metrics")[0] == 200
+
+
+def test_dashboard_needs_the_token_and_runs_the_privacy_actions(harness: Harness) -> None:
+    batch = harness.submit({"kira.pdf": text_pdf("Kira Nerys", "kira@bajor.test",
+                                                 company="Bajoran Militia"),
+                            "bad.pdf": b"%PDF-1.4 broken"})
+    harness.run_burst_worker()
+    with harness.services.db.session() as session:
+        kira = session.scalars(select(Candidate.id)).one()
+
+    with http_server(with_token(harness, TOKEN)) as port:
+        status, _, page = request(port, "GET", "/admin")
+        assert status == 401 and b'name="token"' in page  # the login form
+        assert request(port, "GET", "/admin",
+                       headers={"Authorization": "Bearer wrong"})[0] == 401
+        assert request(port, "GET", "/admin", headers={"Authorization": f"Bearer {TOKEN}",
+                                                       "Cookie": "hotgigs_admin=1.x"})[0] == 200
+        status, _, page = request(port, "GET", "/admin",
+                                  headers={"Authorization": f"Bearer {TOKEN}"})
+        text = page.decode()
+        assert status == 200
+        assert re.search(r'id="resumes-parsed">1<', text)
+        assert re.search(r'id="resumes-failed">1<', text)
+        assert "bad.pdf" in text and "kira@bajor.test" in text and "ann@agency.test" in text
+
+        assert request(port, "POST", "/admin/login", form={"token": "nope"})[0] == 401
+        status, headers, _ = request(port, "POST", "/admin/login", form={"token": TOKEN})
+        assert status == 303 and "HttpOnly" in headers["set-cookie"]
+        cookie = headers["set-cookie"].split(";", 1)[0]
+        assert request(port, "GET", "/admin", headers={"Cookie": cookie})[0] == 200
+        forged = cookie[:-4] + "0000"
+        assert request(port, "GET", "/admin", headers={"Cookie": forged})[0] == 401
+
+        status, _, page = request(port, "GET", f"/admin/candidate?id={kira}",
+                                  headers={"Cookie": cookie})
+        assert status == 200 and b"Kira Nerys" in page and b"Bajoran Militia" in page
+        assert request(port, "GET", "/admin/candidate?id=99999",
+                       headers={"Cookie": cookie})[0] == 404
+        status, headers, body = request(port, "GET", f"/admin/candidate/export?id={kira}",
+                                        headers={"Cookie": cookie})
+        assert status == 200 and "attachment" in headers["content-disposition"]
+        assert json.loads(body)["tables"]["candidates"][0]["name"] == "Kira Nerys"
+
+        csrf = re.search(rb'name="csrf" value="([0-9a-f]+)"', page)
+        assert csrf is not None
+        no_csrf = request(port, "POST", "/admin/candidate/erase", headers={"Cookie": cookie},
+                          form={"id": str(kira), "confirm": "yes"})
+        assert no_csrf[0] == 403
+        assert request(port, "POST", "/admin/candidate/erase",
+                       form={"id": str(kira), "confirm": "yes"})[0] == 401
+        status, _, page = request(port, "POST", "/admin/candidate/erase",
+                                  headers={"Cookie": cookie},
+                                  form={"id": str(kira), "confirm": "yes",
+                                        "csrf": csrf.group(1).decode()})
+        assert status == 200 and b"Erased" in page
+
+    assert harness.candidate_count() == 0
+    with harness.services.db.session() as session:
+        trail = session.execute(select(AuditEvent.action, AuditEvent.actor)
+                                .where(AuditEvent.candidate_id == kira)
+                                .order_by(AuditEvent.id)).all()
+    assert [a for a, _ in trail] == ["imported", "viewed", "exported", "erased"]
+    assert [w for _, w in trail] == ["ann@agency.test", "admin", "admin", "admin"]
+    assert [r.status for r in harness.resumes(batch.id)] == ["failed"]  # the broken file stays
+
+
+def test_serve_exposes_worker_figures_and_the_dashboard(tmp_path: Path, redis_url: str) -> None:
+    """The whole tree: `serve` names the metrics directory before its workers start."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HOTGIGS_", "REDIS_URL", "DATABASE_URL", "PROMETHEUS_"))}
+    env.update(HOTGIGS_DATA_DIR=str(tmp_path / "data"), HOTGIGS_HTTP_PORT=str(port),
+               REDIS_URL=redis_url, HOTGIGS_QUEUE_PREFIX="opsserve", HOTGIGS_ADMIN_TOKEN=TOKEN,
+               HOTGIGS_ENCRYPTION_KEY="Bml7ZV7WczmJQj2kdJ_lRxeIC-EgA7XpaG5_Qx7-9Bc=")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(text_pdf("Elim Garak", "garak@ds9.test", company="Tailor"))
+    proc = subprocess.Popen([sys.executable, "-m", "hotgigs", "serve", "--workers", "1",
+                             "--no-smtp"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+    def scrape() -> str | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+                text = resp.read().decode()
+        except (urllib.error.URLError, ConnectionError):
+            return None
+        return text if 'hotgigs_resumes_processed_total{reason="",source="cli",status="parsed"}' \
+            in text else None
+
+    try:
+        wait_until(lambda: request_ok(port), timeout=60, what="serve's HTTP server")
+        imported = subprocess.run([sys.executable, "-m", "hotgigs", "import", str(inbox)],
+                                  env=env, cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=300)
+        assert imported.returncode == 0, imported.stderr
+        samples = _samples(wait_until(scrape, timeout=120, what="the worker's figures"))
+        assert samples[("hotgigs_batch_size_files_count", (("source", "cli"),))] == 1
+        assert samples[("hotgigs_workers", ())] >= 1
+        assert request(port, "GET", "/admin")[0] == 401
+        status, _, page = request(port, "GET", "/admin",
+                                  headers={"Authorization": f"Bearer {TOKEN}"})
+        assert status == 200 and b"Elim Garak" in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+
+
+def request_ok(port: int) -> bool:
+    try:
+        return request(port, "GET", "/healthz")[0] == 200
+    except OSError:
+        return False
