@@ -2,7 +2,7 @@
 # the command. System packages match the Makefile's RUN_PACKAGES.
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng antiword curl \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng antiword swaks curl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./

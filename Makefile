@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng antiword
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client
+RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng antiword swaks
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client chromium chromium-driver
 
 .PHONY: run test lint typecheck pytest system-run system-test services lock clean
 

@@ -47,6 +47,9 @@ class ProcessTree:
 def build_router(services: Services) -> Router:
     router = Router()
     router.add("GET", "/healthz", health_handler(services))
+    from hotgigs.admin import add_operations_routes
+
+    add_operations_routes(router, services)  # /metrics, and /admin when a token is set
     return router
 
 
@@ -69,7 +72,7 @@ def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
         tree.started(f"worker {index + 1} (pid {proc.pid})", stop)
 
 
-def serve(settings: Settings, *, workers: int | None = None) -> int:
+def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) -> int:
     """Run until SIGINT/SIGTERM; returns the exit code."""
     stop_event = threading.Event()
 
@@ -80,6 +83,9 @@ def serve(settings: Settings, *, workers: int | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
+    from hotgigs.metrics import prepare as prepare_metrics
+
+    prepare_metrics(settings, wipe=True)  # before workers start: they inherit the directory
     tree = ProcessTree()
     try:
         if not settings.redis_url:
@@ -92,12 +98,32 @@ def serve(settings: Settings, *, workers: int | None = None) -> int:
         services = bootstrap(settings)
         tree.started("database", services.close)
 
-        http = HttpServer(settings.http_host, settings.http_port, build_router(services))
+        router = build_router(services)
+        from hotgigs.slackbot import start_slack
+        from hotgigs.worker import job_queue as slack_queue
+
+        slack = start_slack(router, services, slack_queue(services))
+        if slack is not None:
+            tree.started(f"Slack bot ({slack.mode})", slack.stop)
+        http = HttpServer(settings.http_host, settings.http_port, router)
         http.start()
         tree.started("HTTP server", http.stop)
         log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
 
         _start_workers(settings, settings.workers if workers is None else workers, tree)
+        if smtp:
+            from hotgigs.mailbot import smtp_server
+            from hotgigs.worker import job_queue
+
+            inbound = smtp_server(services, job_queue(services))
+            inbound.start()
+            tree.started("SMTP server", inbound.stop)
+            log.info("SMTP on %s:%d for %s", settings.smtp_host, settings.smtp_port,
+                     inbound.handler.config.address)
+        from hotgigs.scheduling import start_scheduler
+
+        scheduler = start_scheduler(services)
+        tree.started("scheduler", scheduler.stop)
         log.info("hotgigs is serving; Ctrl-C to stop")
         stop_event.wait()
     finally:

@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     allowed_senders: Annotated[list[str], NoDecode] = _env(
         "HOTGIGS_ALLOWED_SENDERS", [], "comma-separated addresses and @domains; empty: anyone"
     )
+    inbound_local_part: str = _env(
+        "HOTGIGS_INBOUND_LOCAL_PART", "resumes", "inbound address: <local part>@<domain>"
+    )
+    smtp_max_mb: int = _env("HOTGIGS_SMTP_MAX_MB", 25, "largest inbound message (SIZE)", gt=0)
+    email_rate_limit: int = _env(
+        "HOTGIGS_EMAIL_RATE_LIMIT", 50, "messages per sender per hour", gt=0
+    )
+    dkim_verify: bool = _env("HOTGIGS_DKIM_VERIFY", False, "verify DKIM ourselves (needs DNS)")
 
     http_host: str = _env("HOTGIGS_HTTP_HOST", "127.0.0.1", "HTTP bind address")
     http_port: int = _env("HOTGIGS_HTTP_PORT", 3000, "HTTP port", ge=0, le=65535)
@@ -57,9 +65,44 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = _env("SLACK_SIGNING_SECRET")
     slack_app_token: str | None = _env("SLACK_APP_TOKEN", None, "set: Socket Mode instead of HTTP")
     slack_api_url: str = _env("SLACK_API_URL", "https://slack.com/api/")
+    slack_teams: Annotated[list[str], NoDecode] = _env(
+        "HOTGIGS_SLACK_TEAMS", [], "comma-separated Slack workspace ids (T…); empty: any"
+    )
+    slack_channels: Annotated[list[str], NoDecode] = _env(
+        "HOTGIGS_SLACK_CHANNELS", [], "comma-separated channel ids (C…) taking resumes; empty: any"
+    )
 
     drive_credentials: Path | None = _env("HOTGIGS_DRIVE_CREDENTIALS")
     drive_api_url: str | None = _env("HOTGIGS_DRIVE_API_URL")
+    drive_sync_minutes: int = _env(
+        "HOTGIGS_DRIVE_SYNC_MINUTES", 15, "minutes between incremental Drive syncs", gt=0
+    )
+    drive_full_sync_hour: int = _env(
+        "HOTGIGS_DRIVE_FULL_SYNC_HOUR", 3, "UTC hour of the daily full Drive listing", ge=0, le=23
+    )
+    sweep_minutes: int = _env("HOTGIGS_SWEEP_MINUTES", 5, "minutes between sweeper runs", gt=0)
+    digest_hour: int = _env(
+        "HOTGIGS_DIGEST_HOUR", 8, "local hour digests are due (a recruiter may set their own)",
+        ge=0, le=23,
+    )
+    # daily digests (issue #9)
+    digest_timezone: str = _env(
+        "HOTGIGS_DIGEST_TIMEZONE", "UTC", "IANA timezone of channel digests and of recruiters "
+        "who set none"
+    )
+    digest_send_empty: bool = _env(
+        "HOTGIGS_DIGEST_SEND_EMPTY", False, "send a digest even when there is nothing to report"
+    )
+    digest_top: int = _env(
+        "HOTGIGS_DIGEST_TOP", 10, "a job's top matches in which new candidates are reported", gt=0
+    )
+    digest_strong_score: float = _env(
+        "HOTGIGS_DIGEST_STRONG_SCORE", 70.0, "match score (0–100) counted as strong", ge=0, le=100
+    )
+    digest_retry_minutes: int = _env(
+        "HOTGIGS_DIGEST_RETRY_MINUTES", 30, "a digest claimed this long ago but not sent is "
+        "sent again", gt=0
+    )
 
     openai_api_key: str | None = _env("OPENAI_API_KEY")
     openai_base_url: str | None = _env("OPENAI_BASE_URL")
@@ -70,6 +113,14 @@ class Settings(BaseSettings):
     )
     log_level: str = _env("HOTGIGS_LOG_LEVEL", "INFO")
 
+    # operations and privacy (issue #10)
+    admin_token: str | None = _env(
+        "HOTGIGS_ADMIN_TOKEN", None, "bearer token of /admin; unset: the dashboard is off"
+    )
+    retention_days: int = _env(
+        "HOTGIGS_RETENTION_DAYS", 0, "erase candidates idle this many days; 0: keep", ge=0
+    )
+
     zip_max_entries: int = _env("HOTGIGS_ZIP_MAX_ENTRIES", 500, gt=0)
     zip_max_total_mb: int = _env("HOTGIGS_ZIP_MAX_TOTAL_MB", 200, gt=0)
     max_file_mb: int = _env("HOTGIGS_MAX_FILE_MB", 20, gt=0)
@@ -79,6 +130,13 @@ class Settings(BaseSettings):
     def _split_senders(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("slack_teams", "slack_channels", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):  # Slack ids are case-sensitive: kept as given
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("log_level")
@@ -105,6 +163,24 @@ class Settings(BaseSettings):
         if value:
             decode_key(value)  # raises ValueError with what is wrong
         return value or None
+
+    @field_validator("smtp_relay_url")
+    @classmethod
+    def _known_relay(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must be an smtp:// or smtps:// URL")
+        return value or None
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA timezone such as UTC or Europe/Berlin") from None
+        return value
 
     @field_validator("redis_url")
     @classmethod

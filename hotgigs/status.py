@@ -26,6 +26,26 @@ def queue_depths(services: Services) -> dict[str, int] | None:
             for p in PRIORITIES}
 
 
+def window_figures(services: Services, hours: int) -> dict[str, Any]:
+    """Success rate, resumes finished and median processing time over the last `hours`."""
+    since = utcnow() - timedelta(hours=hours)
+    with services.db.session() as session:
+        done = dict(session.execute(
+            select(Resume.status, func.count())
+            .where(Resume.updated_at >= since, Resume.status.in_(("parsed", "failed")))
+            .group_by(Resume.status)).all())
+        durations: list[float] = list(session.scalars(
+            select(func.coalesce(ProcessingJob.duration_ms, 0.0))
+            .where(ProcessingJob.finished_at >= since, ProcessingJob.duration_ms.is_not(None))
+            .limit(10000)))
+    finished = sum(done.values())
+    return {
+        "success_rate": round(done.get("parsed", 0) / finished, 4) if finished else None,
+        "finished": finished, "failed": int(done.get("failed", 0)),
+        "median_processing_ms": round(statistics.median(durations), 1) if durations else None,
+    }
+
+
 def collect_status(services: Services, recent: int = 5) -> dict[str, Any]:
     since = utcnow() - timedelta(hours=24)
     with services.db.session() as session:
@@ -50,7 +70,8 @@ def collect_status(services: Services, recent: int = 5) -> dict[str, Any]:
             )
         )
         failures = session.execute(
-            select(Resume.id, Resume.filename, Resume.failure_reason, Resume.updated_at)
+            select(Resume.id, Resume.filename, Resume.failure_reason, Resume.updated_at,
+                   Resume.source)
             .where(Resume.status == "failed")
             .order_by(Resume.updated_at.desc())
             .limit(recent)
@@ -66,7 +87,7 @@ def collect_status(services: Services, recent: int = 5) -> dict[str, Any]:
         "queues": queue_depths(services),
         "redis_error": redis_error,
         "recent_failures": [
-            {"resume_id": r.id, "file": r.filename, "reason": r.failure_reason,
+            {"resume_id": r.id, "file": r.filename, "reason": r.failure_reason, "source": r.source,
              "at": r.updated_at.isoformat() if r.updated_at else None}
             for r in failures
         ],

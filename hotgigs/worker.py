@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from rq import SimpleWorker
 
@@ -17,6 +18,7 @@ from hotgigs.settings import Settings
 from pipeline.context import TaskContext, configure
 from pipeline.queue import JobQueue
 from pipeline.sweeper import sweep
+from pipeline.workdir import remove_orphans
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,33 @@ def build_enhancer(settings: Settings) -> object | None:
 
 def task_context(services: Services, queue: JobQueue | None) -> TaskContext:
     """Everything tasks need; adapters add their notifiers here as they land."""
+    from hotgigs.mailbot import email_notifier
+    from hotgigs.slackbot import slack_notifier
+    from matching import matches_hook
+    from pipeline.context import Notifier
+
+    notifiers: dict[str, Notifier] = {"email": email_notifier(services.settings)}
+    slack = slack_notifier(services)
+    if slack is not None:
+        notifiers["slack"] = slack
     return TaskContext(db=services.db, blobs=services.blobs, queue=queue,
-                       enhancer=build_enhancer(services.settings))
+                       enhancer=build_enhancer(services.settings),
+                       after_candidate=[matches_hook(services.db)],
+                       notifiers=notifiers, tombstone_key=tombstone_key_of(services.settings),
+                       work_dir=job_temp_root(services.settings))
+
+
+def tombstone_key_of(settings: Settings) -> bytes:
+    """The erasure tombstones' HMAC key, derived from the encryption key (issue #10)."""
+    from storage.files import load_or_create_key
+    from storage.privacy import tombstone_key
+
+    return tombstone_key(load_or_create_key(settings.encryption_key, settings.data_dir))
+
+
+def job_temp_root(settings: Settings) -> Path:
+    """Where per-job temp folders live (removed when each job ends)."""
+    return settings.data_dir.resolve() / "tmp" / "jobs"
 
 
 def job_queue(services: Services) -> JobQueue:
@@ -43,10 +70,14 @@ def job_queue(services: Services) -> JobQueue:
 
 
 def run_worker(settings: Settings, *, burst: bool = False) -> int:
+    from hotgigs.metrics import prepare, process_exited
+
+    prepare(settings)  # before any figure is recorded: they go to the shared directory
     services = bootstrap(settings)
     queue = job_queue(services)
     configure(task_context(services, queue))
     report = sweep(timedelta(seconds=settings.sweep_grace))
+    remove_orphans(job_temp_root(settings))  # folders of workers killed mid-job
     log.info("worker starting on %s (swept: %d requeued)",
              ", ".join(q.name for q in queue.ordered()), len(report.requeued))
     worker = SimpleWorker(queue.ordered(), connection=services.redis)
@@ -54,4 +85,5 @@ def run_worker(settings: Settings, *, burst: bool = False) -> int:
         worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
     finally:
         services.close()
+        process_exited(settings)
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline.summary import BatchSummary
@@ -40,6 +41,9 @@ class TaskContext:
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     # called with a candidate id after each parse (matching plugs in here)
     after_candidate: list[Callable[[int], None]] = field(default_factory=list)
+    # HMAC key of erasure tombstones (storage.privacy.tombstone_key); None: no check possible
+    tombstone_key: bytes | None = None
+    work_dir: Path | None = None  # parent of the per-job temp folders (pipeline.workdir)
 
 
 _context: TaskContext | None = None

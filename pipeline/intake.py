@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.archives import ZipLimits, expand_zip, is_zip_archive
 from pipeline.errors import Rejected
+from pipeline.metrics import metrics
 from pipeline.models import IngestRequest
 from pipeline.parser.detect import detect_kind
 from pipeline.queue import JobQueue, chunk_job_ids
@@ -126,6 +127,7 @@ class Intake:
             return again
         log.info("batch %s: %d files from %s, %d refused, queue %s", batch.id, len(items),
                  request.source, len(items) - accepted, priority)
+        metrics().batch_size.labels(request.source).observe(len(items))
         self._enqueue(batch, jobs, priority)
         return batch
 

@@ -23,10 +23,12 @@ class ReplyTarget(BaseModel):
     # Slack: the channel and the thread of the upload
     channel: str | None = None
     thread_ts: str | None = None
+    message_ts: str | None = None  # the "Processing…" message the worker edits in place
     # email: who to answer, and the message to thread under
     address: str | None = None
     message_id: str | None = None
     subject: str | None = None
+    references: list[str] = Field(default_factory=list)  # the thread before message_id
 
 
 class IngestFile(BaseModel):

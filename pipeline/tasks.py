@@ -21,10 +21,13 @@ from sqlalchemy.orm import Session
 from pipeline import candidates
 from pipeline.context import current
 from pipeline.errors import Rejected, Transient
+from pipeline.metrics import metrics, reason_label, timed
 from pipeline.models import ParsedResume
 from pipeline.parser import PARSER_VERSION, parse_document
 from pipeline.queue import worker_identity
 from pipeline.summary import summarize_batch
+from pipeline.workdir import job_folder
+from storage import audit, privacy
 from storage.files import BlobError
 from storage.models import Batch, ProcessingJob, Resume, ResumeData, utcnow
 
@@ -107,12 +110,14 @@ def process_resume(resume_id: int) -> str:
     if work is None:
         return "skipped"
     try:
-        parsed: ParsedResume | None = _parse(work)
+        # OCR images and tool files live in a folder of this job, removed even on failure
+        with job_folder(current().work_dir, f"resume{resume_id}"):
+            parsed: ParsedResume | None = _parse(work)
         reason = None
     except Rejected as exc:
         parsed, reason = None, exc.reason
-    record_outcome(resume_id, work.owner_id, parsed, reason, started)
-    return "parsed" if reason is None else "failed"
+    candidate_id = record_outcome(resume_id, work.owner_id, parsed, reason, started)
+    return "parsed" if candidate_id is not None else "failed"
 
 
 def process_resumes(resume_ids: list[int]) -> list[str]:
@@ -125,11 +130,13 @@ def record_outcome(resume_id: int, owner_id: int | None, parsed: ParsedResume | 
     """Persist the outcome and the batch progress in one transaction; then notify."""
     ctx = current()
     candidate_id = None
-    status = "parsed" if parsed is not None else "failed"
     try:
         # not durable: if a crash loses this commit the resume is still unfinished in the
         # database, and the sweeper parses it again
         with ctx.db.session(durable=False) as session:
+            if parsed is not None and _erased(session, parsed):
+                parsed, reason = None, privacy.ERASED_REASON
+            status = "parsed" if parsed is not None else "failed"
             # Claim the ending atomically: of two runs of the same resume, one wins here.
             claimed = session.execute(  # type: ignore[attr-defined]
                 update(Resume).where(Resume.id == resume_id, Resume.status.not_in(ENDED))
@@ -144,6 +151,10 @@ def record_outcome(resume_id: int, owner_id: int | None, parsed: ParsedResume | 
                                        data=parsed.model_dump(mode="json")))
                 candidate, resume.outcome = candidates.attach(session, resume, owner_id, parsed)
                 candidate_id = candidate.id
+                audit.record(session, "imported", actor=resume.batch.submitted_by,
+                             source=resume.source, candidate_id=candidate_id,
+                             batch_id=resume.batch_id, resume_id=resume_id,
+                             outcome=resume.outcome)
             elapsed_ms = (time.monotonic() - started) * 1000  # all but the commit itself
             session.execute(
                 update(ProcessingJob).where(ProcessingJob.resume_id == resume_id,
@@ -151,20 +162,34 @@ def record_outcome(resume_id: int, owner_id: int | None, parsed: ParsedResume | 
                 .values(status="finished" if parsed else "failed", finished_at=utcnow(),
                         duration_ms=elapsed_ms, error=reason)
             )
-            batch_id = resume.batch_id
+            batch_id, source = resume.batch_id, resume.source
             last = _count_in_batch(session, batch_id, parsed is not None)
     except (OperationalError, PoolTimeout) as exc:
         raise Transient(f"database unavailable: {exc}") from exc
     log.info("resume %s: %s in %.0f ms%s", resume_id, "parsed" if parsed else "failed",
              elapsed_ms, f" ({reason})" if reason else "")
+    metrics().resumes.labels(source, status, reason_label(reason)).inc()
+    metrics().processing.labels(source).observe(elapsed_ms / 1000)
+    if reason == privacy.ERASED_REASON:
+        privacy.drop_file(ctx.db, ctx.blobs, resume_id)
     if candidate_id is not None:
         # before progress and reply, so they can show this candidate's matches
         for hook in ctx.after_candidate:
-            hook(candidate_id)
+            with timed("match"):
+                hook(candidate_id)
     _notify_progress(batch_id)
     if last:
         _batch_done(batch_id)
     return candidate_id
+
+
+def _erased(session: Session, parsed: ParsedResume) -> bool:
+    """Whether this person asked to be erased: then they must not become a candidate again."""
+    key = current().tombstone_key
+    if key is None:
+        log.warning("no tombstone key configured: erased people cannot be recognised")
+        return False
+    return privacy.is_erased(session, key, parsed.email, parsed.phone)
 
 
 def _count_in_batch(session: Session, batch_id: int, parsed: bool) -> bool:
@@ -219,7 +244,12 @@ def send_reply(batch_id: int) -> str:
         summary = summarize_batch(session, batch_id)
     notifier = ctx.notifiers.get(summary.source)
     if notifier is not None:
-        notifier.result(summary)
+        try:
+            notifier.result(summary)
+        except Exception:
+            metrics().replies.labels(summary.source, "failed").inc()
+            raise
+        metrics().replies.labels(summary.source, "sent").inc()
     with ctx.db.session() as session:
         session.execute(update(Batch).where(Batch.id == batch_id).values(replied_at=utcnow()))
     log.info("batch %s: reply %s", batch_id, "sent" if notifier else "not needed")

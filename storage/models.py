@@ -11,18 +11,25 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
+    Column,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
+    Unicode,
     UniqueConstraint,
+    event,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -80,6 +87,9 @@ class Recruiter(Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
     slack_channel: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _ts()
+    # when the daily digest is due: IANA timezone and local hour (NULL: the configured default)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    digest_hour: Mapped[int | None] = mapped_column(Integer)
 
 
 class Batch(Base):
@@ -241,6 +251,9 @@ class InboundMessage(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     received_at: Mapped[datetime] = _ts()
+    # the From address (rate limit, sender policy) and Authentication-Results verdicts
+    sender: Mapped[str | None] = mapped_column(String(320), index=True)
+    auth_results: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class SeenEvent(Base):
@@ -266,10 +279,47 @@ class DriveFolder(Base):
     broken_reason: Mapped[str | None] = mapped_column(Text)
     last_synced_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = _ts()
+    name: Mapped[str | None] = mapped_column(String(500))  # as Drive shows it, for listings
+
+
+class DriveFile(Base):
+    """A Drive file imported from a watched folder: what lets the next sync skip it.
+
+    A file is new again only when its content changes: same md5 (binary files) or version
+    (Google Docs), or failing that the same sha256 of the bytes, means nothing to import.
+    """
+
+    __tablename__ = "drive_files"
+    __table_args__ = (UniqueConstraint("folder_id", "file_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folder_id: Mapped[int] = mapped_column(
+        ForeignKey("drive_folders.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(500))
+    md5: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[str | None] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    imported_at: Mapped[datetime] = _ts()
+
+
+# APScheduler's SQLAlchemyJobStore keeps the scheduler's jobs here (same shape as its own
+# definition); declared so our migrations create it and tests truncate it like the rest.
+APSCHEDULER_JOBS = Table(
+    "apscheduler_jobs", Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
 
 
 class DigestSent(Base):
-    """One digest delivered, so a scheduler restart never sends the same day twice."""
+    """One recipient's digest of one day, so a scheduler restart never sends that day twice.
+
+    The row is written when a send is claimed (`status` "claimed"), then marked "sent",
+    "empty" (nothing to report) or "failed"; a failed or long-claimed row may be claimed again.
+    """
 
     __tablename__ = "digests_sent"
     __table_args__ = (UniqueConstraint("recipient", "channel", "digest_date"),)
@@ -277,7 +327,110 @@ class DigestSent(Base):
     recipient: Mapped[str] = mapped_column(String(320))
     channel: Mapped[str] = mapped_column(String(16))
     digest_date: Mapped[str] = mapped_column(String(10))
-    sent_at: Mapped[datetime] = _ts()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="claimed", server_default="sent")
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    window_start: Mapped[datetime | None] = mapped_column()
+    window_end: Mapped[datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class CandidateProfile(Base):
+    """What matching reads about a candidate (written after each parse by `matching`).
+
+    `doc` is the searchable resume text. The database keeps its full-text index itself: on
+    PostgreSQL `tsv` (a trigger fills it, GIN-indexed); on SQLite the FTS5 table
+    `candidate_fts` (kept in step by triggers; `tsv` stays empty there).
+    """
+
+    __tablename__ = "candidate_profiles"
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    titles: Mapped[list[Any]] = mapped_column(default=list)
+    years: Mapped[float | None] = mapped_column(Float)
+    skills: Mapped[dict[str, Any]] = mapped_column(default=dict)  # skill -> last year used
+    location: Mapped[str | None] = mapped_column(String(200))
+    doc: Mapped[str] = mapped_column(Text, default="")
+    terms: Mapped[dict[str, Any]] = mapped_column(default=dict)  # stem -> count in doc
+    doc_len: Mapped[int] = mapped_column(Integer, default=0)
+    tsv: Mapped[str | None] = mapped_column(
+        Text().with_variant(TSVECTOR(), "postgresql"), deferred=True
+    )
+    updated_at: Mapped[datetime] = _ts()
+
+
+class TermStat(Base):
+    """Document frequency of a word stem over candidate profiles (BM25's idf).
+
+    Two rows hold totals: `#docs` (profiles) and `#len` (sum of their lengths).
+    """
+
+    __tablename__ = "term_stats"
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    df: Mapped[int] = mapped_column(Integer, default=0)
+
+
+Index("ix_candidate_profiles_tsv", CandidateProfile.tsv, postgresql_using="gin").ddl_if(
+    dialect="postgresql"
+)
+
+# The full-text machinery each backend keeps for `candidate_profiles` (same as 0002_matching).
+PG_PROFILE_DDL = (
+    "CREATE TRIGGER candidate_profiles_tsv BEFORE INSERT OR UPDATE OF doc ON candidate_profiles "
+    "FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(tsv, 'pg_catalog.english', doc)",
+)
+SQLITE_PROFILE_DDL = (
+    "CREATE VIRTUAL TABLE candidate_fts USING fts5(doc, content='candidate_profiles', "
+    "content_rowid='candidate_id', tokenize='porter unicode61')",
+    "CREATE TRIGGER candidate_fts_ai AFTER INSERT ON candidate_profiles BEGIN "
+    "INSERT INTO candidate_fts(rowid, doc) VALUES (new.candidate_id, new.doc); END",
+    "CREATE TRIGGER candidate_fts_ad AFTER DELETE ON candidate_profiles BEGIN "
+    "INSERT INTO candidate_fts(candidate_fts, rowid, doc) "
+    "VALUES ('delete', old.candidate_id, old.doc); END",
+    "CREATE TRIGGER candidate_fts_au AFTER UPDATE OF doc ON candidate_profiles BEGIN "
+    "INSERT INTO candidate_fts(candidate_fts, rowid, doc) "
+    "VALUES ('delete', old.candidate_id, old.doc); "
+    "INSERT INTO candidate_fts(rowid, doc) VALUES (new.candidate_id, new.doc); END",
+)
+for _statement in PG_PROFILE_DDL:
+    event.listen(CandidateProfile.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in SQLITE_PROFILE_DDL:
+    event.listen(CandidateProfile.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="sqlite"))
+
+
+class ErasureTombstone(Base):
+    """A person erased on request, remembered only as a keyed hash of an email or a phone.
+
+    The digest is an HMAC (key derived from the encryption key), so the table cannot be
+    reversed by hashing guessed addresses; it lets a later import of the same person be refused.
+    """
+
+    __tablename__ = "erasure_tombstones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # email / phone
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = _ts()
+
+
+class AuditEvent(Base):
+    """Who imported, viewed, matched, exported or erased which candidate, when, from where.
+
+    Rows name the candidate by id only and carry no personal data, so they outlive an erasure.
+    """
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(16), index=True)
+    candidate_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 Index("ix_resumes_status_updated", Resume.status, Resume.updated_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from pipeline.metrics import timed
 from pipeline.models import ParsedResume
 from pipeline.parser import (
     confidence,
@@ -51,12 +52,15 @@ def parse_document(data: bytes, filename: str, *, enhancer: object | None = None
     state = ParseState(data=data, filename=filename, kind=detect_kind(data, filename))
     state.result.meta.parser_version = PARSER_VERSION
     for stage in STAGES:
-        stage(state)
+        # extraction (OCR included; it is also timed alone) vs. the field stages after it
+        with timed("extract" if stage is extract.run else "fields"):
+            stage(state)
     assert state.doc is not None
     result = state.result
     if enhancer is not None and hasattr(enhancer, "enhance"):
         port: Enhancer = enhancer
-        result = port.enhance(result, state.doc.text)
+        with timed("llm"):
+            result = port.enhance(result, state.doc.text)
     else:
         result.meta.warnings.append("LLM step skipped: no OPENAI_API_KEY")
     return result

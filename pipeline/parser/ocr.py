@@ -15,6 +15,7 @@ from typing import Any
 import pymupdf
 
 from pipeline.errors import Rejected
+from pipeline.metrics import timed
 from pipeline.parser.lines import Extracted, Line, clean_text, is_caps
 
 DPI = 200
@@ -69,15 +70,16 @@ def _rotation(image: Any) -> int:
 def ocr_image(image: Any) -> list[Line]:
     """OCR one PIL image; when the result looks poor, detect orientation and retry."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    image = image.convert("L")
-    lines, conf = _read(image)
-    if conf < _MIN_CONF or len(lines) < 3:
-        angle = _rotation(image)
-        if angle:
-            rotated = image.rotate(-angle, expand=True)
-            lines2, conf2 = _read(rotated)
-            if conf2 > conf:
-                lines = lines2
+    with timed("ocr"):
+        image = image.convert("L")
+        lines, conf = _read(image)
+        if conf < _MIN_CONF or len(lines) < 3:
+            angle = _rotation(image)
+            if angle:
+                rotated = image.rotate(-angle, expand=True)
+                lines2, conf2 = _read(rotated)
+                if conf2 > conf:
+                    lines = lines2
     return lines
 
 

@@ -32,6 +32,7 @@ class Harness:
     queue: JobQueue
     intake: Intake
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)  # more settings for the workers
 
     def submit(self, files: dict[str, bytes], *, source: str = "cli", by: str = "ann@agency.test",
                key: str | None = None) -> Batch:
@@ -53,6 +54,7 @@ class Harness:
             HOTGIGS_SWEEP_GRACE="0",
             HOTGIGS_LOG_LEVEL="INFO",
         )
+        env.update(self.extra_env)
         return env
 
     def start_worker(
