@@ -18,15 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotgigs.bootstrap import Services
+from hotgigs.cli_support import UsageError
 from matching import Match, close_job, create_job, list_jobs, match_job, resolve_job
 from pipeline.intake import recruiter_for
 from storage.models import Candidate, Job, Recruiter
 
 out = Console()
-
-
-class UsageError(Exception):
-    """Bad input from the command line (exit 2)."""
 
 
 def _owner_id(session: Session, owner: str | None, *, create: bool) -> int | None:

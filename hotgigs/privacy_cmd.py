@@ -14,14 +14,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from hotgigs.bootstrap import Services
+from hotgigs.cli_support import UsageError
 from hotgigs.worker import tombstone_key_of
 from storage import audit, privacy, retention
 from storage.export import export_candidate
 from storage.models import Candidate
-
-
-class UsageError(Exception):
-    """The command line names no candidate we can find."""
 
 
 def resolve_candidate(services: Services, text: str) -> list[int]:
