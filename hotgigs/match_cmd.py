@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from hotgigs.bootstrap import Services
 from hotgigs.cli_support import UsageError
+from hotgigs.importer import default_owner
 from matching import Match, close_job, create_job, list_jobs, match_job, resolve_job
 from pipeline.intake import recruiter_for
+from storage import audit
 from storage.models import Candidate, Job, Recruiter
 
 out = Console()
@@ -114,6 +116,9 @@ def run_match(services: Services, ref: str, *, top: int, owner: str | None,
         matches = match_job(session, job if job is not None else ref, top=top, owner_id=owner_id)
         rows = _rows(session, matches)
         label = f"{job.slug} ({job.title})" if job is not None else "free text"
+        audit.record_matched(session, [r["candidate_id"] for r in rows],
+                             actor=owner or default_owner(), source="cli",
+                             job=job.slug if job is not None else ref)
     if as_json:
         print(json.dumps({"job": label, "matches": rows}, indent=2))
         return 0

@@ -28,6 +28,14 @@ def record(session: Session, action: str, *, actor: str, source: str,
     return event
 
 
+def record_matched(session: Session, candidate_ids: list[int], *, actor: str, source: str,
+                   job: str) -> None:
+    """One "matched" entry per candidate a recruiter was shown for `job` (slug or free text)."""
+    for candidate_id in candidate_ids:
+        record(session, "matched", actor=actor, source=source, candidate_id=candidate_id,
+               job=job[:200])
+
+
 def for_candidate(session: Session, candidate_id: int, limit: int = 200) -> list[AuditEvent]:
     """A candidate's entries, newest first."""
     return list(session.scalars(

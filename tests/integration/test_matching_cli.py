@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,14 @@ def test_job_add_then_match_by_slug_and_free_text(tmp_path: Path) -> None:
 
     free = json.loads(_run(env, "match", "Accountant with QuickBooks", "--json"))
     assert free["job"] == "free text" and free["matches"][0]["name"] == "Bo Chan"
+
+    # every candidate a match showed is in the audit log, with what was asked
+    with sqlite3.connect(tmp_path / "data" / "hotgigs.sqlite3") as db:
+        shown = db.execute("SELECT candidate_id, source, detail FROM audit_log "
+                           "WHERE action = 'matched' ORDER BY id").fetchall()
+    assert [(row[0], row[1]) for row in shown] == [
+        (best["candidate_id"], "cli"), (free["matches"][0]["candidate_id"], "cli")]
+    assert json.loads(shown[0][2]) == {"job": "software-engineer"}
 
     listed = json.loads(_run(env, "job", "list", "--json"))
     assert [j["slug"] for j in listed] == ["software-engineer"]
