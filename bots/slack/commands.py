@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 
 from bots.slack import messages
 from bots.slack.cards import esc
+from matching import create_job, list_jobs, match_job, resolve_job
 from pipeline.intake import recruiter_for
+from storage import audit
 from storage.db import Database
 from storage.models import Batch, Candidate, Recruiter, Resume
 
@@ -72,10 +74,6 @@ class Commands:
     def match(self, asker: Asker, ref: str) -> Answer:
         if not ref:
             return Answer(messages.MATCH_USAGE)
-        try:
-            from matching import match_job, resolve_job
-        except ImportError:
-            return Answer(messages.MATCH_UNAVAILABLE)
         owner_id = self._owner(asker)
         with self.db.session() as session:
             if owner_id is None or not session.scalar(
@@ -88,6 +86,9 @@ class Commands:
             label = f"*{esc(job.title)}* (`{esc(job.slug)}`)" if job else messages.FREE_TEXT
             people = {c.id: c for c in session.scalars(
                 select(Candidate).where(Candidate.id.in_([m.candidate_id for m in found])))}
+            audit.record_matched(session, [m.candidate_id for m in found],
+                                 actor=asker.identity, source="slack",
+                                 job=job.slug if job is not None else ref)
         if not found:
             return Answer(messages.MATCH_NONE.format(label=label))
         rows, plain = [], []
@@ -118,10 +119,6 @@ class Commands:
         title, bar, description = args.partition("|")
         if not bar or not title.strip() or not description.strip():
             return Answer(messages.JOB_ADD_USAGE)
-        try:
-            from matching import create_job
-        except ImportError:
-            return Answer(messages.MATCH_UNAVAILABLE)
         with self.db.session() as session:
             owner = recruiter_for(session, asker.identity)
             job = create_job(session, title=title.strip(), description=description.strip(),
@@ -135,10 +132,6 @@ class Commands:
         return Answer(text)
 
     def job_list(self, asker: Asker) -> Answer:
-        try:
-            from matching import list_jobs
-        except ImportError:
-            return Answer(messages.MATCH_UNAVAILABLE)
         owner_id = self._owner(asker)
         with self.db.session() as session:
             jobs = list_jobs(session, owner_id=owner_id) if owner_id is not None else [
