@@ -49,7 +49,9 @@ def digests_for(services: Services) -> Digests:
     settings = services.settings
     mailer = make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox")
     config = slack_config(settings)
-    slack = SlackWebPoster(web_client(config)) if config is not None else None
+    # a channel digest names no workspace: it needs the single-workspace bot token
+    slack = SlackWebPoster(web_client(config)) if config is not None and config.bot_token \
+        else None
     return Digests(services.db, digest_config(settings), mailer, slack)
 
 

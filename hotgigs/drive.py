@@ -16,7 +16,13 @@ from rich.table import Table
 from sqlalchemy import select
 
 from bots.drive import messages
-from bots.drive.folders import add_folder, list_folders, parse_folder_ref, remove_folder
+from bots.drive.folders import (
+    add_folder,
+    list_folders,
+    owner_identity,
+    parse_folder_ref,
+    remove_folder,
+)
 from bots.drive.gdrive import build_drive_client, service_account_email
 from bots.drive.port import DriveError, DriveNotFound
 from bots.drive.sync import DriveSync, SyncReport
@@ -98,7 +104,7 @@ def cmd_add(services: Services, ref: str, owner: str, slack_channel: str | None)
     folder, created = add_folder(services.db, folder_id, owner, slack_channel=slack_channel,
                                  name=name)
     _say(f"{'watching' if created else 'already watching'} {name or folder_id} "
-              f"({folder.folder_id}) for {owner.strip().lower()}")
+              f"({folder.folder_id}) for {owner_identity(owner)}")
     return 0
 
 

@@ -65,6 +65,18 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = _env("SLACK_SIGNING_SECRET")
     slack_app_token: str | None = _env("SLACK_APP_TOKEN", None, "set: Socket Mode instead of HTTP")
     slack_api_url: str = _env("SLACK_API_URL", "https://slack.com/api/")
+    # multi-workspace install (OAuth); unset: the single workspace of SLACK_BOT_TOKEN
+    slack_client_id: str | None = _env(
+        "SLACK_CLIENT_ID", None, "set with SLACK_CLIENT_SECRET: /slack/install for any workspace"
+    )
+    slack_client_secret: str | None = _env("SLACK_CLIENT_SECRET")
+    slack_scopes: Annotated[list[str], NoDecode] = _env(
+        "SLACK_SCOPES", ["channels:history", "groups:history", "files:read", "chat:write",
+                         "commands"], "comma-separated bot scopes asked for at install"
+    )
+    slack_redirect_uri: str | None = _env(
+        "SLACK_REDIRECT_URI", None, "public URL of /slack/oauth_redirect; unset: the app's one"
+    )
     slack_teams: Annotated[list[str], NoDecode] = _env(
         "HOTGIGS_SLACK_TEAMS", [], "comma-separated Slack workspace ids (T…); empty: any"
     )
@@ -132,7 +144,7 @@ class Settings(BaseSettings):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("slack_teams", "slack_channels", mode="before")
+    @field_validator("slack_teams", "slack_channels", "slack_scopes", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):  # Slack ids are case-sensitive: kept as given

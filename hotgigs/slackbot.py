@@ -2,8 +2,11 @@
 
 `hotgigs worker` registers `slack_notifier` as `notifiers["slack"]`; `hotgigs serve` calls
 `start_slack`, which mounts `POST /slack/events` on the HTTP router, or connects over Socket
-Mode when `SLACK_APP_TOKEN` is set. Without `SLACK_BOT_TOKEN` (and, for HTTP, without
-`SLACK_SIGNING_SECRET`) the bot is skipped with one log line saying why.
+Mode when `SLACK_APP_TOKEN` is set. With `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` any
+workspace installs the app over OAuth (`GET /slack/install`) and every Web API call, the
+worker's replies included, uses the bot token of the workspace concerned. Without a bot token
+or client credentials (and, for HTTP, without `SLACK_SIGNING_SECRET`) the bot is skipped with
+one log line saying why.
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bots.slack.app import SlackBot, build_app, events_handler
+from slack_sdk import WebClient
+from slack_sdk.oauth.token_rotation import TokenRotator
+
+from bots.drive.port import DriveItem
+from bots.slack.app import SlackBot, build_app, events_handler, install_handlers
 from bots.slack.client import web_client
-from bots.slack.commands import Commands
-from bots.slack.config import SlackConfig
+from bots.slack.commands import Commands, DriveAccess
+from bots.slack.config import SlackConfig, SlackOAuth
+from bots.slack.install import BotTokens, installation_store, oauth_settings
 from bots.slack.reply import SlackNotifier
 from bots.slack.uploads import Uploads
 from hotgigs.bootstrap import Services
@@ -32,11 +40,18 @@ EVENTS_PATH = "/slack/events"
 
 
 def slack_config(settings: Settings) -> SlackConfig | None:
-    """The bot's config, or None when SLACK_BOT_TOKEN is not set."""
-    if not settings.slack_bot_token:
+    """The bot's config, or None when neither SLACK_BOT_TOKEN nor the OAuth client is set."""
+    oauth = None
+    if settings.slack_client_id and settings.slack_client_secret:
+        oauth = SlackOAuth(client_id=settings.slack_client_id,
+                           client_secret=settings.slack_client_secret,
+                           scopes=tuple(settings.slack_scopes),
+                           redirect_uri=settings.slack_redirect_uri or None)
+    if not settings.slack_bot_token and oauth is None:
         return None
     return SlackConfig(
-        bot_token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret or "",
+        bot_token=settings.slack_bot_token or "", oauth=oauth,
+        signing_secret=settings.slack_signing_secret or "",
         api_url=settings.slack_api_url, allowed_teams=tuple(settings.slack_teams),
         allowed_channels=tuple(settings.slack_channels),
         zip_limits=ZipLimits(max_entries=settings.zip_max_entries,
@@ -50,7 +65,37 @@ def slack_notifier(services: Services) -> SlackNotifier | None:
     config = slack_config(services.settings)
     if config is None:
         return None
-    return SlackNotifier(web_client(config), services.db)
+    return SlackNotifier(workspace_clients(config, services), services.db)
+
+
+def workspace_clients(config: SlackConfig, services: Services) -> Callable[[str | None],
+                                                                           WebClient]:
+    """A Web API client with the bot token of a workspace (its installation's under OAuth)."""
+    tokens = BotTokens(config.bot_token)
+    if config.oauth is not None:
+        rotator = TokenRotator(client_id=config.oauth.client_id,
+                               client_secret=config.oauth.client_secret,
+                               client=web_client(config))
+        tokens = BotTokens(config.bot_token, installation_store(config.oauth,
+                                                                services.db.engine), rotator)
+    return lambda team: web_client(config, tokens(team))
+
+
+def drive_access(settings: Settings) -> DriveAccess | None:
+    """`/hotgigs drive add` checks folders with Drive when credentials are set."""
+    credentials = settings.drive_credentials
+    if not credentials:
+        return None
+    from bots.drive.gdrive import build_drive_client, service_account_email
+
+    def get(folder_id: str) -> DriveItem:
+        client = build_drive_client(credentials, settings.drive_api_url)
+        try:
+            return client.get(folder_id)
+        finally:
+            client.close()
+
+    return DriveAccess(get, service_account_email(credentials))
 
 
 @dataclass
@@ -65,7 +110,8 @@ def start_slack(router: Router, services: Services, queue: JobQueue | None) -> R
     settings = services.settings
     config = slack_config(settings)
     if config is None:
-        log.info("Slack bot off: SLACK_BOT_TOKEN is not set")
+        log.info("Slack bot off: SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID and "
+                 "SLACK_CLIENT_SECRET for installs in several workspaces)")
         return None
     socket_mode = bool(settings.slack_app_token)
     if not socket_mode and not config.signing_secret:
@@ -76,8 +122,13 @@ def start_slack(router: Router, services: Services, queue: JobQueue | None) -> R
     uploads = Uploads(config, services.db, Intake(services.db, services.blobs, queue,
                                                   config.zip_limits), client)
     commands = Commands(services.db, lambda: queue.depths() if queue is not None and
-                        services.redis_ping() is None else None)
-    bot = build_app(config, client, uploads, commands, socket_mode=socket_mode)
+                        services.redis_ping() is None else None, drive_access(settings))
+    oauth = (oauth_settings(config.oauth, services.db.engine, client)
+             if config.oauth is not None else None)
+    bot = build_app(config, client, uploads, commands, socket_mode=socket_mode, oauth=oauth)
+    for path, step in install_handlers(bot.app).items():
+        router.add("GET", path, step)
+        log.info("Slack install flow on GET %s", path)
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

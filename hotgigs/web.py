@@ -25,7 +25,7 @@ StartResponse = Callable[..., Any]
 
 _REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
             500: "Internal Server Error", 503: "Service Unavailable",
-            303: "See Other", 400: "Bad Request", 403: "Forbidden"}
+            302: "Found", 303: "See Other", 400: "Bad Request", 403: "Forbidden"}
 
 
 def json_response(status: int, payload: object) -> Response:

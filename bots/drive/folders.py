@@ -35,6 +35,12 @@ def parse_folder_ref(ref: str) -> str:
     raise ValueError(messages.BAD_REFERENCE.format(ref=ref))
 
 
+def owner_identity(owner: str) -> str:
+    """A recruiter identity: emails in lower case; Slack ids (`slack:T…/U…`) are case-sensitive."""
+    owner = owner.strip()
+    return owner if owner.startswith("slack:") else owner.lower()
+
+
 @dataclass(frozen=True)
 class FolderView:
     """One watched folder as listings show it."""
@@ -51,10 +57,11 @@ class FolderView:
 
 def add_folder(db: Database, ref: str, owner: str, *, slack_channel: str | None = None,
                name: str | None = None) -> tuple[DriveFolder, bool]:
-    """Watch a folder for `owner` (an email); returns it and whether it was new."""
+    """Watch a folder for `owner` (an email or `slack:<team>/<user>`); returns it and whether
+    it was new."""
     folder_id = parse_folder_ref(ref)
     with db.session() as session:
-        recruiter = recruiter_for(session, owner.strip().lower())
+        recruiter = recruiter_for(session, owner_identity(owner))
         if slack_channel and not recruiter.slack_channel:
             recruiter.slack_channel = slack_channel
         folder = session.scalar(select(DriveFolder).where(
@@ -76,7 +83,7 @@ def list_folders(db: Database, owner: str | None = None) -> list[FolderView]:
         query = (select(DriveFolder, Recruiter.identity)
                  .join(Recruiter, Recruiter.id == DriveFolder.owner_id).order_by(DriveFolder.id))
         if owner:
-            query = query.where(Recruiter.identity == owner.strip().lower())
+            query = query.where(Recruiter.identity == owner_identity(owner))
         return [FolderView(f.id, f.folder_id, f.name, identity, f.slack_channel, f.state,
                            f.broken_reason, f.last_synced_at)
                 for f, identity in session.execute(query).all()]
@@ -96,7 +103,7 @@ def remove_folder(db: Database, ref: str, owner: str | None = None) -> int:
         query = select(DriveFolder.id).where(DriveFolder.folder_id == folder_id)
         if owner:
             query = query.join(Recruiter, Recruiter.id == DriveFolder.owner_id).where(
-                Recruiter.identity == owner.strip().lower())
+                Recruiter.identity == owner_identity(owner))
         ids = list(session.scalars(query))
         if ids:
             session.execute(delete(DriveFile).where(DriveFile.folder_id.in_(ids)))

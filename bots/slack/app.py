@@ -3,7 +3,9 @@
 Bolt verifies every request's signature (bad or stale: 401), acknowledges events itself and
 runs our listeners on its executor after the HTTP answer, so a slow download never makes
 Slack wait or retry. Bolt also drops the bot's own messages. `events_handler` mounts the app
-on our WSGI router as `POST /slack/events`; Socket Mode drives the same app.
+on our WSGI router as `POST /slack/events`; Socket Mode drives the same app. With OAuth
+settings, Bolt looks up each request's workspace token in the installation store and
+`install_handlers` serves the install flow (`GET /slack/install`, `/slack/oauth_redirect`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, BoltRequest, Respond
+from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bots.slack import messages
@@ -43,9 +46,11 @@ class SlackBot:
 
 
 def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands: Commands,
-              *, socket_mode: bool = False) -> SlackBot:
+              *, socket_mode: bool = False, oauth: OAuthSettings | None = None) -> SlackBot:
+    """`oauth`: several workspaces, each with its installation's token; else `client`'s token."""
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slack")
     app = App(
+        oauth_settings=oauth,
         client=client, signing_secret=config.signing_secret or None,
         # auth.test is called on the first request, not at start: no I/O while wiring
         token_verification_enabled=False,
@@ -56,8 +61,8 @@ def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands
     bot = SlackBot(app, uploads, commands, executor)
 
     @app.event({"type": "message", "subtype": "file_share"})
-    def on_file_share(body: dict[str, Any]) -> None:
-        uploads.handle(SharedFiles.from_body(body))
+    def on_file_share(body: dict[str, Any], client: WebClient) -> None:
+        uploads.handle(SharedFiles.from_body(body), client)  # the workspace's token
 
     @app.event("message")
     def on_other_message() -> None:
@@ -95,6 +100,9 @@ def _command(config: SlackConfig, commands: Commands, ack: Ack, command: dict[st
     elif sub == "status":
         ack()
         work = lambda: commands.status(asker)  # noqa: E731
+    elif sub == "drive":
+        ack(text=messages.CHECKING_FOLDER, response_type="ephemeral")
+        work = lambda: commands.drive_add(asker, rest)  # noqa: E731
     else:
         answer = commands.help("" if sub in ("", "help") else sub)
         ack(text=answer.text, response_type="ephemeral")
@@ -115,10 +123,33 @@ def events_handler(app: App) -> Callable[[dict[str, Any]], Response]:
         if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY:
             return 413, {"Content-Type": "text/plain"}, b"request too large"
         request = WsgiHttpRequest(environ)
-        response = app.dispatch(BoltRequest(body=request.get_body(),
-                                            query=request.query_string,
-                                            headers=request.get_headers()))
-        headers = {name: values[0] for name, values in response.headers.items() if values}
-        return response.status, headers, response.body.encode("utf-8")
+        return _response(app.dispatch(BoltRequest(body=request.get_body(),
+                                                  query=request.query_string,
+                                                  headers=request.get_headers())))
 
     return handle
+
+
+def install_handlers(app: App) -> dict[str, Callable[[dict[str, Any]], Response]]:
+    """`GET` handlers by path: the install redirect and the OAuth callback (empty without
+    OAuth). Bolt checks the state against its store and the installer's cookie."""
+    flow = app.oauth_flow
+    if flow is None:
+        return {}
+
+    def serving(step: Callable[[BoltRequest], BoltResponse]) -> Callable[[dict[str, Any]],
+                                                                         Response]:
+        def handle(environ: dict[str, Any]) -> Response:
+            request = WsgiHttpRequest(environ)
+            return _response(step(BoltRequest(body="", query=request.query_string,
+                                              headers=request.get_headers())))
+
+        return handle
+
+    return {flow.install_path: serving(flow.handle_installation),
+            flow.redirect_uri_path: serving(flow.handle_callback)}
+
+
+def _response(response: BoltResponse) -> Response:
+    headers = {name: values[0] for name, values in response.headers.items() if values}
+    return response.status, headers, response.body.encode("utf-8")

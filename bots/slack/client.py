@@ -33,7 +33,8 @@ SLACK_FILE_HOSTS = ("slack.com", "slack-edge.com", "slack-files.com")
 def web_client(config: SlackConfig, token: str | None = None) -> WebClient:
     """A WebClient on `config.api_url` that waits out 429s and retries dropped connections."""
     return WebClient(
-        token=token or config.bot_token, base_url=config.api_url, timeout=30,
+        # no token at all (OAuth mode): Bolt sets each request's workspace token
+        token=token or config.bot_token or None, base_url=config.api_url, timeout=30,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2),
                         RateLimitErrorRetryHandler(max_retry_count=config.rate_limit_retries)],
     )

@@ -1,4 +1,5 @@
-"""`/hotgigs`: match, job add/list, status, help — answered for the Slack user who asked.
+"""`/hotgigs`: match, job add/list, status, drive add, help — answered for the Slack user who
+asked.
 
 A Slack user is a recruiter (`slack:<team>/<user>`) and sees only their own candidates.
 Answers are ephemeral: `match` results and job details never land in a channel's history.
@@ -15,6 +16,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bots.drive.folders import add_folder, parse_folder_ref
+from bots.drive.messages import account_name
+from bots.drive.port import DriveError, DriveItem, DriveNotFound
 from bots.slack import messages
 from bots.slack.cards import esc
 from matching import create_job, list_jobs, match_job, resolve_job
@@ -45,6 +49,14 @@ class Answer:
     blocks: list[dict[str, Any]] | None = None
 
 
+@dataclass(frozen=True)
+class DriveAccess:
+    """Reading a folder's metadata from Drive, and the account folders are shared with."""
+
+    get: Callable[[str], DriveItem]
+    account: str | None = None
+
+
 def split(text: str) -> tuple[str, str]:
     """(subcommand, rest): `match  senior python dev` → ("match", "senior python dev")."""
     head, _, rest = (text or "").strip().partition(" ")
@@ -58,9 +70,11 @@ def _section(text: str) -> dict[str, Any]:
 class Commands:
     """The work behind each subcommand; `app` decides what is acked and what is responded."""
 
-    def __init__(self, db: Database, queue_depths: Callable[[], dict[str, int] | None]) -> None:
+    def __init__(self, db: Database, queue_depths: Callable[[], dict[str, int] | None],
+                 drive: DriveAccess | None = None) -> None:
         self.db = db
         self.queue_depths = queue_depths
+        self.drive = drive  # None: Drive is not configured, folders are saved unchecked
 
     def help(self, sub: str = "") -> Answer:
         prefix = messages.UNKNOWN.format(sub=esc(sub)) if sub else ""
@@ -162,3 +176,37 @@ class Commands:
         return Answer(queue + messages.STATUS_TODAY.format(
             mine=mine, resumes=messages.resumes(mine), parsed=parsed, failed=failed,
             pending=mine - parsed - failed))
+
+    def drive_add(self, asker: Asker, rest: str) -> Answer:
+        """Watch a Drive folder for the asker; its digest and channel are this channel."""
+        action, ref = split(rest)
+        # Slack may send a link escaped as <url> or <url|label>
+        ref = ref.strip().removeprefix("<").removesuffix(">").partition("|")[0].strip()
+        if action != "add" or not ref:
+            return Answer(messages.DRIVE_USAGE)
+        try:
+            folder_id = parse_folder_ref(ref)
+        except ValueError:
+            return Answer(messages.DRIVE_BAD_REF.format(ref=esc(ref[:200])))
+        name, note = None, ""
+        if self.drive is None:
+            note = messages.DRIVE_UNCHECKED
+        else:
+            try:
+                item = self.drive.get(folder_id)
+            except DriveNotFound:
+                return Answer(messages.DRIVE_NOT_SHARED.format(
+                    id=folder_id, account=esc(account_name(self.drive.account))))
+            except DriveError as exc:
+                return Answer(messages.DRIVE_UNREADABLE.format(id=folder_id,
+                                                               reason=esc(exc.reason)))
+            if not item.is_folder:
+                return Answer(messages.DRIVE_NOT_FOLDER.format(name=esc(item.name),
+                                                               mime=esc(item.mime_type)))
+            name = item.name
+        folder, created = add_folder(self.db, folder_id, asker.identity,
+                                     slack_channel=asker.channel or None, name=name)
+        log.info("slack %s: Drive folder %s %s", asker.identity, folder_id,
+                 "watched" if created else "already watched")
+        text = messages.DRIVE_WATCHING if created else messages.DRIVE_ALREADY
+        return Answer(text.format(name=esc(folder.name or folder_id), id=folder_id) + note)

@@ -54,6 +54,7 @@ HELP = (
     "`/hotgigs job add <title> | <description>` — save an open position\n"
     "`/hotgigs job list` — open positions\n"
     "`/hotgigs status` — queue and today's imports\n"
+    "`/hotgigs drive add <folder URL or id>` — import the resumes in a Google Drive folder\n"
     "`/hotgigs help` — this message"
 )
 UNKNOWN = "I don't know `{sub}`.\n"
@@ -77,6 +78,18 @@ STATUS_QUEUE = "Queue: {waiting} waiting (high {high}, low {low}).\n"
 STATUS_TODAY = ("Today you imported {mine} {resumes}: {parsed} parsed, {failed} failed, "
                 "{pending} in progress.")
 STATUS_NO_QUEUE = "Queue: unknown (Redis is not reachable).\n"
+CHECKING_FOLDER = "Checking the folder…"
+DRIVE_USAGE = "Give a folder: `/hotgigs drive add <Google Drive folder URL or id>`"
+DRIVE_BAD_REF = "That isn't a Google Drive folder link or id: `{ref}`"
+DRIVE_WATCHING = ("Watching *{name}* (`{id}`) for you: its resumes are imported at the next "
+                  "Drive sync and become your candidates.")
+DRIVE_ALREADY = "You already watch *{name}* (`{id}`)."
+DRIVE_UNCHECKED = ("\n_Google Drive isn't configured here yet (HOTGIGS_DRIVE_CREDENTIALS), so "
+                   "the folder was saved unchecked; nothing is imported until it is._")
+DRIVE_NOT_SHARED = ("I can't see folder `{id}`: share it (Viewer) with *{account}*, then run "
+                    "`/hotgigs drive add` again.")
+DRIVE_UNREADABLE = "I can't read folder `{id}` right now ({reason}). Please try again later."
+DRIVE_NOT_FOLDER = "*{name}* is not a folder ({mime}). Give the link of a folder."
 FAILED_COMMAND = "Sorry, that didn't work ({reason}). Please try again."
 NOT_ALLOWED = "HotGigs isn't enabled for this workspace or channel."
 NONE = "—"

@@ -70,7 +70,23 @@ class Uploads:
         self.intake = intake
         self.client = client
 
-    def handle(self, shared: SharedFiles) -> Batch | None:
+    def handle(self, shared: SharedFiles, client: WebClient | None = None) -> Batch | None:
+        """`client`: the one Bolt made with the token of the event's workspace (OAuth)."""
+        return _Upload(self, shared, client or self.client).run()
+
+
+class _Upload:
+    """One delivery, talking to Slack with its workspace's client."""
+
+    def __init__(self, uploads: Uploads, shared: SharedFiles, client: WebClient) -> None:
+        self.config = uploads.config
+        self.db = uploads.db
+        self.intake = uploads.intake
+        self.shared = shared
+        self.client = client
+
+    def run(self) -> Batch | None:
+        shared = self.shared
         tag = f"slack event {shared.event_id}"
         if not self.config.allows(shared.team, shared.channel):
             log.info("%s: workspace/channel not allowed, ignored", tag)
@@ -158,7 +174,8 @@ class Uploads:
                                                           limit=limit // (1024 * 1024)))
         if info.get("mode") in ("tombstone", "external") or not info.get("url_private_download"):
             raise DownloadError(messages.NO_DOWNLOAD_URL)
-        return download(str(info["url_private_download"]), self.config)
+        return download(str(info["url_private_download"]), self.config,
+                        token=self.client.token)
 
     def _post(self, shared: SharedFiles, text: str) -> str | None:
         try:

@@ -2,14 +2,17 @@
 
 Tests point the real `slack_sdk` client at `fake.api_url` (`SLACK_API_URL`). It speaks the
 wire protocol of the methods HotGigs calls (`auth.test`, `chat.postMessage`, `chat.update`,
-`chat.postEphemeral`, `files.info`, `users.info`), checks the bearer token, keeps the messages
-it was sent (edits applied in place, each edit kept in `history`), serves registered files
-like `files.slack.com` does (a login page, not an error, when the token is wrong), records
-every call, and can answer HTTP 429 with `Retry-After` a set number of times.
+`chat.postEphemeral`, `files.info`, `users.info`, and `oauth.v2.access` for installs), checks
+the bearer token (one per workspace: `tokens` maps each to its team), keeps the messages it was
+sent (edits applied in place, each edit kept in `history`), serves registered files like
+`files.slack.com` does (a login page, not an error, when the token is not the file's
+workspace's), records every call, and can answer HTTP 429 with `Retry-After` a set number of
+times.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -33,6 +36,7 @@ class Call:
     method: str
     args: dict[str, Any]
     status: int = 200
+    team: str | None = None  # the workspace of the bearer token, None when not a known one
     at: float = field(default_factory=time.monotonic)
 
 
@@ -44,6 +48,7 @@ class Message:
     blocks: list[dict[str, Any]]
     thread_ts: str | None
     history: list[str] = field(default_factory=list)  # every text it had, oldest first
+    team: str | None = None  # the workspace whose token posted it
 
 
 @dataclass
@@ -53,6 +58,19 @@ class SlackFile:
     content: bytes
     mimetype: str = "application/octet-stream"
     filetype: str = "binary"
+    team: str = ""
+
+
+@dataclass
+class PendingInstall:
+    """What `oauth.v2.access` answers for a code: a bot install in `team`."""
+
+    team: str
+    token: str
+    team_name: str
+    installer: str
+    scopes: str
+    app_id: str = "AHOTGIGS"
 
 
 class FakeSlack:
@@ -61,6 +79,9 @@ class FakeSlack:
     def __init__(self, token: str = "xoxb-test-token", team_id: str = "T111") -> None:
         self.token = token
         self.team_id = team_id
+        self.tokens: dict[str, str] = {token: team_id}  # bot token -> its workspace
+        self.client: tuple[str, str] | None = None  # the app's OAuth client id and secret
+        self.codes: dict[str, PendingInstall] = {}  # OAuth codes oauth.v2.access exchanges
         self.calls: list[Call] = []
         self.messages: list[Message] = []
         self.ephemeral: list[dict[str, Any]] = []
@@ -87,14 +108,28 @@ class FakeSlack:
         return f"{self.base}/commands/{self.team_id}/{name}/secret"
 
     def add_file(self, file_id: str, name: str, content: bytes, *,
-                 mimetype: str = "application/octet-stream", filetype: str = "binary") -> str:
-        """Register a file; returns its `url_private_download`."""
-        self.files[file_id] = SlackFile(file_id, name, content, mimetype, filetype)
+                 mimetype: str = "application/octet-stream", filetype: str = "binary",
+                 team: str | None = None) -> str:
+        """Register a file of `team` (default: the fake's); returns its `url_private_download`."""
+        self.files[file_id] = SlackFile(file_id, name, content, mimetype, filetype,
+                                        team or self.team_id)
         return self.download_url(file_id)
 
     def download_url(self, file_id: str) -> str:
-        name = self.files[file_id].name if file_id in self.files else "file"
-        return f"{self.base}/files-pri/{self.team_id}-{file_id}/download/{name}"
+        found = self.files.get(file_id)
+        name, team = (found.name, found.team) if found else ("file", self.team_id)
+        return f"{self.base}/files-pri/{team}-{file_id}/download/{name}"
+
+    def oauth_app(self, client_id: str, client_secret: str) -> None:
+        """The app credentials `oauth.v2.access` accepts (HTTP Basic, as slack_sdk sends)."""
+        self.client = (client_id, client_secret)
+
+    def add_install_code(self, code: str, *, team: str, token: str,
+                         team_name: str = "Second Workspace", installer: str = "UINSTALLER",
+                         scopes: str = "channels:history,files:read,chat:write,commands") -> None:
+        """A code Slack would hand the redirect after consent; exchanged once for `token`."""
+        with self._lock:
+            self.codes[code] = PendingInstall(team, token, team_name, installer, scopes)
 
     def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next `times` calls of `method` with 429 and `Retry-After`."""
@@ -158,12 +193,20 @@ class FakeSlack:
                 args.update(json.loads(raw))
             else:
                 args.update(parse_qsl(raw.decode()))
-        authorized = req.headers.get("Authorization") == f"Bearer {self.token}"
+        auth = req.headers.get("Authorization") or ""
+        with self._lock:
+            team = self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith(
+                "Bearer ") else None
         if url.path.startswith("/api/"):
             method = url.path.removeprefix("/api/")
-            self._api(req, method, args, authorized)
+            if method == "oauth.v2.access":
+                self._record(Call(method, args))
+                result = self._oauth_access(args, auth)
+                self._send(req, 200, json.dumps(result).encode(), "application/json")
+                return
+            self._api(req, method, args, team)
         elif url.path.startswith("/files-pri/"):
-            self._download(req, url.path, authorized)
+            self._download(req, url.path, team)
         elif url.path.startswith("/commands/"):
             self._record(Call("respond", args))
             with self._lock:
@@ -182,25 +225,27 @@ class FakeSlack:
             return pending.pop(0) if pending else None
 
     def _api(self, req: BaseHTTPRequestHandler, method: str, args: dict[str, Any],
-             authorized: bool) -> None:
+             team: str | None) -> None:
         retry_after = self._limited(method)
         if retry_after is not None:
-            self._record(Call(method, args, status=429))
+            self._record(Call(method, args, status=429, team=team))
             body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
             self._send(req, 429, body, "application/json", {"Retry-After": str(retry_after)})
             return
-        self._record(Call(method, args))
-        if not authorized:
+        self._record(Call(method, args, team=team))
+        if team is None:
             result: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
         else:
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-            result = handler(args) if handler else {"ok": False, "error": "unknown_method"}
+            result = handler(args, team) if handler else {"ok": False,
+                                                          "error": "unknown_method"}
         self._send(req, 200, json.dumps(result).encode(), "application/json; charset=utf-8")
 
-    def _download(self, req: BaseHTTPRequestHandler, path: str, authorized: bool) -> None:
-        self._record(Call("download", {"path": path, "authorized": authorized}))
+    def _download(self, req: BaseHTTPRequestHandler, path: str, team: str | None) -> None:
         file_id = path.split("/")[2].split("-", 1)[-1]
         found = self.files.get(file_id)
+        authorized = team is not None and (found is None or found.team == team)
+        self._record(Call("download", {"path": path, "authorized": authorized}, team=team))
         if not authorized:
             # what files.slack.com does: a sign-in page with 200, not an HTTP error
             self._send(req, 200, b"<!DOCTYPE html><html>Sign in to Slack</html>", "text/html")
@@ -221,9 +266,26 @@ class FakeSlack:
         req.wfile.write(body)
 
     # -- Web API methods ---------------------------------------------------------------------
-    def _m_auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+    def _oauth_access(self, args: dict[str, Any], auth: str) -> dict[str, Any]:
+        """`oauth.v2.access`: the app's credentials (Basic) and a code → a bot install."""
+        expected = "Basic " + base64.b64encode(":".join(self.client or ("", "")).encode()).decode()
+        if self.client is None or auth != expected:
+            return {"ok": False, "error": "invalid_client_id"}
+        with self._lock:
+            pending = self.codes.pop(str(args.get("code")), None)
+            if pending is not None:
+                self.tokens[pending.token] = pending.team
+        if pending is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {"ok": True, "app_id": pending.app_id, "access_token": pending.token,
+                "token_type": "bot", "scope": pending.scopes, "bot_user_id": BOT_USER_ID,
+                "team": {"id": pending.team, "name": pending.team_name}, "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": pending.installer}}
+
+    def _m_auth_test(self, _args: dict[str, Any], team: str) -> dict[str, Any]:
         return {"ok": True, "url": "https://hotgigs-test.slack.com/", "team": "HotGigs Test",
-                "user": "hotgigs", "team_id": self.team_id, "user_id": BOT_USER_ID,
+                "user": "hotgigs", "team_id": team, "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID, "is_enterprise_install": False}
 
     @staticmethod
@@ -231,21 +293,21 @@ class FakeSlack:
         blocks = args.get("blocks") or []
         return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
 
-    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _m_chat_postMessage(self, args: dict[str, Any], team: str) -> dict[str, Any]:
         channel = args.get("channel")
         if not channel or not (args.get("text") or args.get("blocks")):
             return {"ok": False, "error": "no_text" if channel else "channel_not_found"}
         ts = f"{1700000000 + next(self._ts)}.000100"
         text = str(args.get("text") or "")
         message = Message(str(channel), ts, text, self._blocks(args), args.get("thread_ts"),
-                          [text])
+                          [text], team)
         with self._lock:
             self.messages.append(message)
         return {"ok": True, "channel": channel, "ts": ts,
                 "message": {"type": "message", "text": text, "user": BOT_USER_ID,
                             "bot_id": BOT_ID, "ts": ts}}
 
-    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _m_chat_update(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
         with self._lock:
             found = next((m for m in self.messages
                           if m.channel == args.get("channel") and m.ts == args.get("ts")), None)
@@ -256,12 +318,12 @@ class FakeSlack:
             found.history.append(found.text)
         return {"ok": True, "channel": found.channel, "ts": found.ts, "text": found.text}
 
-    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _m_chat_postEphemeral(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
         with self._lock:
             self.ephemeral.append(args)
         return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
 
-    def _m_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _m_files_info(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
         found = self.files.get(str(args.get("file")))
         if found is None:
             return {"ok": False, "error": "file_not_found"}
@@ -271,9 +333,9 @@ class FakeSlack:
             "url_private": self.download_url(found.id).replace("/download", ""),
             "url_private_download": self.download_url(found.id)}}
 
-    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _m_users_info(self, args: dict[str, Any], team: str) -> dict[str, Any]:
         user = str(args.get("user"))
-        return {"ok": True, "user": {"id": user, "team_id": self.team_id, "name": user.lower(),
+        return {"ok": True, "user": {"id": user, "team_id": team, "name": user.lower(),
                                      "real_name": f"User {user}", "is_bot": False}}
 
 

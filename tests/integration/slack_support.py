@@ -128,7 +128,7 @@ def make_rig(harness: Harness, slack: FakeSlack, **settings: Any) -> SlackRig:
 def file_share_event(slack: FakeSlack, files: dict[str, bytes], *, event_id: str = "Ev0001",
                      ts: str = "1652227646.593159", user: str = USER,
                      channel: str = CHANNEL, check_file_info: bool = False,
-                     **event: Any) -> dict[str, Any]:
+                     team: str = TEAM, **event: Any) -> dict[str, Any]:
     """A `message`/`file_share` event in Slack's shape, its files served by the fake."""
     payload = copy.deepcopy(shape("bolt_python_tests/test_message_file_share__event_payload.json"))
     template = payload["event"]["files"][0]
@@ -137,7 +137,7 @@ def file_share_event(slack: FakeSlack, files: dict[str, bytes], *, event_id: str
         file_id = f"F{event_id[-4:]}{index:02d}"
         mimetype = {"pdf": "application/pdf", "exe": "application/x-msdownload",
                     "mp4": "video/mp4"}.get(name.rsplit(".", 1)[-1], "application/octet-stream")
-        url = slack.add_file(file_id, name, data, mimetype=mimetype)
+        url = slack.add_file(file_id, name, data, mimetype=mimetype, team=team)
         if check_file_info:
             shared.append({"id": file_id, "file_access": "check_file_info"})
             continue
@@ -146,8 +146,8 @@ def file_share_event(slack: FakeSlack, files: dict[str, bytes], *, event_id: str
                     url_private_download=url, url_private=url.replace("/download", ""),
                     user=user)
         shared.append(item)
-    payload.update(team_id=TEAM, event_id=event_id)
+    payload.update(team_id=team, event_id=event_id)
     payload["event"].update(files=shared, user=user, channel=channel, ts=ts, event_ts=ts,
                             text="resumes for the backend role", **event)
-    payload["authorizations"][0]["team_id"] = TEAM
+    payload["authorizations"][0]["team_id"] = team
     return payload

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from storage.models import DriveFolder, Recruiter
+from tests.fakes.drive_api import FakeDrive
 from tests.fakes.slack_api import FakeSlack
 from tests.integration.pipeline_harness import Harness
-from tests.integration.slack_support import TEAM, TOKEN, USER, SlackRig, make_rig
+from tests.integration.slack_support import CHANNEL, TEAM, TOKEN, USER, SlackRig, make_rig
 from tests.resumes import text_pdf
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -96,3 +100,62 @@ def test_status_reports_queue_and_todays_imports(rig: SlackRig, slack: FakeSlack
     text = str(_response(slack)["text"])
     assert "Queue: 1 waiting (high 1, low 0)." in text
     assert "Today you imported 1 resume: 0 parsed, 0 failed, 1 in progress." in text
+
+
+def _watched(rig: SlackRig) -> list[tuple[str, str | None, str | None, str]]:
+    """(folder id, name, Slack channel, owner identity) of every watched folder."""
+    with rig.services.db.session() as session:
+        return [(f.folder_id, f.name, f.slack_channel, identity) for f, identity in
+                session.execute(select(DriveFolder, Recruiter.identity)
+                                .join(Recruiter, Recruiter.id == DriveFolder.owner_id)
+                                .order_by(DriveFolder.id)).all()]
+
+
+def test_drive_add_checks_the_folder_with_drive_and_watches_it_for_the_asker(
+        pg_harness: Harness, slack: FakeSlack, tmp_path: Path) -> None:
+    with FakeDrive() as drive:
+        rig = make_rig(pg_harness, slack,
+                       drive_credentials=drive.service_account_file(tmp_path),
+                       drive_api_url=drive.base_url)
+        try:
+            root = drive.add_folder("Recruiting")
+            cv = drive.add_file("ann.pdf", text_pdf("Ann Lee", "ann@x.test"), root)
+            link = f"https://drive.google.com/drive/folders/{root}"
+            reply = rig.send_command(f"drive add <{link}>")  # as Slack escapes links
+            assert reply.json() == {"text": "Checking the folder…", "response_type": "ephemeral"}
+            answer = _response(slack)
+            assert answer["response_type"] == "ephemeral"
+            assert str(answer["text"]).startswith(f"Watching *Recruiting* (`{root}`) for you")
+            mine = f"slack:{TEAM}/{USER}"  # Slack ids keep their case
+            assert _watched(rig) == [(root, "Recruiting", CHANNEL, mine)]
+
+            rig.send_command(f"drive add {root}")
+            assert str(_response(slack, 2)["text"]) == \
+                f"You already watch *Recruiting* (`{root}`)."
+
+            rig.send_command("drive add fld0000notthere0000")
+            refused = str(_response(slack, 3)["text"])
+            assert "share it (Viewer) with *hotgigs@hotgigs-test.iam.gserviceaccount.com*" \
+                in refused
+            rig.send_command(f"drive add https://drive.google.com/open?id={cv}")
+            assert "not a folder" in str(_response(slack, 4)["text"])
+            assert len(_watched(rig)) == 1
+        finally:
+            rig.close()
+
+
+def test_drive_add_without_drive_credentials_saves_the_folder_unchecked(
+        rig: SlackRig, slack: FakeSlack) -> None:
+    rig.send_command("drive add https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp")
+    text = str(_response(slack)["text"])
+    assert text.startswith("Watching *1AbCdEfGhIjKlMnOp*")
+    assert "saved unchecked" in text
+    assert _watched(rig) == [("1AbCdEfGhIjKlMnOp", None, CHANNEL, f"slack:{TEAM}/{USER}")]
+
+    rig.send_command("drive add not a folder!")
+    assert str(_response(slack, 2)["text"]).startswith("That isn't a Google Drive folder")
+    rig.send_command("drive")
+    assert "/hotgigs drive add <Google Drive folder URL or id>" in str(
+        _response(slack, 3)["text"])
+    assert "/hotgigs drive add" in rig.send_command("help").json()["text"]
+    assert len(_watched(rig)) == 1

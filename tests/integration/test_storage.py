@@ -27,7 +27,8 @@ def test_migrations_create_every_table(database_url: str) -> None:
     tables = set(db.table_names())
     assert set(SEED_TABLES) <= tables
     assert {"candidates", "batches", "jobs", "recruiters", "inbound_messages", "seen_events",
-            "drive_folders", "digests_sent"} <= tables
+            "drive_folders", "digests_sent", "slack_installations", "slack_bots",
+            "slack_oauth_states"} <= tables
     assert not pending_migrations(db.engine)
     db.dispose()
 
