@@ -7,16 +7,14 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from datetime import timedelta
-from types import FrameType
 
 from bots.email.config import EmailConfig
 from bots.email.outbound import make_mailer
 from bots.email.reply import EmailNotifier
 from bots.email.server import SmtpServer
 from hotgigs.bootstrap import Services, bootstrap
+from hotgigs.lifecycle import stop_on_signals
 from hotgigs.metrics import prepare as prepare_metrics
 from hotgigs.settings import Settings
 from pipeline.archives import ZipLimits
@@ -55,14 +53,7 @@ def run_smtp(settings: Settings) -> int:
     """`hotgigs smtp`: the inbound server alone, until SIGINT/SIGTERM."""
     from hotgigs.worker import job_queue
 
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s, shutting down", signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = stop_on_signals()
     prepare_metrics(settings)  # this process's figures join the shared /metrics directory
     services = bootstrap(settings)
     try:

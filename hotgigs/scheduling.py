@@ -8,14 +8,12 @@ folder; the parsing runs on the workers) and, hourly, the daily digests that are
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from datetime import timedelta
-from types import FrameType
 
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.digest_cmd import run_due as run_due_digests
 from hotgigs.drive import intake_for, run_drive_sync
+from hotgigs.lifecycle import stop_on_signals
 from hotgigs.metrics import prepare as prepare_metrics
 from hotgigs.privacy_cmd import run_retention
 from hotgigs.settings import Settings
@@ -65,14 +63,7 @@ def start_scheduler(services: Services) -> SchedulerPart:
 
 def run_scheduler(settings: Settings) -> int:
     """`hotgigs scheduler`: run until SIGINT/SIGTERM."""
-    stop_event = threading.Event()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s, stopping the scheduler", signal.Signals(signum).name)
-        stop_event.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop_event = stop_on_signals()
     prepare_metrics(settings)  # this process's figures join the shared /metrics directory
     services = bootstrap(settings)
     try:

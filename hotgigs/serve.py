@@ -11,12 +11,11 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FrameType
 
 from hotgigs.bootstrap import Services, bootstrap
+from hotgigs.lifecycle import stop_on_signals
 from hotgigs.private_redis import PrivateRedis
 from hotgigs.settings import Settings
 from hotgigs.web import HttpServer, Router, health_handler
@@ -74,14 +73,7 @@ def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
 
 def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) -> int:
     """Run until SIGINT/SIGTERM; returns the exit code."""
-    stop_event = threading.Event()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s, shutting down", signal.Signals(signum).name)
-        stop_event.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop_event = stop_on_signals()
 
     from hotgigs.metrics import prepare as prepare_metrics
 
