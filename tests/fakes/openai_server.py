@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+
+from tests.fakes.loopback import LoopbackServer
 
 
 @dataclass
@@ -47,15 +48,13 @@ class FakeOpenAI:
 
     requests: list[RecordedRequest] = field(default_factory=list)
     _reply: _Reply = field(default_factory=_Reply)
-    _server: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
+    _http: LoopbackServer | None = None
     _ids: Iterator[int] = field(default_factory=itertools.count)
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None, "start the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        assert self._http is not None, "start the fake first"
+        return self._http.root + "/v1"
 
     def reply_with(self, content: dict[str, Any] | str, *, delay: float = 0.0) -> None:
         """Answer the next requests with this assistant message (a dict is sent as JSON)."""
@@ -67,21 +66,13 @@ class FakeOpenAI:
         self._reply = _Reply(status=status, error=message)
 
     def start(self) -> FakeOpenAI:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._http = LoopbackServer(_handler_for(self))
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        if self._http is not None:
+            self._http.stop()
+        self._http = None
 
     def __enter__(self) -> FakeOpenAI:
         return self.start()

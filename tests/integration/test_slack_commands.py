@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,23 +12,10 @@ from storage.models import DriveFolder, Recruiter
 from tests.fakes.drive_api import FakeDrive
 from tests.fakes.slack_api import FakeSlack
 from tests.integration.pipeline_harness import Harness
-from tests.integration.slack_support import CHANNEL, TEAM, TOKEN, USER, SlackRig, make_rig
+from tests.integration.slack_support import CHANNEL, TEAM, USER, SlackRig, make_rig
 from tests.resumes import text_pdf
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack(TOKEN, TEAM) as fake:
-        yield fake
-
-
-@pytest.fixture
-def rig(pg_harness: Harness, slack: FakeSlack) -> Iterator[SlackRig]:
-    r = make_rig(pg_harness, slack)
-    yield r
-    r.close()
 
 
 def _response(slack: FakeSlack, count: int = 1) -> dict[str, Any]:

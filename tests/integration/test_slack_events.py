@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -31,19 +31,6 @@ from tests.resumes import text_pdf
 pytestmark = [pytest.mark.redis]
 
 TS = "1652227646.593159"
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack(TOKEN, TEAM) as fake:
-        yield fake
-
-
-@pytest.fixture
-def rig(pg_harness: Harness, slack: FakeSlack) -> Iterator[SlackRig]:
-    r = make_rig(pg_harness, slack)
-    yield r
-    r.close()
 
 
 def _card_messages(slack: FakeSlack, thread: str = TS) -> list[Message]:
