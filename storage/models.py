@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    DDL,
     JSON,
     Boolean,
     Column,
@@ -27,7 +26,6 @@ from sqlalchemy import (
     Text,
     Unicode,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Dialect
@@ -377,30 +375,8 @@ Index("ix_candidate_profiles_tsv", CandidateProfile.tsv, postgresql_using="gin")
     dialect="postgresql"
 )
 
-# The full-text machinery each backend keeps for `candidate_profiles` (same as 0002_matching).
-PG_PROFILE_DDL = (
-    "CREATE TRIGGER candidate_profiles_tsv BEFORE INSERT OR UPDATE OF doc ON candidate_profiles "
-    "FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(tsv, 'pg_catalog.english', doc)",
-)
-SQLITE_PROFILE_DDL = (
-    "CREATE VIRTUAL TABLE candidate_fts USING fts5(doc, content='candidate_profiles', "
-    "content_rowid='candidate_id', tokenize='porter unicode61')",
-    "CREATE TRIGGER candidate_fts_ai AFTER INSERT ON candidate_profiles BEGIN "
-    "INSERT INTO candidate_fts(rowid, doc) VALUES (new.candidate_id, new.doc); END",
-    "CREATE TRIGGER candidate_fts_ad AFTER DELETE ON candidate_profiles BEGIN "
-    "INSERT INTO candidate_fts(candidate_fts, rowid, doc) "
-    "VALUES ('delete', old.candidate_id, old.doc); END",
-    "CREATE TRIGGER candidate_fts_au AFTER UPDATE OF doc ON candidate_profiles BEGIN "
-    "INSERT INTO candidate_fts(candidate_fts, rowid, doc) "
-    "VALUES ('delete', old.candidate_id, old.doc); "
-    "INSERT INTO candidate_fts(rowid, doc) VALUES (new.candidate_id, new.doc); END",
-)
-for _statement in PG_PROFILE_DDL:
-    event.listen(CandidateProfile.__table__, "after_create",
-                 DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in SQLITE_PROFILE_DDL:
-    event.listen(CandidateProfile.__table__, "after_create",
-                 DDL(_statement).execute_if(dialect="sqlite"))
+# The full-text triggers (PostgreSQL tsvector, SQLite FTS5 `candidate_fts`) are created by
+# migration 0002_matching, the only way the schema is made (nothing calls create_all).
 
 
 class ErasureTombstone(Base):
