@@ -19,7 +19,7 @@ from hotgigs.cli_digest import digest_app
 from hotgigs.cli_drive import drive_app
 from hotgigs.cli_jobs import job_app, match
 from hotgigs.cli_privacy import erase, export
-from hotgigs.cli_support import needs_redis, run_with_services, settings_or_exit
+from hotgigs.cli_support import default_owner, needs_redis, run_with_services, settings_or_exit
 
 app = typer.Typer(
     help="HotGigs: resumes in from email, Slack and Google Drive; parsed, matched candidates out.",
@@ -141,7 +141,7 @@ def import_(
     ] = None,
 ) -> None:
     """Submit files/folders/ZIPs as one CLI batch; with --wait, a progress bar and a summary."""
-    from hotgigs.importer import default_owner, run_import
+    from hotgigs.importer import run_import
     from hotgigs.metrics import prepare as prepare_metrics
 
     prepare_metrics(settings_or_exit())  # this door's figures (batch size) join the system's

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hotgigs.cli_support import run_with_services
+from hotgigs.cli_support import default_owner, run_with_services
 
 
 def erase(
@@ -15,7 +15,6 @@ def erase(
     yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
 ) -> None:
     """GDPR erasure: remove every trace of the person but a keyed-hash tombstone."""
-    from hotgigs.importer import default_owner
     from hotgigs.privacy_cmd import cmd_erase
 
     if not yes and not typer.confirm(f"Erase candidate {candidate} and all their data?"):
@@ -30,7 +29,6 @@ def export(
     ] = None,
 ) -> None:
     """GDPR access: a JSON of everything held about the person (files included, base64)."""
-    from hotgigs.importer import default_owner
     from hotgigs.privacy_cmd import cmd_export
 
     run_with_services(lambda services: cmd_export(services, candidate, output, default_owner()))

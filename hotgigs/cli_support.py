@@ -3,6 +3,7 @@ and the usage error that maps to exit code 2 (DESIGN.md: 0 ok, 1 failed work, 2 
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,11 @@ from hotgigs.settings import Settings, SettingsError, load_settings
 
 class UsageError(Exception):
     """Bad input on the command line (an unknown candidate, job, owner…): exit 2."""
+
+
+def default_owner() -> str:
+    """Who a command-line action is recorded as when no --owner is given."""
+    return f"cli:{getpass.getuser()}"
 
 
 def settings_or_exit(**overrides: Any) -> Settings:

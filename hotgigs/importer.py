@@ -6,7 +6,6 @@ task code runs in this process (and says so), so an operator can always import.
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import time
@@ -42,10 +41,6 @@ def collect_files(paths: list[Path]) -> list[IngestFile]:
                 continue
             files.append(IngestFile(name=str(relative), path=file, origin=str(file)))
     return files
-
-
-def default_owner() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _progress_bar(services: Services, batch_id: int, total: int, step: object) -> None:

@@ -18,8 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotgigs.bootstrap import Services
-from hotgigs.cli_support import UsageError
-from hotgigs.importer import default_owner
+from hotgigs.cli_support import UsageError, default_owner
 from matching import Match, close_job, create_job, list_jobs, match_job, resolve_job
 from pipeline.intake import recruiter_for
 from storage import audit
