@@ -1,7 +1,8 @@
 """Matching: jobs analysed once when saved, candidates scored 0–100 with reasons.
 
-Public entry points: `create_job`, `match_job`, `find_matches`, `top_matches` (see
-`matching.jobs`); `analyze_job` and `score` are the pure parts behind them.
+Public entry points: `create_job`, `match_job`, `find_matches_many` (after each chunk of
+parses), `top_matches` (see `matching.jobs`); `analyze_job` and `score` are the pure parts
+behind them.
 """
 
 from matching.analysis import JobAnalysis, analyze_job
@@ -9,6 +10,7 @@ from matching.jobs import (
     close_job,
     create_job,
     find_matches,
+    find_matches_many,
     list_jobs,
     match_job,
     matches_hook,
@@ -24,6 +26,7 @@ __all__ = [
     "close_job",
     "create_job",
     "find_matches",
+    "find_matches_many",
     "list_jobs",
     "match_job",
     "matches_hook",

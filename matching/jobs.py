@@ -1,9 +1,9 @@
 """Open positions, and the two questions asked of them: who fits a job, which jobs fit a person.
 
-`match_job` ranks candidates for a saved job or for a free-text description; `find_matches`
-runs after each parse and stores the candidate's best open jobs in `candidate_matches`. Jobs
-with an owner match only that recruiter's candidates; jobs without one (an operator's) match
-everyone's.
+`match_job` ranks candidates for a saved job or for a free-text description;
+`find_matches_many` runs after each recorded chunk of parses and stores every candidate's best
+open jobs in `candidate_matches`. Jobs with an owner match only that recruiter's candidates;
+jobs without one (an operator's) match everyone's.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job
-from matching.index import index_candidate
-from matching.rank import rank, score_candidate
-from matching.score import Match
+from matching.index import index_candidates
+from matching.rank import job_query, load, rank
+from matching.score import Match, score
 from pipeline.summary import top_matches as top_matches  # replies read stored matches there
 from storage.db import Database
-from storage.models import Candidate, CandidateMatch, Job, utcnow
+from storage.models import CandidateMatch, Job, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -123,37 +123,88 @@ def store_job_matches(session: Session, job: Job, top: int = JOB_TOP) -> list[Ma
     return matches
 
 
+def _open_jobs_for(session: Session, owners: Iterable[int | None]) -> list[Job]:
+    """Open jobs any of `owners` sees: their own, and those without an owner."""
+    named = sorted({o for o in owners if o is not None})
+    return list(session.scalars(select(Job).where(
+        Job.status == "open", or_(Job.owner_id.is_(None), Job.owner_id.in_(named)))))
+
+
+def _score_open_jobs(session: Session,
+                     owners: dict[int, int | None]) -> dict[int, list[tuple[Match, int]]]:
+    """(match, job id) pairs per candidate, for every open job the candidate's owner sees.
+
+    The candidates are loaded once and each job's corpus statistics read once, however many
+    candidates it is scored for.
+    """
+    loaded = {c.id: c for c in load(session, list(owners))}
+    scored: dict[int, list[tuple[Match, int]]] = {cid: [] for cid in owners}
+    for job in _open_jobs_for(session, owners.values()):
+        viewers = [cid for cid in owners if cid in loaded
+                   and (job.owner_id is None or job.owner_id == owners[cid])]
+        if not viewers:
+            continue
+        analysis = analysis_of(job)
+        query, avg_len = job_query(session, analysis)
+        for cid in viewers:
+            scored[cid].append((score(analysis, loaded[cid], query, avg_len), job.id))
+    return scored
+
+
+def _replace_matches(session: Session, best: dict[int, list[tuple[Match, int]]]) -> None:
+    """Swap the candidates' stored matches for `best`: one DELETE, then one batch of inserts."""
+    session.execute(delete(CandidateMatch).where(CandidateMatch.candidate_id.in_(list(best))))
+    rows = [{"candidate_id": cid, "job_id": job_id, "score": match.score,
+             "explanation": match.explanation}
+            for cid, pairs in best.items() for match, job_id in pairs]
+    if rows:  # a bulk insert (session.add_all inserted row by row on SQLite)
+        session.execute(insert(CandidateMatch), rows)
+
+
+def find_matches_many(session: Session, candidate_ids: Iterable[int],
+                      top: int = CANDIDATE_TOP) -> dict[int, list[Match]]:
+    """Index a chunk of candidates, score them against open jobs, keep each one's `top`.
+
+    Returns each existing candidate's stored matches, best first (ids of deleted candidates
+    are absent). Everyone is scored with the corpus statistics as they are after the whole
+    chunk is indexed: the result equals indexing the chunk, then scoring its candidates one at
+    a time. That differs slightly from the former per-resume order (index one, score it, index
+    the next), where early candidates of a chunk saw word statistics without the later ones;
+    scores depend on the chunk, not on a candidate's position in it.
+    """
+    profiles = index_candidates(session, candidate_ids)
+    if not profiles:
+        return {}
+    scored = _score_open_jobs(session, {cid: p.owner_id for cid, p in profiles.items()})
+    best = {cid: sorted(pairs, key=lambda pair: (-pair[0].score, pair[1]))[:top]
+            for cid, pairs in scored.items()}
+    _replace_matches(session, best)
+    return {cid: [match for match, _ in pairs] for cid, pairs in best.items()}
+
+
 def find_matches(session: Session, candidate_id: int, top: int = CANDIDATE_TOP) -> list[Match]:
-    """Index the candidate, score them against open jobs, keep their `top` in candidate_matches."""
-    profile = index_candidate(session, candidate_id)
-    if profile is None:
-        return []
-    owner = session.scalar(select(Candidate.owner_id).where(Candidate.id == candidate_id))
-    jobs = session.scalars(select(Job).where(
-        Job.status == "open", or_(Job.owner_id == owner, Job.owner_id.is_(None))))
-    scored: list[tuple[Match, int]] = []
-    for job in jobs:
-        match = score_candidate(session, analysis_of(job), candidate_id)
-        if match is not None:
-            scored.append((match, job.id))
-    scored.sort(key=lambda pair: (-pair[0].score, pair[1]))
-    session.execute(delete(CandidateMatch).where(CandidateMatch.candidate_id == candidate_id))
-    for match, job_id in scored[:top]:
-        session.add(CandidateMatch(candidate_id=candidate_id, job_id=job_id, score=match.score,
-                                   explanation=match.explanation))
-    return [m for m, _ in scored[:top]]
+    """`find_matches_many` for a single candidate, for callers holding one id."""
+    return find_matches_many(session, [candidate_id], top).get(candidate_id, [])
 
 
-def matches_hook(db: Database) -> Callable[[int], None]:
-    """What the worker calls after each parse (TaskContext.after_candidate)."""
+def _id_list(candidate_ids: list[int]) -> str:
+    """The ids a log line is about (ids only: log lines never carry personal data)."""
+    return ",".join(str(cid) for cid in dict.fromkeys(candidate_ids))
 
-    def run(candidate_id: int) -> None:
+
+def matches_hook(db: Database) -> Callable[[list[int]], None]:
+    """What the worker calls once per recorded chunk (TaskContext.after_candidate)."""
+
+    def run(candidate_ids: list[int]) -> None:
+        if not candidate_ids:
+            return
+        shown = _id_list(candidate_ids)
         try:
             with db.session() as session:
-                found = find_matches(session, candidate_id)
-            log.info("candidate %s: %d job matches stored", candidate_id, len(found))
-        except Exception:  # the resume is parsed and saved; a matching bug must not undo that
-            log.exception("candidate %s: matching failed", candidate_id)
+                found = find_matches_many(session, candidate_ids)
+            log.info("candidates %s: %d job matches stored for %d of %d candidates", shown,
+                     sum(len(m) for m in found.values()), len(found), len(set(candidate_ids)))
+        except Exception:  # the resumes are parsed and saved; a matching bug must not undo that
+            log.exception("candidates %s: matching failed", shown)
 
     return run
-

@@ -100,6 +100,7 @@ def shortlist(session: Session, job: JobAnalysis, owner_id: int | None,
 
 
 def load(session: Session, ids: list[int]) -> list[Candidate]:
+    """Scoring's view of these candidates, in one query (ids without a profile are absent)."""
     rows = session.execute(
         select(CandidateProfile.candidate_id, CandidateRow.name, CandidateProfile.titles,
                CandidateProfile.years, CandidateProfile.skills, CandidateProfile.location,
@@ -113,8 +114,7 @@ def load(session: Session, ids: list[int]) -> list[Candidate]:
 def rank(session: Session, job: JobAnalysis, *, owner_id: int | None,
          top: int = 10) -> list[Match]:
     """The `top` candidates for `job`, best first; only `owner_id`'s when it is given."""
-    docs, avg_len, dfs = corpus_stats(session, job.terms)
-    query = query_weights(job, docs, dfs)
+    query, avg_len = job_query(session, job)
     ids = shortlist(session, job, owner_id, query, max(SHORTLIST, top))
     if not ids:
         return []
@@ -123,10 +123,19 @@ def rank(session: Session, job: JobAnalysis, *, owner_id: int | None,
     return matches[:top]
 
 
-def score_candidate(session: Session, job: JobAnalysis, candidate_id: int) -> Match | None:
-    """One candidate's score for one job (used after a parse, for each open job)."""
+def job_query(session: Session, job: JobAnalysis) -> tuple[dict[str, float], float]:
+    """(weighted query terms, average profile length): what scoring needs from the corpus.
+
+    One read of `term_stats`; callers scoring many candidates for a job reuse the result.
+    """
     docs, avg_len, dfs = corpus_stats(session, job.terms)
+    return query_weights(job, docs, dfs), avg_len
+
+
+def score_candidate(session: Session, job: JobAnalysis, candidate_id: int) -> Match | None:
+    """One candidate's score for one job, from scratch (after-parse matching batches this)."""
+    query, avg_len = job_query(session, job)
     found = load(session, [candidate_id])
     if not found:
         return None
-    return score(job, found[0], query_weights(job, docs, dfs), avg_len)
+    return score(job, found[0], query, avg_len)
