@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job
 from matching.index import index_candidates
-from matching.rank import job_query, load, rank
+from matching.rank import job_queries, load, rank
 from matching.score import Match, score
 from pipeline.summary import top_matches as top_matches  # replies read stored matches there
 from storage.db import Database
@@ -139,13 +139,17 @@ def _score_open_jobs(session: Session,
     """
     loaded = {c.id: c for c in load(session, list(owners))}
     scored: dict[int, list[tuple[Match, int]]] = {cid: [] for cid in owners}
+    seen_by: list[tuple[Job, list[int]]] = []
     for job in _open_jobs_for(session, owners.values()):
         viewers = [cid for cid in owners if cid in loaded
                    and (job.owner_id is None or job.owner_id == owners[cid])]
-        if not viewers:
-            continue
-        analysis = analysis_of(job)
-        query, avg_len = job_query(session, analysis)
+        if viewers:
+            seen_by.append((job, viewers))
+    if not seen_by:
+        return scored
+    analyses = [analysis_of(job) for job, _ in seen_by]
+    for (job, viewers), analysis, (query, avg_len) in zip(
+            seen_by, analyses, job_queries(session, analyses), strict=True):
         for cid in viewers:
             scored[cid].append((score(analysis, loaded[cid], query, avg_len), job.id))
     return scored

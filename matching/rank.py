@@ -128,8 +128,14 @@ def job_query(session: Session, job: JobAnalysis) -> tuple[dict[str, float], flo
 
     One read of `term_stats`; callers scoring many candidates for a job reuse the result.
     """
-    docs, avg_len, dfs = corpus_stats(session, job.terms)
-    return query_weights(job, docs, dfs), avg_len
+    return job_queries(session, [job])[0]
+
+
+def job_queries(session: Session,
+                jobs: list[JobAnalysis]) -> list[tuple[dict[str, float], float]]:
+    """`job_query` for several jobs with one read of `term_stats` (their terms together)."""
+    docs, avg_len, dfs = corpus_stats(session, {t for job in jobs for t in job.terms})
+    return [(query_weights(job, docs, dfs), avg_len) for job in jobs]
 
 
 def score_candidate(session: Session, job: JobAnalysis, candidate_id: int) -> Match | None:
