@@ -24,7 +24,8 @@ class Notifier(Protocol):
     """Tells the place a batch came from how it is going (Slack thread, email thread…)."""
 
     def progress(self, summary: BatchSummary) -> None:
-        """Called after each resume ends; may edit a progress message in place."""
+        """Called after each recorded chunk (one or more resumes ended, `done_before` says how
+        many had before); counts only, `items` is empty. May edit a progress message."""
         ...
 
     def result(self, summary: BatchSummary) -> None:
@@ -39,8 +40,8 @@ class TaskContext:
     queue: JobQueue | None = None  # None: run follow-up work in-process (no Redis)
     enhancer: object | None = None
     notifiers: dict[str, Notifier] = field(default_factory=dict)
-    # called with a candidate id after each parse (matching plugs in here)
-    after_candidate: list[Callable[[int], None]] = field(default_factory=list)
+    # called with the candidate ids of each recorded chunk (matching plugs in here)
+    after_candidate: list[Callable[[list[int]], None]] = field(default_factory=list)
     # HMAC key of erasure tombstones (storage.privacy.tombstone_key); None: no check possible
     tombstone_key: bytes | None = None
     work_dir: Path | None = None  # parent of the per-job temp folders (pipeline.workdir)

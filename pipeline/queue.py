@@ -22,21 +22,42 @@ PRIORITIES = ("high", "low")
 RETRY = Retry(max=3, interval=[5, 30, 120])
 
 
-# Bulk work travels in chunks: RQ costs a few ms per job, as much as parsing a text resume,
-# while a single upload still waits behind at most one chunk.
-CHUNK = 16
+# Bulk work travels in chunks: per job, RQ and the database cost a few ms, as much as parsing
+# a text resume; per chunk of 32 they are a small share. A single upload does not wait for a
+# chunk to finish: the chunk hands its rest back when high-priority work arrives (tasks.py).
+CHUNK = 32
+
+
+TAIL_CHUNK = 4  # the smallest chunk, at the very end of a batch
+
+
+def chunk_sizes(total: int) -> list[int]:
+    """Chunk sizes for `total` bulk resumes: CHUNK, then smaller towards the end.
+
+    Each chunk takes a quarter of what is left (at most CHUNK, at least TAIL_CHUNK), so the
+    last chunks are short and workers finish a batch at about the same time instead of one
+    waiting while another parses a last full chunk (guided scheduling).
+    """
+    sizes: list[int] = []
+    left = total
+    while left > 0:
+        size = min(left, CHUNK, max(TAIL_CHUNK, -(-left // 4)))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 def chunk_job_ids(resumes: list[tuple[int, int]], priority: str) -> list[str]:
     """The RQ job id for each (resume id, attempt id): one per resume when high, shared by
-    up to CHUNK consecutive resumes when low."""
+    the resumes of one chunk (`chunk_sizes`) when low."""
     if priority == "high":
         return [f"resume-{rid}-{aid}" for rid, aid in resumes]
     ids: list[str] = []
-    for start in range(0, len(resumes), CHUNK):
+    start = 0
+    for size in chunk_sizes(len(resumes)):
         rid, aid = resumes[start]
-        chunk = resumes[start:start + CHUNK]
-        ids += [f"chunk-{rid}-{aid}-{len(chunk)}"] * len(chunk)
+        ids += [f"chunk-{rid}-{aid}-{size}"] * size
+        start += size
     return ids
 
 
@@ -78,13 +99,20 @@ class JobQueue:
             description=f"resume {resume_id}",
         )
 
-    def enqueue_chunk(self, resume_ids: list[int], job_id: str) -> None:
-        """Several resumes of a bulk batch as one low-priority job (see `chunk_job_ids`)."""
+    def enqueue_chunk(self, resume_ids: list[int], job_id: str, *,
+                      at_front: bool = False) -> None:
+        """Several resumes of a bulk batch as one low-priority job (see `chunk_job_ids`);
+        `at_front` for the rest of a chunk that made way for an upload (it was next)."""
         self.queues["low"].enqueue_call(
             "pipeline.tasks.process_resumes", args=(resume_ids,), job_id=job_id,
             timeout=self.job_timeout * len(resume_ids), retry=RETRY, result_ttl=0,
             failure_ttl=7 * 86400, description=f"resumes {resume_ids[0]}…{resume_ids[-1]}",
+            at_front=at_front,
         )
+
+    def high_waiting(self) -> bool:
+        """Whether an upload (or a reply) waits in the high-priority queue."""
+        return self.queues["high"].count > 0
 
     def enqueue_reply(self, batch_id: int) -> str:
         job_id = f"reply-{batch_id}"

@@ -42,6 +42,8 @@ class BatchSummary(BaseModel):
     failed: int
     failure_reason: str | None = None
     items: list[ResumeOutcome] = Field(default_factory=list)
+    # for a progress call: how many had ended before the work it reports (it may be several)
+    done_before: int = 0
 
     @property
     def done(self) -> int:
@@ -61,10 +63,23 @@ def top_matches(session: Session, candidate_id: int, limit: int = 3) -> list[dic
             for score, explanation, job_id, slug, title in rows]
 
 
-def summarize_batch(session: Session, batch_id: int) -> BatchSummary:
+def summarize_batch(session: Session, batch_id: int, *, items: bool = True) -> BatchSummary:
+    """The batch's counts, and with `items` one line per resume (a reply needs them; a
+    progress update does not, and must not cost a query per resume of a large batch)."""
     batch = session.get(Batch, batch_id)
     if batch is None:
         raise LookupError(f"batch {batch_id} does not exist")
+    summary = BatchSummary(
+        batch_id=batch.id, source=batch.source, submitted_by=batch.submitted_by,
+        reply_to=batch.reply_to or {}, state=batch.state, total=batch.total,
+        parsed=batch.parsed, failed=batch.failed, failure_reason=batch.failure_reason,
+    )
+    if items:
+        summary.items = _items(session, batch_id)
+    return summary
+
+
+def _items(session: Session, batch_id: int) -> list[ResumeOutcome]:
     rows = session.execute(
         select(Resume, Candidate)
         .outerjoin(Candidate, Resume.candidate_id == Candidate.id)
@@ -87,9 +102,4 @@ def summarize_batch(session: Session, batch_id: int) -> BatchSummary:
             warnings=list(data.get("meta", {}).get("warnings", [])),
             top_matches=top_matches(session, candidate.id) if candidate else [],
         ))
-    return BatchSummary(
-        batch_id=batch.id, source=batch.source, submitted_by=batch.submitted_by,
-        reply_to=batch.reply_to or {}, state=batch.state, total=batch.total,
-        parsed=batch.parsed, failed=batch.failed, failure_reason=batch.failure_reason,
-        items=items,
-    )
+    return items

@@ -14,7 +14,7 @@ from rq.job import Job
 from sqlalchemy import func, select, update
 
 from pipeline.context import current
-from pipeline.tasks import record_outcome
+from pipeline.tasks import Outcome, end_resumes
 from storage.models import Batch, ProcessingJob, Resume, utcnow
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,8 @@ def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
         if status == "pending" and job.enqueued_at and job.enqueued_at > cutoff:
             continue
         if attempts.get(resume_id, 0) >= MAX_ATTEMPTS:
-            record_outcome(resume_id, None, None,
-                           f"gave up after {MAX_ATTEMPTS} attempts ({job.error or 'lost'})", 0.0)
+            end_resumes([Outcome(resume_id, None, f"gave up after {MAX_ATTEMPTS} attempts "
+                                                  f"({job.error or 'lost'})")])
             report.gave_up.append(resume_id)
             continue
         with ctx.db.session() as session:

@@ -1,20 +1,29 @@
 """RQ tasks: thin module-level functions taking ids; they load, call pure code, persist.
 
-`process_resume` can run twice after a crash and still leave exactly one candidate: the
-resume's status, its candidate link and the batch counters change in one transaction, and a
-resume that already ended is skipped.
+A job carries one resume (an upload) or a chunk of a bulk batch; both take the same path,
+`process_resumes`. The database work is done per chunk, not per resume: one transaction claims
+the chunk, the parser runs on each file, and one transaction records the outcomes (at least
+every FLUSH_SECONDS, so a worker killed during slow OCR loses little). Per resume, a claim and
+a merge cost as much as parsing a text PDF; per chunk of 16 they are a small share of it.
+
+`process_resumes` can run twice after a crash and still leave exactly one candidate: a
+resume's status, its candidate link and its batch's counters change in one transaction, and
+a resume that already ended is skipped.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+import uuid
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
+from redis import RedisError
 from rq.timeouts import JobTimeoutException
-from sqlalchemy import case, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
@@ -34,6 +43,13 @@ from storage.models import Batch, ProcessingJob, Resume, ResumeData, utcnow
 log = logging.getLogger(__name__)
 
 ENDED = ("parsed", "failed")
+# outcomes of a chunk are committed at least this often (slow OCR chunks commit per resume)
+FLUSH_SECONDS = 1.0
+# how often a chunk asks whether an upload waits for it to make way
+LOOK_SECONDS = 0.05
+# Bulk UPDATEs here never touch objects loaded in the same session: skip the ORM's search of
+# its identity map for rows to refresh (it cost more than the statements themselves).
+NO_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -43,43 +59,177 @@ class _Work:
     resume_id: int
     filename: str
     storage_key: str | None
-    owner_id: int | None
-    source: str
+    sha256: str | None
     cached: dict[str, Any] | None  # identical bytes already parsed by this parser version
 
 
-def _start(resume_id: int) -> _Work | None:
-    """Mark the resume processing and count the attempt; None when it already ended."""
+@dataclass(frozen=True)
+class Outcome:
+    """How one resume ended: parsed (with the parser's result) or failed (with a reason)."""
+
+    resume_id: int
+    parsed: ParsedResume | None
+    reason: str | None
+    seconds: float = 0.0  # this resume's own work (parse), before its share of the database
+
+
+@dataclass
+class _Recorded:
+    """What one recording transaction changed, for the follow-ups after its commit."""
+
+    status: dict[int, str]  # resume id -> parsed / failed (only resumes this run ended)
+    source: dict[int, str]  # resume id -> batch source
+    reason: dict[int, str | None]
+    candidate_ids: list[int]
+    progressed: dict[int, int]  # batch id -> ended count before this transaction
+    finished_batches: list[int]
+    seconds: dict[int, float]
+
+
+def process_resume(resume_id: int) -> str:
+    """Parse one stored resume and attach it to its candidate; returns the final status."""
+    return process_resumes([resume_id])[0]
+
+
+def process_resumes(resume_ids: list[int]) -> list[str]:
+    """Parse a chunk of stored resumes; returns each one's status.
+
+    A status is parsed or failed; "skipped" for a resume that had already ended, "requeued"
+    for the rest of a chunk that made way for an upload waiting in the high-priority queue.
+    """
+    chunk_started = time.monotonic()
+    with timed("claim"):
+        works = _start(resume_ids)
+    db_seconds = time.monotonic() - chunk_started  # the claim, shared by the chunk
+    statuses = dict.fromkeys(resume_ids, "skipped")
+    pending: list[Outcome] = []
+    parsed_here: dict[str, ParsedResume] = {}  # identical files within this chunk
+    last_flush = time.monotonic()
+    lookout = _Lookout()
+    # OCR images and tool files live in a folder of this job, removed even on failure
+    with job_folder(current().work_dir, f"resume{resume_ids[0]}"):
+        for index, work in enumerate(works):
+            pending.append(_run(work, parsed_here))
+            rest = works[index + 1:]
+            make_way = bool(rest) and lookout.upload_waits()
+            if not rest or make_way or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                share = db_seconds / len(works)
+                statuses.update(end_resumes([replace(o, seconds=o.seconds + share)
+                                             for o in pending]))
+                pending, last_flush = [], time.monotonic()
+            if make_way:
+                _hand_back([w.resume_id for w in rest])
+                statuses.update(dict.fromkeys((w.resume_id for w in rest), "requeued"))
+                break
+    return [statuses[rid] for rid in resume_ids]
+
+
+class _Lookout:
+    """Whether an upload waits in the high-priority queue, asked at most every LOOK_SECONDS
+    (a text resume parses in a few ms: one Redis round trip per resume would be waste)."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+
+    def upload_waits(self) -> bool:
+        queue = current().queue
+        if queue is None or time.monotonic() - self.last < LOOK_SECONDS:
+            return False
+        self.last = time.monotonic()
+        try:
+            return queue.high_waiting()
+        except RedisError:
+            return False  # carry on with the chunk; Redis is the sweeper's worry
+
+
+def _hand_back(resume_ids: list[int]) -> None:
+    """Give the rest of a chunk back, as a chunk of its own at the front of the low queue.
+
+    The resumes become pending again under the new RQ job id (so the sweeper sees them held),
+    and the attempt they never got is not counted.
+    """
     ctx = current()
+    assert ctx.queue is not None  # only a worker (with a queue) makes way
+    job_id = f"chunk-{resume_ids[0]}-{uuid.uuid4().hex[:12]}"
     with ctx.db.session(durable=False) as session:
-        resume = session.get(Resume, resume_id)
-        if resume is None:
-            log.warning("resume %s: no such resume, job dropped", resume_id)
-            return None
-        if resume.status in ENDED:
-            log.info("resume %s: already %s, nothing to do", resume_id, resume.status)
-            return None
-        resume.status = "processing"
-        resume.updated_at = utcnow()
-        job = session.scalar(
-            select(ProcessingJob).where(ProcessingJob.resume_id == resume_id)
-            .order_by(ProcessingJob.id.desc()).limit(1)
+        session.execute(update(Resume).where(Resume.id.in_(resume_ids),
+                                             Resume.status == "processing")
+                        .values(status="pending", updated_at=utcnow()), execution_options=NO_SYNC)
+        latest = (select(func.max(ProcessingJob.id)).where(ProcessingJob.resume_id.in_(resume_ids))
+                  .group_by(ProcessingJob.resume_id))
+        session.execute(
+            update(ProcessingJob).where(ProcessingJob.id.in_(latest))
+            .values(status="queued", started_at=None, worker=None, rq_job_id=job_id,
+                    attempts=ProcessingJob.attempts - 1),
+            execution_options=NO_SYNC,
         )
-        if job is not None:
-            job.status, job.started_at = "started", utcnow()
-            job.attempts += 1
-            job.worker = worker_identity()
-        owner_id, source = session.execute(
-            select(Batch.recruiter_id, Batch.source).where(Batch.id == resume.batch_id)
-        ).one()
-        cached = session.scalar(
-            select(ResumeData.data)
-            .join(Resume, Resume.id == ResumeData.resume_id)
-            .where(Resume.sha256 == resume.sha256, Resume.id != resume.id,
-                   ResumeData.parser_version == PARSER_VERSION)
-            .limit(1)
-        )
-        return _Work(resume.id, resume.filename, resume.storage_key, owner_id, source, cached)
+    try:
+        ctx.queue.enqueue_chunk(resume_ids, job_id, at_front=True)
+    except RedisError:
+        log.exception("resumes %s…: could not be queued again, the sweeper will", resume_ids[0])
+        return
+    log.info("made way for an upload: %d resumes queued again as %s", len(resume_ids), job_id)
+
+
+def _start(resume_ids: list[int]) -> list[_Work]:
+    """Mark the chunk processing and count an attempt on each; resumes already ended drop out."""
+    ctx = current()
+    try:
+        with ctx.db.session(durable=False) as session:
+            claimed = session.execute(
+                update(Resume).where(Resume.id.in_(resume_ids), Resume.status.not_in(ENDED))
+                .values(status="processing", updated_at=utcnow())
+                .returning(Resume.id, Resume.filename, Resume.storage_key, Resume.sha256),
+                execution_options=NO_SYNC,
+            ).all()
+            if not claimed:
+                log.info("resumes %s: already ended or gone, nothing to do", resume_ids)
+                return []
+            ids = [row.id for row in claimed]
+            latest = (select(func.max(ProcessingJob.id))
+                      .where(ProcessingJob.resume_id.in_(ids))
+                      .group_by(ProcessingJob.resume_id))
+            session.execute(
+                update(ProcessingJob).where(ProcessingJob.id.in_(latest))
+                .values(status="started", started_at=utcnow(),
+                        attempts=ProcessingJob.attempts + 1, worker=worker_identity()),
+                execution_options=NO_SYNC,
+            )
+            cached = _cached_parses(session, [row.sha256 for row in claimed if row.sha256], ids)
+    except (OperationalError, PoolTimeout) as exc:
+        raise Transient(f"database unavailable: {exc}") from exc
+    order = {rid: i for i, rid in enumerate(resume_ids)}
+    return sorted((_Work(row.id, row.filename, row.storage_key, row.sha256,
+                         cached.get(row.sha256 or "")) for row in claimed),
+                  key=lambda w: order[w.resume_id])
+
+
+def _cached_parses(session: Session, shas: list[str], ids: list[int]) -> dict[str, Any]:
+    """sha256 -> stored parse of identical bytes by this parser version (one query)."""
+    if not shas:
+        return {}
+    rows = session.execute(
+        select(Resume.sha256, ResumeData.data)
+        .join(Resume, Resume.id == ResumeData.resume_id)
+        .where(Resume.sha256.in_(sorted(set(shas))), Resume.id.not_in(ids),
+               ResumeData.parser_version == PARSER_VERSION)
+    )
+    return {str(sha): data for sha, data in rows}
+
+
+def _run(work: _Work, parsed_here: dict[str, ParsedResume]) -> Outcome:
+    """Parse one claimed resume (or reuse an identical file's parse); never raises Rejected."""
+    started = time.monotonic()
+    try:
+        if work.sha256 in parsed_here:
+            parsed = parsed_here[work.sha256 or ""]
+        else:
+            parsed = _parse(work)
+            if work.sha256:
+                parsed_here[work.sha256] = parsed
+        return Outcome(work.resume_id, parsed, None, time.monotonic() - started)
+    except Rejected as exc:
+        return Outcome(work.resume_id, None, exc.reason, time.monotonic() - started)
 
 
 def _parse(work: _Work) -> ParsedResume:
@@ -103,125 +253,231 @@ def _parse(work: _Work) -> ParsedResume:
         raise Rejected(f"could not be parsed ({type(exc).__name__})") from exc
 
 
-def process_resume(resume_id: int) -> str:
-    """Parse one stored resume and attach it to its candidate; returns the final status."""
-    started = time.monotonic()
-    work = _start(resume_id)
-    if work is None:
-        return "skipped"
-    try:
-        # OCR images and tool files live in a folder of this job, removed even on failure
-        with job_folder(current().work_dir, f"resume{resume_id}"):
-            parsed: ParsedResume | None = _parse(work)
-        reason = None
-    except Rejected as exc:
-        parsed, reason = None, exc.reason
-    candidate_id = record_outcome(resume_id, work.owner_id, parsed, reason, started)
-    return "parsed" if candidate_id is not None else "failed"
+def end_resumes(outcomes: list[Outcome]) -> dict[int, str]:
+    """Record outcomes, then run what follows them (matching, progress, the batch reply).
 
-
-def process_resumes(resume_ids: list[int]) -> list[str]:
-    """A chunk of a bulk batch: each resume on its own, exactly as `process_resume`."""
-    return [process_resume(resume_id) for resume_id in resume_ids]
-
-
-def record_outcome(resume_id: int, owner_id: int | None, parsed: ParsedResume | None,
-            reason: str | None, started: float) -> int | None:
-    """Persist the outcome and the batch progress in one transaction; then notify."""
+    Returns resume id -> status for the resumes this call ended; one that another run
+    already ended is left out (it was counted once, by that run).
+    """
     ctx = current()
-    candidate_id = None
-    try:
-        # not durable: if a crash loses this commit the resume is still unfinished in the
-        # database, and the sweeper parses it again
-        with ctx.db.session(durable=False) as session:
-            if parsed is not None and _erased(session, parsed):
-                parsed, reason = None, privacy.ERASED_REASON
-            status = "parsed" if parsed is not None else "failed"
-            # Claim the ending atomically: of two runs of the same resume, one wins here.
-            claimed = session.execute(  # type: ignore[attr-defined]
-                update(Resume).where(Resume.id == resume_id, Resume.status.not_in(ENDED))
-                .values(status=status, failure_reason=reason, updated_at=utcnow())
-            ).rowcount
-            resume = session.get(Resume, resume_id)
-            assert resume is not None
-            if not claimed:
-                return resume.candidate_id
-            if parsed is not None:
-                session.add(ResumeData(resume_id=resume_id, parser_version=PARSER_VERSION,
-                                       data=parsed.model_dump(mode="json")))
-                candidate, resume.outcome = candidates.attach(session, resume, owner_id, parsed)
-                candidate_id = candidate.id
-                audit.record(session, "imported", actor=resume.batch.submitted_by,
-                             source=resume.source, candidate_id=candidate_id,
-                             batch_id=resume.batch_id, resume_id=resume_id,
-                             outcome=resume.outcome)
-            elapsed_ms = (time.monotonic() - started) * 1000  # all but the commit itself
-            session.execute(
-                update(ProcessingJob).where(ProcessingJob.resume_id == resume_id,
-                                            ProcessingJob.finished_at.is_(None))
-                .values(status="finished" if parsed else "failed", finished_at=utcnow(),
-                        duration_ms=elapsed_ms, error=reason)
-            )
-            batch_id, source = resume.batch_id, resume.source
-            last = _count_in_batch(session, batch_id, parsed is not None)
-    except (OperationalError, PoolTimeout) as exc:
-        raise Transient(f"database unavailable: {exc}") from exc
-    log.info("resume %s: %s in %.0f ms%s", resume_id, "parsed" if parsed else "failed",
-             elapsed_ms, f" ({reason})" if reason else "")
-    metrics().resumes.labels(source, status, reason_label(reason)).inc()
-    metrics().processing.labels(source).observe(elapsed_ms / 1000)
-    if reason == privacy.ERASED_REASON:
-        privacy.drop_file(ctx.db, ctx.blobs, resume_id)
-    if candidate_id is not None:
-        # before progress and reply, so they can show this candidate's matches
+    with timed("record"):
+        recorded = _record(outcomes)
+    for rid, status in recorded.status.items():
+        reason = recorded.reason[rid]
+        log.info("resume %s: %s in %.0f ms%s", rid, status, recorded.seconds[rid] * 1000,
+                 f" ({reason})" if reason else "")
+        metrics().resumes.labels(recorded.source[rid], status, reason_label(reason)).inc()
+        metrics().processing.labels(recorded.source[rid]).observe(recorded.seconds[rid])
+        if reason == privacy.ERASED_REASON:
+            privacy.drop_file(ctx.db, ctx.blobs, rid)
+    if recorded.candidate_ids:
+        # before progress and reply, so they can show these candidates' matches
         for hook in ctx.after_candidate:
             with timed("match"):
-                hook(candidate_id)
-    _notify_progress(batch_id)
-    if last:
+                hook(recorded.candidate_ids)
+    for batch_id, before in recorded.progressed.items():
+        _notify_progress(batch_id, before)
+    for batch_id in recorded.finished_batches:
         _batch_done(batch_id)
-    return candidate_id
+    return recorded.status
 
 
-def _erased(session: Session, parsed: ParsedResume) -> bool:
-    """Whether this person asked to be erased: then they must not become a candidate again."""
+def _record(outcomes: list[Outcome]) -> _Recorded:
+    """One transaction for all `outcomes`; a row the database refuses is recorded alone.
+
+    A database that is down raises `Transient` (RQ retries the job). Any other database error
+    means some row cannot be stored as it is (a value too long for a column…): the outcomes
+    are then recorded one by one, and the one that still fails ends as failed with the reason.
+    """
+    try:
+        return _record_together(outcomes)
+    except (OperationalError, PoolTimeout) as exc:
+        raise Transient(f"database unavailable: {exc}") from exc
+    except SQLAlchemyError as exc:
+        if len(outcomes) > 1:
+            log.warning("recording %d outcomes together failed (%s): one by one",
+                        len(outcomes), type(exc).__name__)
+            parts = [_record([outcome]) for outcome in outcomes]
+            return _combine(parts)
+        if outcomes[0].parsed is None:
+            raise  # even a bare failure cannot be written: the database itself is wrong
+        log.exception("resume %s: its parse could not be stored", outcomes[0].resume_id)
+        return _record([replace(outcomes[0], parsed=None,
+                                reason=f"could not be saved ({type(exc).__name__})")])
+
+
+def _combine(parts: list[_Recorded]) -> _Recorded:
+    whole = _Recorded({}, {}, {}, [], {}, [], {})
+    for part in parts:
+        whole.status.update(part.status)
+        whole.source.update(part.source)
+        whole.reason.update(part.reason)
+        whole.candidate_ids += [c for c in part.candidate_ids if c not in whole.candidate_ids]
+        for batch_id, before in part.progressed.items():
+            whole.progressed[batch_id] = min(before, whole.progressed.get(batch_id, before))
+        whole.finished_batches += part.finished_batches
+        whole.seconds.update(part.seconds)
+    return whole
+
+
+def _record_together(outcomes: list[Outcome]) -> _Recorded:
+    ctx = current()
+    db_started = time.monotonic()
+    # not durable: if a crash loses this commit the resumes are still unfinished in the
+    # database, and the sweeper parses them again
+    with ctx.db.session(durable=False) as session:
+        outcomes = _refuse_erased(session, outcomes)
+        ended = _claim_endings(session, outcomes)  # resume id -> (batch id, source, sha256)
+        mine = [o for o in outcomes if o.resume_id in ended]
+        owners = _batch_owners(session, {batch_id for batch_id, _, _ in ended.values()})
+        recorded = _Recorded(
+            status={o.resume_id: "parsed" if o.parsed else "failed" for o in mine},
+            source={rid: source for rid, (_, source, _) in ended.items()},
+            reason={o.resume_id: o.reason for o in mine},
+            candidate_ids=[], progressed={}, finished_batches=[], seconds={},
+        )
+        parsed = [o for o in mine if o.parsed is not None]
+        if parsed:
+            session.execute(insert(ResumeData), [
+                {"resume_id": o.resume_id, "parser_version": PARSER_VERSION,
+                 "data": o.parsed.model_dump(mode="json")} for o in parsed if o.parsed])
+            recorded.candidate_ids = _attach(session, parsed, ended, owners)
+        share = (time.monotonic() - db_started) / max(1, len(outcomes))
+        recorded.seconds = {o.resume_id: o.seconds + share for o in mine}
+        _finish_jobs(session, mine, recorded.seconds)
+        for batch_id, (n_parsed, n_failed) in _per_batch(mine, ended).items():
+            before, finished = _count_in_batch(session, batch_id, n_parsed, n_failed)
+            recorded.progressed[batch_id] = before
+            if finished:
+                recorded.finished_batches.append(batch_id)
+    return recorded
+
+
+def _refuse_erased(session: Session, outcomes: list[Outcome]) -> list[Outcome]:
+    """People who asked to be erased must not become candidates again (one query)."""
     key = current().tombstone_key
+    parsed = [o for o in outcomes if o.parsed is not None]
+    if not parsed:
+        return outcomes
     if key is None:
         log.warning("no tombstone key configured: erased people cannot be recognised")
-        return False
-    return privacy.is_erased(session, key, parsed.email, parsed.phone)
+        return outcomes
+    erased = privacy.erased_among(session, key, [(o.parsed.email, o.parsed.phone)
+                                                 for o in parsed if o.parsed])
+    refused = {o.resume_id for o, gone in zip(parsed, erased, strict=True) if gone}
+    return [replace(o, parsed=None, reason=privacy.ERASED_REASON)
+            if o.resume_id in refused else o for o in outcomes]
 
 
-def _count_in_batch(session: Session, batch_id: int, parsed: bool) -> bool:
-    """Count one ended resume; True for the run that ended the batch's last one.
+def _claim_endings(session: Session,
+                   outcomes: list[Outcome]) -> dict[int, tuple[int, str, str | None]]:
+    """End each resume unless another run already did (atomic: of two runs, one wins).
+
+    Returns resume id -> (batch id, source, sha256) for the resumes this transaction ended.
+    """
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for o in outcomes:
+        status = "parsed" if o.parsed is not None else "failed"
+        groups.setdefault((status, o.reason), []).append(o.resume_id)
+    ended: dict[int, tuple[int, str, str | None]] = {}
+    for (status, reason), ids in groups.items():
+        rows = session.execute(
+            update(Resume).where(Resume.id.in_(ids), Resume.status.not_in(ENDED))
+            .values(status=status, failure_reason=reason, updated_at=utcnow())
+            .returning(Resume.id, Resume.batch_id, Resume.source, Resume.sha256),
+            execution_options=NO_SYNC,
+        )
+        ended.update({row.id: (row.batch_id, row.source, row.sha256) for row in rows})
+    return ended
+
+
+def _batch_owners(session: Session, batch_ids: set[int]) -> dict[int, tuple[int | None, str]]:
+    """batch id -> (owning recruiter, who submitted it)."""
+    rows = session.execute(select(Batch.id, Batch.recruiter_id, Batch.submitted_by)
+                           .where(Batch.id.in_(sorted(batch_ids))))
+    return {row.id: (row.recruiter_id, row.submitted_by) for row in rows}
+
+
+def _attach(session: Session, parsed: list[Outcome],
+            ended: dict[int, tuple[int, str, str | None]],
+            owners: dict[int, tuple[int | None, str]]) -> list[int]:
+    """Attach parsed resumes to candidates, per recruiter; audit each import."""
+    by_owner: dict[int | None, list[Outcome]] = {}
+    for o in parsed:
+        by_owner.setdefault(owners[ended[o.resume_id][0]][0], []).append(o)
+    links: list[dict[str, Any]] = []
+    events: list[audit.Event] = []
+    for owner_id, group in by_owner.items():
+        arrivals = [candidates.Arrival(o.resume_id, ended[o.resume_id][2], o.parsed)
+                    for o in group if o.parsed]
+        for arrival, (cid, outcome) in zip(arrivals, candidates.attach_all(
+                session, owner_id, arrivals), strict=True):
+            batch_id, source, _ = ended[arrival.resume_id]
+            links.append({"id": arrival.resume_id, "candidate_id": cid, "outcome": outcome})
+            events.append(audit.Event(actor=owners[batch_id][1], source=source,
+                                      candidate_id=cid, detail={
+                                          "batch_id": batch_id, "resume_id": arrival.resume_id,
+                                          "outcome": outcome}))
+    session.execute(update(Resume), links)  # bulk UPDATE by primary key
+    audit.record_all(session, "imported", events)
+    return list(dict.fromkeys(link["candidate_id"] for link in links))
+
+
+def _finish_jobs(session: Session, mine: list[Outcome], seconds: dict[int, float]) -> None:
+    """Close each resume's open attempt with its status, time and error."""
+    if not mine:
+        return
+    table = ProcessingJob.metadata.tables[ProcessingJob.__tablename__]
+    session.connection().execute(
+        update(table).where(table.c.resume_id == bindparam("rid"),
+                            table.c.finished_at.is_(None))
+        .values(status=bindparam("st"), finished_at=bindparam("at"),
+                duration_ms=bindparam("ms"), error=bindparam("err")),
+        [{"rid": o.resume_id, "st": "finished" if o.parsed else "failed", "at": utcnow(),
+          "ms": seconds[o.resume_id] * 1000, "err": o.reason} for o in mine])
+
+
+def _per_batch(mine: list[Outcome],
+               ended: dict[int, tuple[int, str, str | None]]) -> dict[int, tuple[int, int]]:
+    """batch id -> (parsed, failed) among the resumes this transaction ended."""
+    counts: Counter[tuple[int, bool]] = Counter(
+        (ended[o.resume_id][0], o.parsed is not None) for o in mine)
+    return {batch_id: (counts[(batch_id, True)], counts[(batch_id, False)])
+            for batch_id in sorted({b for b, _ in counts})}
+
+
+def _count_in_batch(session: Session, batch_id: int, parsed: int,
+                    failed: int) -> tuple[int, bool]:
+    """Count ended resumes; returns (ended before, True for the run that ended the last one).
 
     One atomic UPDATE … RETURNING: each run sees the counters right after its own increment,
     so exactly one run sees parsed + failed reach the total.
     """
-    counter = Batch.parsed if parsed else Batch.failed
-    done = counter + 1 + (Batch.failed if parsed else Batch.parsed) >= Batch.total
+    done = Batch.parsed + parsed + Batch.failed + failed >= Batch.total
     row = session.execute(
         update(Batch).where(Batch.id == batch_id)
-        .values({counter: counter + 1,
+        .values({Batch.parsed: Batch.parsed + parsed, Batch.failed: Batch.failed + failed,
                  Batch.state: case((done, "done"), else_=Batch.state),
                  Batch.finished_at: case((done, utcnow()), else_=Batch.finished_at)})
-        .returning(Batch.parsed, Batch.failed, Batch.total)
+        .returning(Batch.parsed, Batch.failed, Batch.total), execution_options=NO_SYNC
     ).one()
-    return bool(row.parsed + row.failed == row.total)
+    after = row.parsed + row.failed
+    return after - parsed - failed, bool(after == row.total)
 
 
-def _notify_progress(batch_id: int) -> None:
+def _notify_progress(batch_id: int, before: int) -> None:
+    """Tell the batch's channel how far it got (counts only: no per-resume lines)."""
     ctx = current()
     if not ctx.notifiers:
         return
     with ctx.db.session() as session:
-        batch = session.get(Batch, batch_id)
-        notifier = ctx.notifiers.get(batch.source) if batch else None
+        source = session.scalar(select(Batch.source).where(Batch.id == batch_id))
+        notifier = ctx.notifiers.get(source) if source else None
         if notifier is None:
             return
-        summary = summarize_batch(session, batch_id)
+        summary = summarize_batch(session, batch_id, items=False)
     try:
-        notifier.progress(summary)
+        notifier.progress(summary.model_copy(update={"done_before": before}))
     except Exception:  # progress is a courtesy; the final reply is what must arrive
         log.warning("batch %s: progress update failed", batch_id, exc_info=True)
 
@@ -241,9 +497,9 @@ def send_reply(batch_id: int) -> str:
         batch = session.get(Batch, batch_id)
         if batch is None or batch.replied_at is not None:
             return "skipped"
-        summary = summarize_batch(session, batch_id)
-    notifier = ctx.notifiers.get(summary.source)
-    if notifier is not None:
+        notifier = ctx.notifiers.get(batch.source)
+        summary = summarize_batch(session, batch_id) if notifier else None
+    if notifier is not None and summary is not None:
         try:
             notifier.result(summary)
         except Exception:

@@ -80,12 +80,19 @@ def digests(key: bytes, emails: Iterable[str | None],
 
 def is_erased(session: Session, key: bytes, email: str | None, phone: str | None) -> bool:
     """Whether this email or phone belongs to a person erased on request."""
-    wanted = list(digests(key, [email], [phone]))
+    return erased_among(session, key, [(email, phone)])[0]
+
+
+def erased_among(session: Session, key: bytes,
+                 people: list[tuple[str | None, str | None]]) -> list[bool]:
+    """For each (email, phone), whether it belongs to a person erased on request (one query)."""
+    each = [set(digests(key, [email], [phone])) for email, phone in people]
+    wanted = sorted(set().union(*each))
     if not wanted:
-        return False
-    return session.scalar(
-        select(ErasureTombstone.id).where(ErasureTombstone.digest.in_(wanted)).limit(1)
-    ) is not None
+        return [False] * len(people)
+    found = set(session.scalars(
+        select(ErasureTombstone.digest).where(ErasureTombstone.digest.in_(wanted))))
+    return [bool(mine & found) for mine in each]
 
 
 @dataclass

@@ -40,10 +40,14 @@ def team_of(identity: str) -> str | None:
     return team if kind == "slack" and team else None
 
 
-def worth_an_edit(done: int, total: int) -> bool:
-    """Edit on every resume of a small batch, on every tenth of a large one."""
+def worth_an_edit(before: int, done: int, total: int) -> bool:
+    """Edit on every resume of a small batch, on every tenth of a large one.
+
+    Workers report progress a chunk at a time, so `done` jumps: edit when the step from
+    `before` to `done` crossed a tenth.
+    """
     step = max(1, total // PROGRESS_STEPS)
-    return done == total or done % step == 0
+    return done == total or done // step > before // step
 
 
 class SlackNotifier:
@@ -57,7 +61,7 @@ class SlackNotifier:
         target = _target(summary)
         if target is None or target[2] is None or summary.done >= summary.total:
             return  # the final edit belongs to result()
-        if not worth_an_edit(summary.done, summary.total):
+        if not worth_an_edit(summary.done_before, summary.done, summary.total):
             return
         channel, _thread, message_ts = target
         client = self.clients(team_of(summary.submitted_by))

@@ -56,8 +56,10 @@ def test_metrics_count_the_whole_system_after_imports(harness: Harness, tmp_path
               if k[0] == "hotgigs_resumes_processed_total" and ("status", "failed") in k[1]}
     assert sum(failed.values()) == 1
     assert value("hotgigs_resume_processing_seconds_count", source="cli") == 4
-    for stage in ("extract", "fields", "match"):
+    for stage in ("extract", "fields"):  # per file
         assert value("hotgigs_stage_seconds_count", stage=stage) >= 3, stage
+    for stage in ("claim", "record", "match"):  # per chunk: the import's, then the upload's
+        assert value("hotgigs_stage_seconds_count", stage=stage) >= 2, stage
     # the batch size comes from the `hotgigs import` process, already gone: multiprocess files
     assert value("hotgigs_batch_size_files_count", source="cli") == 1
     assert value("hotgigs_batch_size_files_sum", source="cli") == 3

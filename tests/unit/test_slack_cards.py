@@ -37,5 +37,9 @@ def test_every_candidate_and_failure_is_shown_within_slacks_block_limit() -> Non
 
 def test_escaping_and_progress_steps() -> None:
     assert esc("<@U1> & <!here>") == "&lt;@U1&gt; &amp; &lt;!here&gt;"
-    assert [d for d in range(1, 6) if worth_an_edit(d, 5)] == [1, 2, 3, 4, 5]
-    assert len([d for d in range(1, 201) if worth_an_edit(d, 200)]) == 10
+    assert [d for d in range(1, 6) if worth_an_edit(d - 1, d, 5)] == [1, 2, 3, 4, 5]
+    assert len([d for d in range(1, 201) if worth_an_edit(d - 1, d, 200)]) == 10
+    # a worker reports 16 at a time: each tenth crossed is still one edit
+    jumps = [(b, min(b + 16, 200)) for b in range(0, 200, 16)]
+    assert [a for b, a in jumps if worth_an_edit(b, a, 200)] == [
+        32, 48, 64, 80, 112, 128, 144, 160, 192, 200]

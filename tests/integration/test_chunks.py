@@ -1,0 +1,106 @@
+"""A bulk chunk is claimed, parsed and recorded together: the same guarantees as one resume.
+
+Two resumes of one person in a chunk make one candidate; a chunk run again after a crash
+counts nothing twice; a row the database refuses fails alone, with its reason; a chunk of slow
+scans makes way for an upload instead of making it wait.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from pipeline.queue import chunk_sizes
+from pipeline.tasks import process_resumes
+from storage.models import Candidate, CandidateSkill, ProcessingJob, ResumeData
+from tests.helpers import wait_until
+from tests.integration.pipeline_harness import Harness
+from tests.resumes import scanned_pdf, text_pdf
+
+
+def test_one_person_twice_in_a_chunk_is_one_candidate(harness: Harness) -> None:
+    older = text_pdf("Maria Garcia", "maria@x.test", company="Initech", skills="Python, SQL")
+    newer = text_pdf("Maria Garcia", "maria@x.test", company="Globex",
+                     skills="Kubernetes, Terraform")
+    batch = harness.submit({"v1.pdf": older, "v2.pdf": newer, "v2-copy.pdf": newer,
+                            "lee.pdf": text_pdf("Ann Lee", "ann@x.test")})
+    assert batch.priority == "low"
+    harness.run_burst_worker()
+
+    done = harness.wait_batch_done(batch.id)
+    assert (done.parsed, done.failed) == (4, 0)
+    resumes = harness.resumes(batch.id)
+    assert [r.outcome for r in resumes] == ["created", "updated", "duplicate", "created"]
+    assert resumes[0].candidate_id == resumes[1].candidate_id == resumes[2].candidate_id
+    with harness.services.db.session() as session:
+        maria = session.scalars(select(Candidate).where(Candidate.email == "maria@x.test")).one()
+        skills = set(session.scalars(select(CandidateSkill.skill)
+                                     .where(CandidateSkill.candidate_id == maria.id)))
+        jobs = session.scalars(select(ProcessingJob)).all()
+    assert maria.latest_company == "Globex"  # the newer resume wins
+    assert skills == {"Kubernetes", "Terraform"}
+    assert harness.candidate_count() == 2
+    assert all(j.status == "finished" and j.duration_ms and j.attempts == 1 for j in jobs)
+    assert harness.batch(batch.id).replied_at is not None
+
+
+def test_a_chunk_run_again_counts_each_resume_once(harness: Harness) -> None:
+    batch = harness.submit({f"p{i}.pdf": text_pdf(f"Person Number{i}", f"p{i}@x.test")
+                            for i in range(3)})
+    ids = [r.id for r in harness.resumes(batch.id)]
+
+    assert process_resumes(ids[:2]) == ["parsed", "parsed"]
+    # the worker died after recording the first two; the whole chunk comes back
+    assert process_resumes(ids) == ["skipped", "skipped", "parsed"]
+    assert process_resumes(ids) == ["skipped", "skipped", "skipped"]
+
+    done = harness.batch(batch.id)
+    assert (done.state, done.parsed, done.failed, done.total) == ("done", 3, 0, 3)
+    assert harness.candidate_count() == 3
+
+
+def test_a_row_the_database_refuses_fails_alone(pg_harness: Harness) -> None:
+    h = pg_harness
+    odd = text_pdf("Odd Company", "odd@x.test")
+    first = h.submit({"odd.pdf": odd})
+    process_resumes([r.id for r in h.resumes(first.id)])
+    # the stored parse of these bytes names a company longer than the column holds
+    with h.services.db.session() as session:
+        data = session.scalars(select(ResumeData.data)).one()
+        data["experience"][0]["company"] = "Very Long Company Name " * 12
+        session.execute(update(ResumeData).values(data=data))
+
+    batch = h.submit({"a.pdf": text_pdf("Ann Able", "a@x.test"), "odd-again.pdf": odd,
+                      "b.pdf": text_pdf("Bob Baker", "b@x.test")})
+    statuses = process_resumes([r.id for r in h.resumes(batch.id)])
+
+    assert statuses == ["parsed", "failed", "parsed"]
+    resumes = {r.filename: r for r in h.resumes(batch.id)}
+    assert resumes["odd-again.pdf"].failure_reason == "could not be saved (DataError)"
+    done = h.batch(batch.id)
+    assert (done.state, done.parsed, done.failed) == ("done", 2, 1)
+
+
+def test_a_chunk_of_scans_makes_way_for_an_upload(pg_harness: Harness, tmp_path: Path) -> None:
+    h = pg_harness
+    scans = h.submit({f"scan{i}.pdf": scanned_pdf(f"Scan Person{i}", f"scan{i}@x.test",
+                                                  pages=2) for i in range(8)})
+    first_chunk = chunk_sizes(8)[0]  # without making way, an upload waits for all of it
+    assert first_chunk >= 4 and h.queue.depths()["low"] == len(chunk_sizes(8))
+    log = tmp_path / "worker.log"
+    h.start_worker(log=log)
+    wait_until(lambda: h.batch(scans.id).parsed >= 1, timeout=120, what="the chunk to start")
+    single = h.submit({"urgent.pdf": text_pdf("Urgent Person", "urgent@x.test")})
+    wait_until(lambda: h.batch(single.id).state == "done", timeout=120, what="the upload")
+    assert h.batch(scans.id).parsed < first_chunk, "the upload waited for the whole chunk"
+
+    done = h.wait_batch_done(scans.id, timeout=300)
+    assert (done.parsed, done.failed) == (8, 0)
+    assert "made way for an upload" in log.read_text()
+    scan_ids = [r.id for r in h.resumes(scans.id)]
+    with h.services.db.session() as session:
+        rows = session.execute(select(ProcessingJob.attempts, ProcessingJob.status)
+                               .where(ProcessingJob.resume_id.in_(scan_ids))).all()
+    # one attempt row per resume; those handed back were not counted twice
+    assert sorted(rows) == [(1, "finished")] * 8
