@@ -14,6 +14,8 @@ a resume that already ended is skipped.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 import uuid
 from collections import Counter
@@ -106,9 +108,12 @@ def process_resumes(resume_ids: list[int]) -> list[str]:
     parsed_here: dict[str, ParsedResume] = {}  # identical files within this chunk
     last_flush = time.monotonic()
     lookout = _Lookout()
+    if not works:
+        return [statuses[rid] for rid in resume_ids]
     # OCR images and tool files live in a folder of this job, removed even on failure
     with job_folder(current().work_dir, f"resume{resume_ids[0]}"):
         for index, work in enumerate(works):
+            _rearm_time_limit()
             pending.append(_run(work, parsed_here))
             rest = works[index + 1:]
             make_way = bool(rest) and lookout.upload_waits()
@@ -122,6 +127,21 @@ def process_resumes(resume_ids: list[int]) -> list[str]:
                 statuses.update(dict.fromkeys((w.resume_id for w in rest), "requeued"))
                 break
     return [statuses[rid] for rid in resume_ids]
+
+
+def _rearm_time_limit() -> None:
+    """Give the next resume of a chunk the whole per-resume time limit (HOTGIGS_JOB_TIMEOUT).
+
+    RQ arms one SIGALRM per job, whose handler raises JobTimeoutException; re-arming it before
+    each resume makes the limit hold per resume, so a file that hangs fails alone ("parsing
+    took longer than the time limit") instead of holding its chunk for the limit × its size.
+    """
+    queue = current().queue
+    if queue is None or threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None):
+        return  # not inside an RQ job: an alarm would kill the process
+    signal.alarm(queue.job_timeout)
 
 
 class _Lookout:

@@ -104,3 +104,19 @@ def test_a_chunk_of_scans_makes_way_for_an_upload(pg_harness: Harness, tmp_path:
                                .where(ProcessingJob.resume_id.in_(scan_ids))).all()
     # one attempt row per resume; those handed back were not counted twice
     assert sorted(rows) == [(1, "finished")] * 8
+
+
+def test_the_time_limit_holds_per_resume_in_a_chunk(pg_harness: Harness) -> None:
+    h = pg_harness
+    h.extra_env["HOTGIGS_JOB_TIMEOUT"] = "1"  # seconds per resume; the scan needs several
+    batch = h.submit({"slow-scan.pdf": scanned_pdf("Slow Scan", "slow@x.test", pages=3),
+                      "a.pdf": text_pdf("Ann Able", "a@x.test"),
+                      "b.pdf": text_pdf("Bob Baker", "b@x.test")})
+    assert h.queue.depths()["low"] == 1
+    h.run_burst_worker()
+
+    done = h.wait_batch_done(batch.id)
+    resumes = {r.filename: r for r in h.resumes(batch.id)}
+    assert resumes["slow-scan.pdf"].failure_reason == "parsing took longer than the time limit"
+    assert resumes["a.pdf"].status == resumes["b.pdf"].status == "parsed"
+    assert (done.parsed, done.failed) == (2, 1)
