@@ -177,9 +177,19 @@ def find_matches_many(session: Session, candidate_ids: Iterable[int],
     scores depend on the chunk, not on a candidate's position in it.
     """
     profiles = index_candidates(session, candidate_ids)
-    if not profiles:
+    return match_indexed(session, {cid: p.owner_id for cid, p in profiles.items()}, top)
+
+
+def match_indexed(session: Session, owners: dict[int, int | None],
+                  top: int = CANDIDATE_TOP) -> dict[int, list[Match]]:
+    """Score already indexed candidates (id -> owner) against open jobs; keep each one's `top`.
+
+    Reads and scoring come first, the writes last: on SQLite the write lock is then held
+    only for the DELETE and INSERT of the stored matches, not while scoring.
+    """
+    if not owners:
         return {}
-    scored = _score_open_jobs(session, {cid: p.owner_id for cid, p in profiles.items()})
+    scored = _score_open_jobs(session, owners)
     best = {cid: sorted(pairs, key=lambda pair: (-pair[0].score, pair[1]))[:top]
             for cid, pairs in scored.items()}
     _replace_matches(session, best)
@@ -204,8 +214,13 @@ def matches_hook(db: Database) -> Callable[[list[int]], None]:
             return
         shown = _id_list(candidate_ids)
         try:
+            # Two transactions, as `find_matches_many` in two steps: the index's writes
+            # (term_stats rows, the SQLite write lock) are released before the scoring.
             with db.session() as session:
-                found = find_matches_many(session, candidate_ids)
+                owners = {cid: p.owner_id
+                          for cid, p in index_candidates(session, candidate_ids).items()}
+            with db.session() as session:
+                found = match_indexed(session, owners)
             log.info("candidates %s: %d job matches stored for %d of %d candidates", shown,
                      sum(len(m) for m in found.values()), len(found), len(set(candidate_ids)))
         except Exception:  # the resumes are parsed and saved; a matching bug must not undo that
