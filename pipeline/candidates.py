@@ -29,11 +29,16 @@ NO_SYNC = {"synchronize_session": False}
 
 @dataclass(frozen=True)
 class Arrival:
-    """One parsed resume to attach: its row id, its bytes' hash, what the parser read."""
+    """One parsed resume to attach: its row id, its bytes' hash, what the parser read (and
+    the same as JSON, made once by the caller, which also stores it)."""
 
     resume_id: int
     sha256: str | None
     parsed: ParsedResume
+    data: dict[str, Any] | None = None
+
+    def json(self) -> dict[str, Any]:
+        return self.data if self.data is not None else self.parsed.model_dump(mode="json")
 
 
 def normalize_name(name: str | None) -> str | None:
@@ -139,10 +144,10 @@ def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _absorb(candidate: Candidate, parsed: ParsedResume) -> None:
+def _absorb(candidate: Candidate, arrival: Arrival) -> None:
     """Merge a newer resume into the candidate and refresh the columns searched on."""
-    data = _merge(candidate.data or {}, parsed.model_dump(mode="json"))
-    title, company = _latest(parsed)
+    data = _merge(candidate.data or {}, arrival.json())
+    title, company = _latest(arrival.parsed)
     candidate.data = data
     candidate.name = data.get("name")
     candidate.normalized_name = normalize_name(candidate.name)
@@ -182,7 +187,7 @@ def attach_all(session: Session, owner_id: int | None,
             outcome = "duplicate"
         else:
             outcome = "updated"
-        _absorb(candidate, arrival.parsed)
+        _absorb(candidate, arrival)
         people.add(candidate)
         if arrival.sha256:
             held_new.add((id(candidate), arrival.sha256))

@@ -118,6 +118,7 @@ def process_resumes(resume_ids: list[int]) -> list[str]:
             rest = works[index + 1:]
             make_way = bool(rest) and lookout.upload_waits()
             if not rest or make_way or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                _rearm_time_limit()  # recording gets a whole limit too, not the parse's rest
                 share = db_seconds / len(works)
                 statuses.update(end_resumes([replace(o, seconds=o.seconds + share)
                                              for o in pending]))
@@ -130,7 +131,8 @@ def process_resumes(resume_ids: list[int]) -> list[str]:
 
 
 def _rearm_time_limit() -> None:
-    """Give the next resume of a chunk the whole per-resume time limit (HOTGIGS_JOB_TIMEOUT).
+    """Give the next step of a chunk (a resume, or recording) the whole per-resume time limit
+    (HOTGIGS_JOB_TIMEOUT).
 
     RQ arms one SIGALRM per job, whose handler raises JobTimeoutException; re-arming it before
     each resume makes the limit hold per resume, so a file that hangs fails alone ("parsing
@@ -343,6 +345,8 @@ def _combine(parts: list[_Recorded]) -> _Recorded:
 def _record_together(outcomes: list[Outcome]) -> _Recorded:
     ctx = current()
     db_started = time.monotonic()
+    # made before the transaction: on SQLite nobody else can write while it is open
+    as_json = {o.resume_id: o.parsed.model_dump(mode="json") for o in outcomes if o.parsed}
     # not durable: if a crash loses this commit the resumes are still unfinished in the
     # database, and the sweeper parses them again
     with ctx.db.session(durable=False) as session:
@@ -360,8 +364,8 @@ def _record_together(outcomes: list[Outcome]) -> _Recorded:
         if parsed:
             session.execute(insert(ResumeData), [
                 {"resume_id": o.resume_id, "parser_version": PARSER_VERSION,
-                 "data": o.parsed.model_dump(mode="json")} for o in parsed if o.parsed])
-            recorded.candidate_ids = _attach(session, parsed, ended, owners)
+                 "data": as_json[o.resume_id]} for o in parsed])
+            recorded.candidate_ids = _attach(session, parsed, ended, owners, as_json)
         share = (time.monotonic() - db_started) / max(1, len(outcomes))
         recorded.seconds = {o.resume_id: o.seconds + share for o in mine}
         _finish_jobs(session, mine, recorded.seconds)
@@ -420,7 +424,8 @@ def _batch_owners(session: Session, batch_ids: set[int]) -> dict[int, tuple[int 
 
 def _attach(session: Session, parsed: list[Outcome],
             ended: dict[int, tuple[int, str, str | None]],
-            owners: dict[int, tuple[int | None, str]]) -> list[int]:
+            owners: dict[int, tuple[int | None, str]],
+            as_json: dict[int, dict[str, Any]]) -> list[int]:
     """Attach parsed resumes to candidates, per recruiter; audit each import."""
     by_owner: dict[int | None, list[Outcome]] = {}
     for o in parsed:
@@ -428,8 +433,8 @@ def _attach(session: Session, parsed: list[Outcome],
     links: list[dict[str, Any]] = []
     events: list[audit.Event] = []
     for owner_id, group in by_owner.items():
-        arrivals = [candidates.Arrival(o.resume_id, ended[o.resume_id][2], o.parsed)
-                    for o in group if o.parsed]
+        arrivals = [candidates.Arrival(o.resume_id, ended[o.resume_id][2], o.parsed,
+                                       as_json[o.resume_id]) for o in group if o.parsed]
         for arrival, (cid, outcome) in zip(arrivals, candidates.attach_all(
                 session, owner_id, arrivals), strict=True):
             batch_id, source, _ = ended[arrival.resume_id]

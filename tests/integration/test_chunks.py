@@ -109,7 +109,7 @@ def test_a_chunk_of_scans_makes_way_for_an_upload(pg_harness: Harness, tmp_path:
 def test_the_time_limit_holds_per_resume_in_a_chunk(pg_harness: Harness) -> None:
     h = pg_harness
     h.extra_env["HOTGIGS_JOB_TIMEOUT"] = "1"  # seconds per resume; the scan needs several
-    batch = h.submit({"slow-scan.pdf": scanned_pdf("Slow Scan", "slow@x.test", pages=3),
+    batch = h.submit({"slow-scan.pdf": scanned_pdf("Slow Scan", "slow@x.test", pages=5),
                       "a.pdf": text_pdf("Ann Able", "a@x.test"),
                       "b.pdf": text_pdf("Bob Baker", "b@x.test")})
     assert h.queue.depths()["low"] == 1
