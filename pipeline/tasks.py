@@ -24,7 +24,7 @@ from typing import Any
 
 from redis import RedisError
 from rq.timeouts import JobTimeoutException
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import Select, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -177,10 +177,9 @@ def _hand_back(resume_ids: list[int]) -> None:
         session.execute(update(Resume).where(Resume.id.in_(resume_ids),
                                              Resume.status == "processing")
                         .values(status="pending", updated_at=utcnow()), execution_options=NO_SYNC)
-        latest = (select(func.max(ProcessingJob.id)).where(ProcessingJob.resume_id.in_(resume_ids))
-                  .group_by(ProcessingJob.resume_id))
         session.execute(
-            update(ProcessingJob).where(ProcessingJob.id.in_(latest))
+            update(ProcessingJob).where(ProcessingJob.id.in_(_latest_attempts(resume_ids)),
+                                        ProcessingJob.finished_at.is_(None))
             .values(status="queued", started_at=None, worker=None, rq_job_id=job_id,
                     attempts=ProcessingJob.attempts - 1),
             execution_options=NO_SYNC,
@@ -191,6 +190,12 @@ def _hand_back(resume_ids: list[int]) -> None:
         log.exception("resumes %s…: could not be queued again, the sweeper will", resume_ids[0])
         return
     log.info("made way for an upload: %d resumes queued again as %s", len(resume_ids), job_id)
+
+
+def _latest_attempts(resume_ids: list[int]) -> Select[int]:
+    """The id of each resume's newest processing_jobs row (the attempt under way)."""
+    return (select(func.max(ProcessingJob.id)).where(ProcessingJob.resume_id.in_(resume_ids))
+            .group_by(ProcessingJob.resume_id))
 
 
 def _start(resume_ids: list[int]) -> list[_Work]:
@@ -208,11 +213,8 @@ def _start(resume_ids: list[int]) -> list[_Work]:
                 log.info("resumes %s: already ended or gone, nothing to do", resume_ids)
                 return []
             ids = [row.id for row in claimed]
-            latest = (select(func.max(ProcessingJob.id))
-                      .where(ProcessingJob.resume_id.in_(ids))
-                      .group_by(ProcessingJob.resume_id))
             session.execute(
-                update(ProcessingJob).where(ProcessingJob.id.in_(latest))
+                update(ProcessingJob).where(ProcessingJob.id.in_(_latest_attempts(ids)))
                 .values(status="started", started_at=utcnow(),
                         attempts=ProcessingJob.attempts + 1, worker=worker_identity()),
                 execution_options=NO_SYNC,
