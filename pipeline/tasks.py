@@ -267,7 +267,8 @@ def _parse(work: _Work) -> ParsedResume:
     except BlobError as exc:
         raise Rejected(str(exc)) from None
     try:
-        return parse_document(data, work.filename, enhancer=ctx.enhancer)
+        with timed("parse"):  # the whole parser call, as a bare parse is timed
+            return parse_document(data, work.filename, enhancer=ctx.enhancer)
     except Rejected:
         raise
     except JobTimeoutException:
