@@ -16,7 +16,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until(probe: Callable[[], T | None], *, timeout: float, what: str) -> T:
+def wait_until(probe: Callable[[], T | None], *, timeout: float, what: str,
+               interval: float = 0.1) -> T:
     """Poll `probe` until it returns something truthy; fail naming `what` after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:
@@ -25,4 +26,4 @@ def wait_until(probe: Callable[[], T | None], *, timeout: float, what: str) -> T
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.1)
+        time.sleep(interval)

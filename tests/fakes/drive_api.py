@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlparse
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.fakes.loopback import LoopbackServer
+from tests.fakes.loopback import LoopbackFake
 
 FOLDER = "application/vnd.google-apps.folder"
 GOOGLE_DOC = "application/vnd.google-apps.document"
@@ -71,7 +71,7 @@ class _Answer(Exception):
 
 
 @dataclass
-class FakeDrive:
+class FakeDrive(LoopbackFake):
     """Start with `with FakeDrive() as drive:`; `drive.base_url` is the API endpoint override."""
 
     page_size: int = 100  # the most items a page holds, whatever the client asks for
@@ -83,32 +83,18 @@ class FakeDrive:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: Iterator[int] = field(default_factory=itertools.count)
     _key: rsa.RSAPrivateKey | None = None
-    _http: LoopbackServer | None = None
 
     # -- running ------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        assert self._http is not None, "start the fake first"
-        return self._http.root + "/"
+        return self.root + "/"
 
     @property
     def token_uri(self) -> str:
         return self.base_url + "token"
 
-    def start(self) -> FakeDrive:
-        self._http = LoopbackServer(_handler_for(self))
-        return self
-
-    def stop(self) -> None:
-        if self._http is not None:
-            self._http.stop()
-        self._http = None
-
-    def __enter__(self) -> FakeDrive:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
     def service_account_file(self, directory: Path) -> Path:
         """A throwaway RSA key in a service-account JSON whose token_uri is this fake."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 class LoopbackServer:
@@ -25,3 +26,34 @@ class LoopbackServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+
+
+class LoopbackFake:
+    """Start, stop and `with` for a fake served by a `LoopbackServer`; a fake says only how
+    it answers (`_handler`)."""
+
+    _http: LoopbackServer | None = None
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+    @property
+    def root(self) -> str:
+        """`http://127.0.0.1:<port>` of the running fake."""
+        assert self._http is not None, "start the fake first"
+        return self._http.root
+
+    def start(self) -> Self:
+        self._http = LoopbackServer(self._handler())
+        return self
+
+    def stop(self) -> None:
+        if self._http is not None:
+            self._http.stop()
+        self._http = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

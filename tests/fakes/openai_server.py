@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.loopback import LoopbackServer
+from tests.fakes.loopback import LoopbackFake
 
 
 @dataclass
@@ -43,18 +43,16 @@ class _Reply:
 
 
 @dataclass
-class FakeOpenAI:
+class FakeOpenAI(LoopbackFake):
     """Start with `with FakeOpenAI() as fake:`; point the client at `fake.base_url`."""
 
     requests: list[RecordedRequest] = field(default_factory=list)
     _reply: _Reply = field(default_factory=_Reply)
-    _http: LoopbackServer | None = None
     _ids: Iterator[int] = field(default_factory=itertools.count)
 
     @property
     def base_url(self) -> str:
-        assert self._http is not None, "start the fake first"
-        return self._http.root + "/v1"
+        return self.root + "/v1"
 
     def reply_with(self, content: dict[str, Any] | str, *, delay: float = 0.0) -> None:
         """Answer the next requests with this assistant message (a dict is sent as JSON)."""
@@ -65,20 +63,8 @@ class FakeOpenAI:
         """Answer the next requests with an OpenAI-style error and this HTTP status."""
         self._reply = _Reply(status=status, error=message)
 
-    def start(self) -> FakeOpenAI:
-        self._http = LoopbackServer(_handler_for(self))
-        return self
-
-    def stop(self) -> None:
-        if self._http is not None:
-            self._http.stop()
-        self._http = None
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
     def _answer(self, body: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
         reply = self._reply

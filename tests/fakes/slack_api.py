@@ -23,7 +23,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakes.loopback import LoopbackServer
+from tests.fakes.loopback import LoopbackFake
+from tests.helpers import wait_until
 
 T = TypeVar("T")
 
@@ -75,7 +76,7 @@ class PendingInstall:
     app_id: str = "AHOTGIGS"
 
 
-class FakeSlack:
+class FakeSlack(LoopbackFake):
     """Start with `with FakeSlack(token) as slack:`; URLs are valid once it is started."""
 
     def __init__(self, token: str = "xoxb-test-token", team_id: str = "T111") -> None:
@@ -92,13 +93,11 @@ class FakeSlack:
         self._limits: dict[str, list[int]] = {}  # method -> Retry-After of the next 429s
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
-        self._http: LoopbackServer | None = None
 
     # -- set up ------------------------------------------------------------------------------
     @property
     def base(self) -> str:
-        assert self._http is not None, "start the fake first"
-        return self._http.root
+        return self.root
 
     @property
     def api_url(self) -> str:
@@ -147,18 +146,14 @@ class FakeSlack:
 
     def wait_for(self, probe: Callable[[], T | None], *, timeout: float = 60,
                  what: str = "a Slack call") -> T:
-        deadline = time.monotonic() + timeout
-        while True:
-            value = probe()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; calls: "
-                                     f"{[c.method for c in self.calls]}")
-            time.sleep(0.05)
+        """`wait_until`, naming the Web API calls received when it times out."""
+        try:
+            return wait_until(probe, timeout=timeout, what=what, interval=0.05)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; calls: {[c.method for c in self.calls]}") from None
 
     # -- the server --------------------------------------------------------------------------
-    def __enter__(self) -> FakeSlack:
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -171,12 +166,7 @@ class FakeSlack:
             def do_POST(self) -> None:
                 fake._handle(self)
 
-        self._http = LoopbackServer(Handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._http is not None
-        self._http.stop()
+        return Handler
 
     def _handle(self, req: BaseHTTPRequestHandler) -> None:
         url = urlsplit(req.path)
