@@ -4,7 +4,7 @@ A job carries one resume (an upload) or a chunk of a bulk batch; both take the s
 `process_resumes`. The database work is done per chunk, not per resume: one transaction claims
 the chunk, the parser runs on each file, and one transaction records the outcomes (at least
 every FLUSH_SECONDS, so a worker killed during slow OCR loses little). Per resume, a claim and
-a merge cost as much as parsing a text PDF; per chunk of 16 they are a small share of it.
+a merge cost as much as parsing a text PDF; per chunk of 32 they are a small share of it.
 
 `process_resumes` can run twice after a crash and still leave exactly one candidate: a
 resume's status, its candidate link and its batch's counters change in one transaction, and
@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from redis import RedisError
@@ -74,18 +74,21 @@ class Outcome:
     reason: str | None
     seconds: float = 0.0  # this resume's own work (parse), before its share of the database
 
+    @property
+    def status(self) -> str:
+        return "parsed" if self.parsed is not None else "failed"
+
 
 @dataclass
 class _Recorded:
     """What one recording transaction changed, for the follow-ups after its commit."""
 
-    status: dict[int, str]  # resume id -> parsed / failed (only resumes this run ended)
-    source: dict[int, str]  # resume id -> batch source
-    reason: dict[int, str | None]
-    candidate_ids: list[int]
-    progressed: dict[int, int]  # batch id -> ended count before this transaction
-    finished_batches: list[int]
-    seconds: dict[int, float]
+    ended: list[Outcome] = field(default_factory=list)  # only those this run ended, with
+    # their share of the database time in `seconds`
+    source: dict[int, str] = field(default_factory=dict)  # resume id -> batch source
+    candidate_ids: list[int] = field(default_factory=list)
+    progressed: dict[int, int] = field(default_factory=dict)  # batch id -> ended before
+    finished_batches: list[int] = field(default_factory=list)
 
 
 def process_resume(resume_id: int) -> str:
@@ -287,14 +290,14 @@ def end_resumes(outcomes: list[Outcome]) -> dict[int, str]:
     ctx = current()
     with timed("record"):
         recorded = _record(outcomes)
-    for rid, status in recorded.status.items():
-        reason = recorded.reason[rid]
-        log.info("resume %s: %s in %.0f ms%s", rid, status, recorded.seconds[rid] * 1000,
-                 f" ({reason})" if reason else "")
-        metrics().resumes.labels(recorded.source[rid], status, reason_label(reason)).inc()
-        metrics().processing.labels(recorded.source[rid]).observe(recorded.seconds[rid])
-        if reason == privacy.ERASED_REASON:
-            privacy.drop_file(ctx.db, ctx.blobs, rid)
+    for o in recorded.ended:
+        source = recorded.source[o.resume_id]
+        log.info("resume %s: %s in %.0f ms%s", o.resume_id, o.status, o.seconds * 1000,
+                 f" ({o.reason})" if o.reason else "")
+        metrics().resumes.labels(source, o.status, reason_label(o.reason)).inc()
+        metrics().processing.labels(source).observe(o.seconds)
+        if o.reason == privacy.ERASED_REASON:
+            privacy.drop_file(ctx.db, ctx.blobs, o.resume_id)
     if recorded.candidate_ids:
         # before progress and reply, so they can show these candidates' matches
         for hook in ctx.after_candidate:
@@ -304,7 +307,7 @@ def end_resumes(outcomes: list[Outcome]) -> dict[int, str]:
         _notify_progress(batch_id, before)
     for batch_id in recorded.finished_batches:
         _batch_done(batch_id)
-    return recorded.status
+    return {o.resume_id: o.status for o in recorded.ended}
 
 
 def _record(outcomes: list[Outcome]) -> _Recorded:
@@ -332,16 +335,14 @@ def _record(outcomes: list[Outcome]) -> _Recorded:
 
 
 def _combine(parts: list[_Recorded]) -> _Recorded:
-    whole = _Recorded({}, {}, {}, [], {}, [], {})
+    whole = _Recorded()
     for part in parts:
-        whole.status.update(part.status)
+        whole.ended += part.ended
         whole.source.update(part.source)
-        whole.reason.update(part.reason)
         whole.candidate_ids += [c for c in part.candidate_ids if c not in whole.candidate_ids]
         for batch_id, before in part.progressed.items():
             whole.progressed[batch_id] = min(before, whole.progressed.get(batch_id, before))
         whole.finished_batches += part.finished_batches
-        whole.seconds.update(part.seconds)
     return whole
 
 
@@ -354,25 +355,20 @@ def _record_together(outcomes: list[Outcome]) -> _Recorded:
     # database, and the sweeper parses them again
     with ctx.db.session(durable=False) as session:
         outcomes = _refuse_erased(session, outcomes)
-        ended = _claim_endings(session, outcomes)  # resume id -> (batch id, source, sha256)
-        mine = [o for o in outcomes if o.resume_id in ended]
-        owners = _batch_owners(session, {batch_id for batch_id, _, _ in ended.values()})
-        recorded = _Recorded(
-            status={o.resume_id: "parsed" if o.parsed else "failed" for o in mine},
-            source={rid: source for rid, (_, source, _) in ended.items()},
-            reason={o.resume_id: o.reason for o in mine},
-            candidate_ids=[], progressed={}, finished_batches=[], seconds={},
-        )
+        claimed = _claim_endings(session, outcomes)  # resume id -> (batch id, source, sha256)
+        mine = [o for o in outcomes if o.resume_id in claimed]
+        owners = _batch_owners(session, {batch_id for batch_id, _, _ in claimed.values()})
+        recorded = _Recorded(source={rid: source for rid, (_, source, _) in claimed.items()})
         parsed = [o for o in mine if o.parsed is not None]
         if parsed:
             session.execute(insert(ResumeData), [
                 {"resume_id": o.resume_id, "parser_version": PARSER_VERSION,
                  "data": as_json[o.resume_id]} for o in parsed])
-            recorded.candidate_ids = _attach(session, parsed, ended, owners, as_json)
+            recorded.candidate_ids = _attach(session, parsed, claimed, owners, as_json)
         share = (time.monotonic() - db_started) / max(1, len(outcomes))
-        recorded.seconds = {o.resume_id: o.seconds + share for o in mine}
-        _finish_jobs(session, mine, recorded.seconds)
-        for batch_id, (n_parsed, n_failed) in _per_batch(mine, ended).items():
+        recorded.ended = [replace(o, seconds=o.seconds + share) for o in mine]
+        _finish_jobs(session, recorded.ended)
+        for batch_id, (n_parsed, n_failed) in _per_batch(mine, claimed).items():
             before, finished = _count_in_batch(session, batch_id, n_parsed, n_failed)
             recorded.progressed[batch_id] = before
             if finished:
@@ -404,8 +400,7 @@ def _claim_endings(session: Session,
     """
     groups: dict[tuple[str, str | None], list[int]] = {}
     for o in outcomes:
-        status = "parsed" if o.parsed is not None else "failed"
-        groups.setdefault((status, o.reason), []).append(o.resume_id)
+        groups.setdefault((o.status, o.reason), []).append(o.resume_id)
     ended: dict[int, tuple[int, str, str | None]] = {}
     for (status, reason), ids in groups.items():
         rows = session.execute(
@@ -451,9 +446,9 @@ def _attach(session: Session, parsed: list[Outcome],
     return list(dict.fromkeys(link["candidate_id"] for link in links))
 
 
-def _finish_jobs(session: Session, mine: list[Outcome], seconds: dict[int, float]) -> None:
+def _finish_jobs(session: Session, ended: list[Outcome]) -> None:
     """Close each resume's open attempt with its status, time and error."""
-    if not mine:
+    if not ended:
         return
     table = ProcessingJob.metadata.tables[ProcessingJob.__tablename__]
     session.connection().execute(
@@ -462,7 +457,7 @@ def _finish_jobs(session: Session, mine: list[Outcome], seconds: dict[int, float
         .values(status=bindparam("st"), finished_at=bindparam("at"),
                 duration_ms=bindparam("ms"), error=bindparam("err")),
         [{"rid": o.resume_id, "st": "finished" if o.parsed else "failed", "at": utcnow(),
-          "ms": seconds[o.resume_id] * 1000, "err": o.reason} for o in mine])
+          "ms": o.seconds * 1000, "err": o.reason} for o in ended])
 
 
 def _per_batch(mine: list[Outcome],
@@ -499,8 +494,8 @@ def _notify_progress(batch_id: int, before: int) -> None:
     if not ctx.notifiers:
         return
     with ctx.db.session() as session:
-        source = session.scalar(select(Batch.source).where(Batch.id == batch_id))
-        notifier = ctx.notifiers.get(source) if source else None
+        batch = session.get(Batch, batch_id)  # summarize_batch finds it in the session
+        notifier = ctx.notifiers.get(batch.source) if batch else None
         if notifier is None:
             return
         summary = summarize_batch(session, batch_id, items=False)
