@@ -30,6 +30,7 @@ import psutil
 import redis
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
+from rq import Worker
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -43,6 +44,7 @@ from matching import create_job
 from pipeline.intake import Intake
 from pipeline.models import IngestFile, IngestRequest
 from pipeline.parser import parse_document
+from pipeline.queue import JobQueue
 from storage.db import upgrade
 from storage.models import Batch, ProcessingJob, Resume
 from tests.resumes import text_pdf
@@ -110,6 +112,14 @@ def stage_seconds(metrics_dir: Path) -> dict[str, float]:
     return totals
 
 
+def seconds_in_jobs(queue: JobQueue) -> tuple[float, int]:
+    """Seconds the running workers spent inside RQ jobs and how many jobs they ran, as RQ
+    counts them; the rest of their time went to RQ itself (dequeue, bookkeeping) or idling."""
+    workers = Worker.all(connection=queue.connection)
+    return (sum(w.total_working_time for w in workers),
+            sum(w.successful_job_count for w in workers))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -140,7 +150,8 @@ def main() -> None:
     redis.Redis.from_url(args.redis_url).flushdb()
     upgrade(settings.effective_database_url)
     services = bootstrap(settings)
-    intake = Intake(services.db, services.blobs, job_queue(services))
+    queue = job_queue(services)
+    intake = Intake(services.db, services.blobs, queue)
 
     files = [resume_pdf(i) for i in range(args.count)]
     bare = []
@@ -194,6 +205,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     stop.set()
     watcher.join()
+    in_jobs, job_count = seconds_in_jobs(queue)  # before the workers stop and forget it
     for w in workers:
         w.terminate()
         w.wait()
@@ -235,10 +247,13 @@ def main() -> None:
     parse = stages.get("parse", 0.0)  # the whole parser call (its stages are inside it)
     per = {k: v * 1000 / args.count for k, v in stages.items()}
     rest = wall - sum(per.get(k, 0.0) for k in ("parse", "claim", "record", "match"))
+    outside = wall - in_jobs * 1000 / args.count  # RQ's own work between jobs, and idling
     print(f"  worker time per resume {wall:.2f} ms = parse {parse * 1000 / args.count:.2f} "
           f"(of which extract {per.get('extract', 0):.2f}, fields {per.get('fields', 0):.2f}) "
           f"+ claim {per.get('claim', 0):.2f} + record {per.get('record', 0):.2f} "
           f"+ match {per.get('match', 0):.2f} + queue/progress/other {rest:.2f} ms")
+    print(f"    of which between the {job_count} RQ jobs (RQ itself, idle workers): "
+          f"{outside:.2f} ms; inside jobs, outside the stages above: {rest - outside:.2f} ms")
     queue_db = per.get("claim", 0) + per.get("record", 0) + rest
     print(f"  queue + database per resume: {queue_db:.2f} ms = "
           f"{queue_db / (parse * 1000 / args.count) * 100:.0f}% of the parse time in the workers"

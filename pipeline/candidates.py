@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from pipeline.models import ParsedResume
-from storage.models import Candidate, CandidateSkill, Recruiter, Resume, utcnow
+from storage.models import Candidate, CandidateSkill, Recruiter, Resume, table_of, utcnow
 
 # these bulk statements touch no object loaded in the session: no identity-map search
 NO_SYNC = {"synchronize_session": False}
@@ -227,4 +227,4 @@ def _replace_skills(session: Session, candidates: list[Candidate], known: set[in
         session.execute(delete(CandidateSkill).where(CandidateSkill.id.in_(stale)),
                         execution_options=NO_SYNC)
     if fresh:
-        session.execute(insert(CandidateSkill), fresh)
+        session.connection().execute(insert(table_of(CandidateSkill)), fresh)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from storage.models import AuditEvent, utcnow
+from storage.models import AuditEvent, table_of, utcnow
 
 ACTIONS = ("imported", "viewed", "matched", "exported", "erased")
 
@@ -45,7 +45,7 @@ def record_all(session: Session, action: str, events: list[Event]) -> None:
         raise ValueError(f"unknown audit action {action!r}")
     if events:
         at = utcnow()
-        session.execute(insert(AuditEvent), [
+        session.connection().execute(insert(table_of(AuditEvent)), [
             {"at": at, "actor": e.actor[:320], "action": action, "candidate_id": e.candidate_id,
              "source": e.source[:16], "detail": e.detail} for e in events])
 

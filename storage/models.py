@@ -71,6 +71,12 @@ class Base(DeclarativeBase):
     }
 
 
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table. Multi-row statements on it skip the ORM's per-row bookkeeping,
+    which for a worker's chunk (hundreds of rows) cost more than the statements themselves."""
+    return Base.metadata.tables[model.__tablename__]
+
+
 def _ts() -> Mapped[datetime]:
     return mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,19 +1,30 @@
 """A bulk chunk is claimed, parsed and recorded together: the same guarantees as one resume.
 
 Two resumes of one person in a chunk make one candidate; a chunk run again after a crash
-counts nothing twice; a row the database refuses fails alone, with its reason; a chunk of slow
-scans makes way for an upload instead of making it wait.
+counts nothing twice, nor does a resume another run ends while the chunk records it; a row
+the database refuses fails alone, with its reason; a chunk of slow scans makes way for an
+upload instead of making it wait.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import select, text, update
 
 from pipeline.queue import chunk_sizes
 from pipeline.tasks import process_resumes
-from storage.models import Candidate, CandidateSkill, ProcessingJob, ResumeData
+from storage.models import (
+    AuditEvent,
+    Batch,
+    Candidate,
+    CandidateSkill,
+    ProcessingJob,
+    Resume,
+    ResumeData,
+)
 from tests.helpers import wait_until
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import scanned_pdf, text_pdf
@@ -45,7 +56,8 @@ def test_one_person_twice_in_a_chunk_is_one_candidate(harness: Harness) -> None:
     assert harness.batch(batch.id).replied_at is not None
 
 
-def test_a_chunk_run_again_counts_each_resume_once(harness: Harness) -> None:
+def test_a_chunk_run_again_counts_each_resume_once(harness: Harness,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
     batch = harness.submit({f"p{i}.pdf": text_pdf(f"Person Number{i}", f"p{i}@x.test")
                             for i in range(3)})
     ids = [r.id for r in harness.resumes(batch.id)]
@@ -58,6 +70,48 @@ def test_a_chunk_run_again_counts_each_resume_once(harness: Harness) -> None:
     done = harness.batch(batch.id)
     assert (done.state, done.parsed, done.failed, done.total) == ("done", 3, 0, 3)
     assert harness.candidate_count() == 3
+    assert "one by one" not in caplog.text  # each chunk was recorded in one transaction
+
+
+def test_a_resume_another_run_ends_while_the_chunk_records_is_counted_once(
+        pg_harness: Harness) -> None:
+    h = pg_harness
+    batch = h.submit({"x.pdf": text_pdf("Xavier Other", "x@x.test"),
+                      "y.pdf": scanned_pdf("Yolanda Mine", "y@x.test")})  # OCR: time to race
+    x, y = (r.id for r in h.resumes(batch.id))
+    statuses: list[str] = []
+    worker = threading.Thread(target=lambda: statuses.extend(process_resumes([x, y])))
+    worker.start()
+    wait_until(lambda: h.resumes(batch.id)[0].status == "processing", timeout=60,
+               what="the chunk to claim x")
+    with h.services.db.session() as other:  # another run ends x, and commits only later
+        ended = other.execute(update(Resume).where(Resume.id == x, Resume.status == "processing")
+                              .values(status="failed", failure_reason="ended by another run"))
+        assert ended.rowcount == 1, "the chunk recorded before the other run could race it"
+        other.execute(update(Batch).where(Batch.id == batch.id).values(failed=1))
+        wait_until(lambda: _waiting_for_a_row_lock(h), timeout=120,
+                   what="the chunk to reach x's row while recording")
+    worker.join(timeout=60)
+
+    assert statuses == ["skipped", "parsed"]
+    resumes = h.resumes(batch.id)
+    assert (resumes[0].status, resumes[0].failure_reason, resumes[0].candidate_id) == (
+        "failed", "ended by another run", None)
+    assert (resumes[1].status, resumes[1].outcome) == ("parsed", "created")
+    done = h.batch(batch.id)
+    assert (done.state, done.parsed, done.failed) == ("done", 1, 1)
+    with h.services.db.session() as session:  # what the chunk wrote for x was rolled back
+        assert session.scalars(select(ResumeData.resume_id)).all() == [y]
+        assert session.scalars(select(Candidate.email)).all() == ["y@x.test"]
+        assert session.scalars(select(AuditEvent.candidate_id)).all() == [
+            resumes[1].candidate_id]
+
+
+def _waiting_for_a_row_lock(h: Harness) -> bool:
+    with h.services.db.session() as session:
+        return bool(session.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'")))
 
 
 def test_a_row_the_database_refuses_fails_alone(pg_harness: Harness) -> None:
