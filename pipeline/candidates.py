@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from pipeline.models import ParsedResume
@@ -65,28 +65,59 @@ def _keys(parsed: ParsedResume) -> tuple[str | None, str | None, str | None]:
             normalize_name(parsed.name))
 
 
+@dataclass
+class _Person:
+    """A candidate as duplicate detection sees it: a plain row, not an ORM object (for a chunk
+    of 32 resumes the ORM's per-object bookkeeping cost more than the statements)."""
+
+    id: int | None  # None until this chunk inserts them
+    name: str | None = None
+    normalized_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
+    latest_title: str | None = None
+    latest_company: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def saved_id(self) -> int:
+        """The row id, once `_save` has inserted a new candidate."""
+        if self.id is None:
+            raise RuntimeError("this candidate has not been saved yet")
+        return self.id
+
+    def columns(self) -> dict[str, Any]:
+        """What the candidates row holds (everything but its id and timestamps)."""
+        return {name: getattr(self, name) for name in _COLUMNS}
+
+
+_COLUMNS = ("name", "normalized_name", "email", "phone", "location", "latest_title",
+            "latest_company", "data")
+
+
 class _People:
     """A recruiter's candidates that a chunk could belong to, growing as the chunk attaches."""
 
-    def __init__(self, rows: Iterable[Candidate]) -> None:
-        self.rows: list[Candidate] = []
+    def __init__(self, rows: Iterable[_Person]) -> None:
+        self.rows: list[_Person] = []
         for row in rows:
             self.add(row)
 
-    def add(self, candidate: Candidate) -> None:
-        if candidate not in self.rows:
-            self.rows.append(candidate)
+    def add(self, person: _Person) -> None:
+        if all(person is not row for row in self.rows):
+            self.rows.append(person)
 
-    def find(self, parsed: ParsedResume) -> Candidate | None:
+    def find(self, parsed: ParsedResume) -> _Person | None:
         email, phone, norm = _keys(parsed)
-        for candidate in self.rows:  # email or phone alone identify a person
-            if (email and candidate.email == email) or (phone and candidate.phone == phone):
-                return candidate
+        for person in self.rows:  # email or phone alone identify a person
+            if (email and person.email == email) or (phone and person.phone == phone):
+                return person
         _, company = _latest(parsed)
-        for candidate in self.rows:  # same name: needs one more thing in common
-            if norm and candidate.normalized_name == norm and _same_company(
-                    candidate.latest_company, company):
-                return candidate
+        for person in self.rows:  # same name: needs one more thing in common
+            if norm and person.normalized_name == norm and _same_company(
+                    person.latest_company, company):
+                return person
         return None
 
 
@@ -95,7 +126,7 @@ def _same_company(a: str | None, b: str | None) -> bool:
 
 
 def _load_people(session: Session, owner_id: int | None,
-                 arrivals: list[Arrival]) -> list[Candidate]:
+                 arrivals: list[Arrival]) -> list[_Person]:
     """Every candidate of `owner_id` sharing an email, phone or name with the chunk."""
     emails, phones, names = (set(filter(None, column)) for column in
                              zip(*(_keys(a.parsed) for a in arrivals), strict=True))
@@ -108,22 +139,23 @@ def _load_people(session: Session, owner_id: int | None,
         clauses.append(Candidate.normalized_name.in_(sorted(names)))
     if not clauses:
         return []
-    return list(session.scalars(
-        select(Candidate).where(Candidate.owner_id == owner_id, or_(*clauses))
-        .order_by(Candidate.id)
-    ))
+    table = table_of(Candidate)
+    rows = session.execute(select(table.c.id, *(table.c[name] for name in _COLUMNS))
+                           .where(table.c.owner_id == owner_id, or_(*clauses))
+                           .order_by(table.c.id))
+    return [_Person(**row._asdict()) for row in rows]
 
 
 def find_existing(session: Session, owner_id: int | None,
-                  parsed: ParsedResume) -> Candidate | None:
+                  parsed: ParsedResume) -> _Person | None:
     """The candidate of `owner_id` this parsed resume belongs to, if there is one."""
     return _People(_load_people(session, owner_id, [Arrival(0, None, parsed)])).find(parsed)
 
 
-def _files_held(session: Session, people: list[Candidate],
+def _files_held(session: Session, people: list[_Person],
                 arrivals: list[Arrival]) -> set[tuple[int, str]]:
     """(candidate id, sha256) of files already attached: the same file again is a duplicate."""
-    ids = [c.id for c in people]
+    ids = [p.id for p in people if p.id is not None]
     shas = sorted({a.sha256 for a in arrivals if a.sha256})
     if not ids or not shas:
         return set()
@@ -144,19 +176,18 @@ def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _absorb(candidate: Candidate, arrival: Arrival) -> None:
+def _absorb(person: _Person, arrival: Arrival) -> None:
     """Merge a newer resume into the candidate and refresh the columns searched on."""
-    data = _merge(candidate.data or {}, arrival.json())
+    data = _merge(person.data or {}, arrival.json())
     title, company = _latest(arrival.parsed)
-    candidate.data = data
-    candidate.name = data.get("name")
-    candidate.normalized_name = normalize_name(candidate.name)
-    candidate.email = data["email"].lower() if data.get("email") else None
-    candidate.phone = data.get("phone")
-    candidate.location = data.get("location")
-    candidate.latest_title = title or candidate.latest_title
-    candidate.latest_company = company or candidate.latest_company
-    candidate.updated_at = utcnow()
+    person.data = data
+    person.name = data.get("name")
+    person.normalized_name = normalize_name(person.name)
+    person.email = data["email"].lower() if data.get("email") else None
+    person.phone = data.get("phone")
+    person.location = data.get("location")
+    person.latest_title = title or person.latest_title
+    person.latest_company = company or person.latest_company
 
 
 def attach_all(session: Session, owner_id: int | None,
@@ -174,31 +205,51 @@ def attach_all(session: Session, owner_id: int | None,
     existing = _load_people(session, owner_id, arrivals)
     people = _People(existing)
     held: set[tuple[int, str]] = _files_held(session, existing, arrivals)
-    held_new: set[tuple[int, str]] = set()  # (id(candidate), sha) within this chunk
-    chosen: list[tuple[Candidate, str]] = []
+    held_new: set[tuple[int, str]] = set()  # (id(person), sha) within this chunk
+    chosen: list[tuple[_Person, str]] = []
     for arrival in arrivals:
-        candidate = people.find(arrival.parsed)
-        if candidate is None:
-            candidate = Candidate(owner_id=owner_id, data={})
-            session.add(candidate)
+        person = people.find(arrival.parsed)
+        if person is None:
+            person = _Person(id=None)
             outcome = "created"
-        elif arrival.sha256 and ((candidate.id, arrival.sha256) in held
-                                 or (id(candidate), arrival.sha256) in held_new):
+        elif arrival.sha256 and ((person.id, arrival.sha256) in held
+                                 or (id(person), arrival.sha256) in held_new):
             outcome = "duplicate"
         else:
             outcome = "updated"
-        _absorb(candidate, arrival)
-        people.add(candidate)
+        _absorb(person, arrival)
+        people.add(person)
         if arrival.sha256:
-            held_new.add((id(candidate), arrival.sha256))
-        chosen.append((candidate, outcome))
-    session.flush()  # new candidates get their ids (one multi-row INSERT)
-    touched = list(dict.fromkeys(c for c, _ in chosen))
-    _replace_skills(session, touched, {c.id for c in existing})
-    return [(c.id, outcome) for c, outcome in chosen]
+            held_new.add((id(person), arrival.sha256))
+        chosen.append((person, outcome))
+    touched = list({id(p): p for p, _ in chosen}.values())
+    _save(session, owner_id, touched)
+    _replace_skills(session, touched, {p.id for p in existing if p.id is not None})
+    return [(p.saved_id, outcome) for p, outcome in chosen]
 
 
-def _replace_skills(session: Session, candidates: list[Candidate], known: set[int]) -> None:
+def _save(session: Session, owner_id: int | None, people: list[_Person]) -> None:
+    """Insert the new candidates (one multi-row INSERT … RETURNING gives their ids, in order)
+    and update the others (one UPDATE each, sent together)."""
+    table = table_of(Candidate)
+    now = utcnow()
+    new = [p for p in people if p.id is None]
+    known = [p for p in people if p.id is not None]
+    if new:
+        ids = session.connection().execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [{**p.columns(), "owner_id": owner_id, "created_at": now, "updated_at": now}
+             for p in new]).scalars().all()
+        for person, new_id in zip(new, ids, strict=True):
+            person.id = new_id
+    if known:
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("pid"))
+            .values({**{name: bindparam(name) for name in _COLUMNS}, "updated_at": now}),
+            [{**p.columns(), "pid": p.id} for p in known])
+
+
+def _replace_skills(session: Session, candidates: list[_Person], known: set[int]) -> None:
     """Make candidate_skills hold exactly each candidate's merged skills (bulk statements)."""
     have: dict[int, dict[str, tuple[int, str | None]]] = {}
     if known:
@@ -213,11 +264,11 @@ def _replace_skills(session: Session, candidates: list[Candidate], known: set[in
         data = candidate.data or {}
         categories = (data.get("meta") or {}).get("skill_categories") or {}
         wanted = {skill: categories.get(skill) for skill in data.get("skills") or []}
-        current = have.get(candidate.id, {})
+        current = have.get(candidate.saved_id, {})
         stale += [row_id for skill, (row_id, _) in current.items() if skill not in wanted]
         for skill, category in wanted.items():
             if skill not in current:
-                fresh.append({"candidate_id": candidate.id, "skill": skill,
+                fresh.append({"candidate_id": candidate.saved_id, "skill": skill,
                               "category": category})
             elif current[skill][1] != category:
                 session.execute(update(CandidateSkill)

@@ -73,6 +73,22 @@ def test_a_chunk_run_again_counts_each_resume_once(harness: Harness,
     assert "one by one" not in caplog.text  # each chunk was recorded in one transaction
 
 
+def test_a_chunk_updates_known_candidates_in_its_one_transaction(
+        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    first = harness.submit({"v1.pdf": text_pdf("Maria Garcia", "maria@x.test", company="Initech")})
+    process_resumes([r.id for r in harness.resumes(first.id)])
+    again = harness.submit({"v2.pdf": text_pdf("Maria Garcia", "maria@x.test", company="Globex"),
+                            "lee.pdf": text_pdf("Ann Lee", "ann@x.test")})
+
+    assert process_resumes([r.id for r in harness.resumes(again.id)]) == ["parsed", "parsed"]
+    assert [r.outcome for r in harness.resumes(again.id)] == ["updated", "created"]
+    with harness.services.db.session() as session:
+        maria = session.scalars(select(Candidate).where(Candidate.email == "maria@x.test")).one()
+    assert maria.latest_company == "Globex"
+    assert maria.updated_at > maria.created_at
+    assert "one by one" not in caplog.text
+
+
 def test_a_resume_another_run_ends_while_the_chunk_records_is_counted_once(
         pg_harness: Harness) -> None:
     h = pg_harness
