@@ -89,7 +89,8 @@ class _Recorded:
     # their share of the database time in `seconds`
     source: dict[int, str] = field(default_factory=dict)  # resume id -> batch source
     candidate_ids: list[int] = field(default_factory=list)
-    progressed: dict[int, int] = field(default_factory=dict)  # batch id -> ended before
+    # batch id -> (its source, how many of its resumes had ended before)
+    progressed: dict[int, tuple[str, int]] = field(default_factory=dict)
     finished_batches: list[int] = field(default_factory=list)
 
 
@@ -305,8 +306,8 @@ def end_resumes(outcomes: list[Outcome]) -> dict[int, str]:
         for hook in ctx.after_candidate:
             with timed("match"):
                 hook(recorded.candidate_ids)
-    for batch_id, before in recorded.progressed.items():
-        _notify_progress(batch_id, before)
+    for batch_id, (source, before) in recorded.progressed.items():
+        _notify_progress(batch_id, source, before)
     for batch_id in recorded.finished_batches:
         _batch_done(batch_id)
     return {o.resume_id: o.status for o in recorded.ended}
@@ -342,8 +343,9 @@ def _combine(parts: list[_Recorded]) -> _Recorded:
         whole.ended += part.ended
         whole.source.update(part.source)
         whole.candidate_ids += [c for c in part.candidate_ids if c not in whole.candidate_ids]
-        for batch_id, before in part.progressed.items():
-            whole.progressed[batch_id] = min(before, whole.progressed.get(batch_id, before))
+        for batch_id, (source, before) in part.progressed.items():
+            _, earlier = whole.progressed.get(batch_id, (source, before))
+            whole.progressed[batch_id] = (source, min(before, earlier))
         whole.finished_batches += part.finished_batches
     return whole
 
@@ -393,16 +395,16 @@ def _record_in(session: Session, outcomes: list[Outcome], as_json: dict[int, dic
         session.connection().execute(insert(table_of(ResumeData)), [
             {"resume_id": o.resume_id, "parser_version": PARSER_VERSION,
              "data": as_json[o.resume_id], "created_at": utcnow()} for o in parsed])
-        owners = _batch_owners(session, {still_open[o.resume_id].batch_id for o in parsed})
-        links = _attach(session, parsed, still_open, owners, as_json)
+        links = _attach(session, parsed, still_open, as_json)
     _end(session, mine, links)
     recorded.candidate_ids = list(dict.fromkeys(cid for cid, _ in links.values()))
     share = (time.monotonic() - db_started) / max(1, len(outcomes))
     recorded.ended = [replace(o, seconds=o.seconds + share) for o in mine]
     _finish_jobs(session, recorded.ended)
+    batch_sources = {row.batch_id: row.source for row in still_open.values()}
     for batch_id, (n_parsed, n_failed) in _per_batch(mine, still_open).items():
         before, finished = _count_in_batch(session, batch_id, n_parsed, n_failed)
-        recorded.progressed[batch_id] = before
+        recorded.progressed[batch_id] = (batch_sources[batch_id], before)
         if finished:
             recorded.finished_batches.append(batch_id)
     return recorded
@@ -431,13 +433,19 @@ class _Open:
     batch_id: int
     source: str
     sha256: str | None
+    owner_id: int | None  # the batch's recruiter: candidates are theirs
+    submitted_by: str  # who submitted the batch (the audit log's actor)
 
 
 def _still_open(session: Session, resume_ids: list[int]) -> dict[int, _Open]:
     """resume id -> what recording needs, for the resumes no run has ended yet."""
-    rows = session.execute(select(Resume.id, Resume.batch_id, Resume.source, Resume.sha256)
-                           .where(Resume.id.in_(resume_ids), Resume.status.not_in(ENDED)))
-    return {row.id: _Open(row.batch_id, row.source, row.sha256) for row in rows}
+    rows = session.execute(
+        select(Resume.id, Resume.batch_id, Resume.source, Resume.sha256, Batch.recruiter_id,
+               Batch.submitted_by)
+        .join(Batch, Batch.id == Resume.batch_id)
+        .where(Resume.id.in_(resume_ids), Resume.status.not_in(ENDED)))
+    return {row.id: _Open(row.batch_id, row.source, row.sha256, row.recruiter_id,
+                          row.submitted_by) for row in rows}
 
 
 def _end(session: Session, mine: list[Outcome], links: dict[int, tuple[int, str]]) -> None:
@@ -457,15 +465,7 @@ def _end(session: Session, mine: list[Outcome], links: dict[int, tuple[int, str]
         raise _Raced
 
 
-def _batch_owners(session: Session, batch_ids: set[int]) -> dict[int, tuple[int | None, str]]:
-    """batch id -> (owning recruiter, who submitted it)."""
-    rows = session.execute(select(Batch.id, Batch.recruiter_id, Batch.submitted_by)
-                           .where(Batch.id.in_(sorted(batch_ids))))
-    return {row.id: (row.recruiter_id, row.submitted_by) for row in rows}
-
-
 def _attach(session: Session, parsed: list[Outcome], still_open: dict[int, _Open],
-            owners: dict[int, tuple[int | None, str]],
             as_json: dict[int, dict[str, Any]]) -> dict[int, tuple[int, str]]:
     """Attach parsed resumes to candidates, per recruiter; audit each import.
 
@@ -473,7 +473,7 @@ def _attach(session: Session, parsed: list[Outcome], still_open: dict[int, _Open
     """
     by_owner: dict[int | None, list[Outcome]] = {}
     for o in parsed:
-        by_owner.setdefault(owners[still_open[o.resume_id].batch_id][0], []).append(o)
+        by_owner.setdefault(still_open[o.resume_id].owner_id, []).append(o)
     links: dict[int, tuple[int, str]] = {}
     events: list[audit.Event] = []
     for owner_id, group in by_owner.items():
@@ -483,7 +483,7 @@ def _attach(session: Session, parsed: list[Outcome], still_open: dict[int, _Open
                                  strict=True):
             links[arrival.resume_id] = link
             row = still_open[arrival.resume_id]
-            events.append(audit.Event(actor=owners[row.batch_id][1], source=row.source,
+            events.append(audit.Event(actor=row.submitted_by, source=row.source,
                                       candidate_id=link[0], detail={
                                           "batch_id": row.batch_id,
                                           "resume_id": arrival.resume_id, "outcome": link[1]}))
@@ -532,16 +532,13 @@ def _count_in_batch(session: Session, batch_id: int, parsed: int,
     return after - parsed - failed, bool(after == row.total)
 
 
-def _notify_progress(batch_id: int, before: int) -> None:
+def _notify_progress(batch_id: int, source: str, before: int) -> None:
     """Tell the batch's channel how far it got (counts only: no per-resume lines)."""
     ctx = current()
-    if not ctx.notifiers:
+    notifier = ctx.notifiers.get(source)
+    if notifier is None:  # a CLI or Drive batch: nobody to tell, no query
         return
     with ctx.db.session() as session:
-        batch = session.get(Batch, batch_id)  # summarize_batch finds it in the session
-        notifier = ctx.notifiers.get(batch.source) if batch else None
-        if notifier is None:
-            return
         summary = summarize_batch(session, batch_id, items=False)
     try:
         notifier.progress(summary.model_copy(update={"done_before": before}))
