@@ -247,7 +247,9 @@ def main() -> None:
     parse = stages.get("parse", 0.0)  # the whole parser call (its stages are inside it)
     per = {k: v * 1000 / args.count for k, v in stages.items()}
     rest = wall - sum(per.get(k, 0.0) for k in ("parse", "claim", "record", "match"))
-    outside = wall - in_jobs * 1000 / args.count  # RQ's own work between jobs, and idling
+    # RQ's own work between jobs, and idling (RQ starts a job's clock a little before its
+    # first resume is claimed, where `processing` starts: hence the floor at 0)
+    outside = max(0.0, wall - in_jobs * 1000 / args.count)
     print(f"  worker time per resume {wall:.2f} ms = parse {parse * 1000 / args.count:.2f} "
           f"(of which extract {per.get('extract', 0):.2f}, fields {per.get('fields', 0):.2f}) "
           f"+ claim {per.get('claim', 0):.2f} + record {per.get('record', 0):.2f} "

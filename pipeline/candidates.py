@@ -68,7 +68,7 @@ def _keys(parsed: ParsedResume) -> tuple[str | None, str | None, str | None]:
 @dataclass
 class _Person:
     """A candidate as duplicate detection sees it: a plain row, not an ORM object (for a chunk
-    of 32 resumes the ORM's per-object bookkeeping cost more than the statements)."""
+    of resumes the ORM's per-object bookkeeping cost more than the statements)."""
 
     id: int | None  # None until this chunk inserts them
     name: str | None = None

@@ -4,7 +4,7 @@ A job carries one resume (an upload) or a chunk of a bulk batch; both take the s
 `process_resumes`. The database work is done per chunk, not per resume: one transaction claims
 the chunk, the parser runs on each file, and one transaction records the outcomes (at least
 every FLUSH_SECONDS, so a worker killed during slow OCR loses little). Per resume, a claim and
-a merge cost as much as parsing a text PDF; per chunk of 32 they are a small share of it.
+a merge cost as much as parsing a text PDF; per chunk of 64 they are a small share of it.
 
 `process_resumes` can run twice after a crash and still leave exactly one candidate: a
 resume's status, its candidate link and its batch's counters change in one transaction, and
