@@ -14,17 +14,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from pipeline.models import ParsedResume
-from storage.models import Candidate, CandidateSkill, Recruiter, Resume, table_of, utcnow
-
-# these bulk statements touch no object loaded in the session: no identity-map search
-NO_SYNC = {"synchronize_session": False}
+from storage.models import (
+    NO_SYNC,
+    Candidate,
+    CandidateSkill,
+    Recruiter,
+    Resume,
+    table_of,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,7 @@ class _Person:
         return {name: getattr(self, name) for name in _COLUMNS}
 
 
-_COLUMNS = ("name", "normalized_name", "email", "phone", "location", "latest_title",
-            "latest_company", "data")
+_COLUMNS = tuple(f.name for f in fields(_Person) if f.name != "id")  # as named in candidates
 
 
 class _People:

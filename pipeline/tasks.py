@@ -40,7 +40,15 @@ from pipeline.summary import summarize_batch
 from pipeline.workdir import job_folder
 from storage import audit, privacy
 from storage.files import BlobError
-from storage.models import Batch, ProcessingJob, Resume, ResumeData, table_of, utcnow
+from storage.models import (
+    NO_SYNC,
+    Batch,
+    ProcessingJob,
+    Resume,
+    ResumeData,
+    table_of,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +59,6 @@ FLUSH_SECONDS = 1.0
 # at most this plus the resume under way (target: done in 2 s); asking every 50 ms cost a
 # worker 0.7% of its time in Redis round trips
 LOOK_SECONDS = 0.2
-# Bulk UPDATEs here never touch objects loaded in the same session: skip the ORM's search of
-# its identity map for rows to refresh (it cost more than the statements themselves).
-NO_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -362,7 +367,7 @@ def _record_together(outcomes: list[Outcome]) -> _Recorded:
     ctx = current()
     # made before the transaction: on SQLite nobody else can write while it is open
     as_json = {o.resume_id: o.parsed.model_dump(mode="json") for o in outcomes if o.parsed}
-    for attempt in range(RACE_RETRIES + 1):
+    for _ in range(RACE_RETRIES + 1):
         db_started = time.monotonic()
         try:
             # not durable: if a crash loses this commit the resumes are still unfinished in
@@ -370,12 +375,8 @@ def _record_together(outcomes: list[Outcome]) -> _Recorded:
             with ctx.db.session(durable=False) as session:
                 return _record_in(session, outcomes, as_json, db_started)
         except _Raced:
-            if attempt == RACE_RETRIES:
-                raise Transient("another run kept ending these resumes at the same time") \
-                    from None
-            log.info("resumes %s…: another run ended some of them meanwhile, recording again",
-                     outcomes[0].resume_id)
-    raise AssertionError("unreachable")
+            log.info("resumes %s…: another run ended some of them meanwhile", outcomes[0].resume_id)
+    raise Transient("another run kept ending these resumes at the same time")
 
 
 def _record_in(session: Session, outcomes: list[Outcome], as_json: dict[int, dict[str, Any]],

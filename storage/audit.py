@@ -8,6 +8,7 @@ log can outlive an erasure without keeping a trace of the person.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -18,13 +19,23 @@ from storage.models import AuditEvent, table_of, utcnow
 ACTIONS = ("imported", "viewed", "matched", "exported", "erased")
 
 
+def _known(action: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+
+
+def _row(action: str, actor: str, source: str, candidate_id: int | None,
+         detail: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """One audit_log row (of a `_known` action), actor and source cut to their columns."""
+    return {"at": at, "actor": actor[:320], "action": action, "candidate_id": candidate_id,
+            "source": source[:16], "detail": detail}
+
+
 def record(session: Session, action: str, *, actor: str, source: str,
            candidate_id: int | None, **detail: Any) -> AuditEvent:
     """Add one entry to the caller's transaction (it commits or rolls back with the work)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown audit action {action!r}")
-    event = AuditEvent(at=utcnow(), actor=actor[:320], action=action,
-                       candidate_id=candidate_id, source=source[:16], detail=detail)
+    _known(action)
+    event = AuditEvent(**_row(action, actor, source, candidate_id, detail, utcnow()))
     session.add(event)
     return event
 
@@ -41,13 +52,11 @@ class Event:
 
 def record_all(session: Session, action: str, events: list[Event]) -> None:
     """Many entries of one action in one multi-row INSERT (a worker's chunk of imports)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown audit action {action!r}")
-    if events:
-        at = utcnow()
-        session.connection().execute(insert(table_of(AuditEvent)), [
-            {"at": at, "actor": e.actor[:320], "action": action, "candidate_id": e.candidate_id,
-             "source": e.source[:16], "detail": e.detail} for e in events])
+    _known(action)
+    at = utcnow()
+    rows = [_row(action, e.actor, e.source, e.candidate_id, e.detail, at) for e in events]
+    if rows:
+        session.connection().execute(insert(table_of(AuditEvent)), rows)
 
 
 def record_matched(session: Session, candidate_ids: list[int], *, actor: str, source: str,

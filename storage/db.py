@@ -41,8 +41,9 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     # Send a worker's multi-row INSERTs (hundreds of skills, matches, audit entries a chunk)
     # as INSERT … VALUES (…), (…) statements, as the psycopg2 dialect does, instead of one
-    # pipelined statement per row: fewer executions for the server (measured: 10–20% less
-    # database time per chunk; no difference on SQLite, whose executemany stays in C).
+    # pipelined statement per row: fewer executions for the server (measured in-process:
+    # record time unchanged, 0.1–0.3 ms less matching per resume and less worker CPU; no
+    # difference on SQLite, whose executemany stays in C).
     engine.dialect.use_insertmanyvalues_wo_returning = True
     return engine
 

@@ -71,6 +71,11 @@ class Base(DeclarativeBase):
     }
 
 
+# For bulk UPDATE/DELETE statements that touch no object loaded in the same session: skip the
+# ORM's search of its identity map for rows to refresh (it cost more than the statements).
+NO_SYNC = {"synchronize_session": False}
+
+
 def table_of(model: type[Base]) -> Table:
     """A model's Core table. Multi-row statements on it skip the ORM's per-row bookkeeping,
     which for a worker's chunk (hundreds of rows) cost more than the statements themselves."""
