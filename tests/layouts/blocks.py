@@ -39,7 +39,9 @@ def contact_line(person: Person, sep: str = " | ") -> str:
 
 
 def contact_lines(person: Person) -> str:
-    return "".join(f"<p>{escape(x)}</p>" for x in (person.location, person.email, person.phone))
+    """One item a line, never broken inside (an address split at its hyphen is two words)."""
+    return "".join(f"<p style='white-space:nowrap'>{escape(x)}</p>"
+                   for x in (person.location, person.email, person.phone))
 
 
 def bullets(role: Role) -> str:
@@ -51,6 +53,12 @@ def entry_stacked(role: Role, w: Wording) -> str:
     dates = w.dates(role)
     second = f"{role.company} | {dates}" if dates else role.company
     return f"<p><b>{escape(role.title)}</b></p><p>{escape(second)}</p>{bullets(role)}"
+
+
+def entry_three_lines(role: Role, w: Wording) -> str:
+    """Title (bold), company, dates, each on its own line (a narrow column's entry)."""
+    dates = f"<p>{escape(w.dates(role))}</p>" if w.dates(role) else ""
+    return f"<p><b>{escape(role.title)}</b></p><p>{escape(role.company)}</p>{dates}{bullets(role)}"
 
 
 def entry_one_line(role: Role, w: Wording) -> str:
@@ -69,7 +77,7 @@ def entry_company_first(role: Role, w: Wording) -> str:
 
 def entry_dates_left(role: Role, w: Wording) -> str:
     """A two-cell row: dates in a narrow left cell, title / company / bullets beside it."""
-    return (f"<table><tr><td style='width:95pt'>{escape(w.dates(role))}</td>"
+    return (f"<table><tr><td style='width:118pt; white-space:nowrap'>{escape(w.dates(role))}</td>"
             f"<td><b>{escape(role.title)}</b><br/>{escape(role.company)}{bullets(role)}</td>"
             "</tr></table>")
 

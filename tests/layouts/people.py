@@ -38,9 +38,10 @@ class School:
 
 @dataclass(frozen=True)
 class Person:
-    """One invented candidate; `key` is a stable file-name stem."""
+    """One invented candidate; `key` is a stable file-name stem, `region` the phone's country."""
 
     key: str
+    region: str
     name: str
     email: str
     phone: str
@@ -143,11 +144,12 @@ def person(index: int, seed: int = 0) -> Person:
     name, handle = _name(rng, country)
     roles = _roles(rng, industry)
     first = min((int(r.start[:4]) for r in roles if r.start), default=LAST_YEAR - 3)
-    skills = tuple(rng.sample(INDUSTRIES[industry][2], rng.randint(3, 6)))
+    pool = INDUSTRIES[industry][2]
+    skills = tuple(rng.sample(pool, min(len(pool), rng.randint(3, 6))))
     domain = rng.choice(("example.com", "example.org", "example.net",
                          f"mail.example.{country.tld}"))
     return Person(
-        key=f"p{index:03d}-{_ascii(handle).replace('.', '-')}",
+        key=f"p{index:03d}-{_ascii(handle).replace('.', '-')}", region=country.region,
         name=name, email=f"{handle}@{domain}", phone=_phone(rng, country),
         location=rng.choice(country.cities), summary=rng.choice(SUMMARIES), roles=roles,
         schools=_schools(rng, first), skills=skills)

@@ -44,15 +44,16 @@ def flow(html: str, frames: Frames, style: str,
     if decorate is None:
         return buf.getvalue()
     doc = pymupdf.open("pdf", buf.getvalue())
-    for page in doc:
-        decorate(page, page.number or 0)
+    for number in range(doc.page_count):
+        decorate(doc[number], number)
     data = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return data
 
 
 def _box(page: pymupdf.Page, rect: pymupdf.Rect, html: str, style: str) -> None:
-    spare, _ = page.insert_htmlbox(rect, html, css=style, scale_low=1)
+    # a long e-mail address in a narrow sidebar is printed smaller, as designers do
+    spare, _ = page.insert_htmlbox(rect, html, css=style, scale_low=0.6)
     if spare < 0:
         raise ValueError(f"layout box too small for its text: {rect}")
 
@@ -103,14 +104,15 @@ def two_column(p: Person) -> tuple[bytes, str]:
         if number == 0:
             _box(page, pymupdf.Rect(45, 40, 550, 115),
                  b.name(p) + b.contact_line(p, "  ·  "), style)
-    return flow(_body(p, ENGLISH_CAPS), frames, style, head), f"{p.key}.pdf"
+    body = _body(p, ENGLISH_CAPS, b.entry_three_lines)
+    return flow(body, frames, style, head), f"{p.key}.pdf"
 
 
 def _sidebar(p: Person, left: bool) -> bytes:
     """Contact and skills in a narrow column; name, experience and education in the main one."""
     w = NUMERIC if left else ISO
     style = b.css("sans-serif", 9.5, 20)
-    side = pymupdf.Rect(30, 45, 175, 800) if left else pymupdf.Rect(420, 45, 565, 800)
+    side = pymupdf.Rect(25, 45, 180, 800) if left else pymupdf.Rect(415, 45, 570, 800)
     main = pymupdf.Rect(200, 45, 560, 800) if left else pymupdf.Rect(30, 45, 395, 800)
     html = (b.name(p) + b.summary(p, w) + b.experience(p, w) + b.education(p, w))
 

@@ -44,8 +44,9 @@ class Wording:
             return f"{month:02d}/{year}"
         if self.months == "iso":
             return f"{year}-{month:02d}"
-        width = "abbreviated" if self.months == "short" else "wide"
-        name = str(get_month_names(width, locale=self.lang)[month]).rstrip(".")
+        names = get_month_names("abbreviated" if self.months == "short" else "wide",
+                                locale=self.lang)
+        name = str(names[month]).rstrip(".")
         if self.lang == "en" and self.months == "short":
             name = name[:3]
         return f"{name} {year}"
