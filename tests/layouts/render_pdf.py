@@ -41,11 +41,12 @@ def flow(html: str, frames: Frames, style: str,
 
     story.write(writer, rectfn)
     writer.close()
-    if decorate is None:
-        return buf.getvalue()
     doc = pymupdf.open("pdf", buf.getvalue())
-    for number in range(doc.page_count):
-        decorate(doc[number], number)
+    if decorate is not None:
+        for number in range(doc.page_count):
+            decorate(doc[number], number)
+    # embed only the glyphs used, as real PDF writers do (a full CJK font is 3.5 MB)
+    doc.subset_fonts()
     data = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return data
@@ -92,19 +93,29 @@ def spanish(p: Person) -> tuple[bytes, str]:
     return _single(p, SPANISH, b.entry_stacked, "serif"), f"{p.key}.pdf"
 
 
+def _height(html: str, style: str, width: float) -> float:
+    """How tall `html` is when poured into one column of this width."""
+    story = pymupdf.Story(html=html, user_css=style)
+    _, filled = story.place(pymupdf.Rect(0, 0, width, 100_000))
+    return float(pymupdf.Rect(filled).y1)
+
+
 def two_column(p: Person) -> tuple[bytes, str]:
-    """Name and contact across the top; the body flows down the left column, then the right."""
+    """Name and contact across the top; the body flows newspaper-style down the left column
+    and on into the right one, the two balanced (an entry may break across the gutter)."""
     style = b.css("sans-serif", 9.5, 24)
+    body = _body(p, ENGLISH_CAPS, b.entry_three_lines)
+    half = _height(body, style, 245) / 2 + 12
 
     def frames(page: int) -> list[pymupdf.Rect]:
         top = 120 if page == 0 else 45
-        return [pymupdf.Rect(45, top, 290, 800), pymupdf.Rect(305, top, 550, 800)]
+        bottom = min(800.0, top + half) if page == 0 else 800.0
+        return [pymupdf.Rect(45, top, 290, bottom), pymupdf.Rect(305, top, 550, bottom)]
 
     def head(page: pymupdf.Page, number: int) -> None:
         if number == 0:
             _box(page, pymupdf.Rect(45, 40, 550, 115),
                  b.name(p) + b.contact_line(p, "  ·  "), style)
-    body = _body(p, ENGLISH_CAPS, b.entry_three_lines)
     return flow(body, frames, style, head), f"{p.key}.pdf"
 
 

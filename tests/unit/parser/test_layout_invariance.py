@@ -92,6 +92,9 @@ GAPS: tuple[Gap, ...] = (
     Gap("experience", frozenset({"company_first"}), "parser: with the company line first, "
         "company and title are told apart by vocabulary only; 'Clínica Santa Aurelia' / "
         "'Physiotherapist' come out swapped"),
+    *(Gap(field, frozenset({"two_column"}), "parser: no gutter is found when a short name "
+          "sits above a contact line that spans both columns, so the page is read as one "
+          "column and the two columns' lines interleave") for field in ("experience", "education")),
     Gap("skills", frozenset({"two_column"}), "parser: a skill wrapped across two lines of a "
         "narrow column ('Data' / 'Analysis') is lost"),
     Gap("skills", SIDEBARS, "parser: a one-skill-per-line list loses ordinary words "
