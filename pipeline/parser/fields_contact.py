@@ -123,7 +123,9 @@ def pieces(text: str) -> list[str]:
     return out
 
 
-_LOC_RE = re.compile(r"^[A-Z][\w.'’ -]{1,40}(?:,\s*[A-Za-z][\w.' -]{1,30}){1,2}(?:\s+\d{5,6})?$")
+# "City, Region[, Country]" in any script with capitals ("İzmir, Turkey", "Łódź, Poland")
+_LOC_RE = re.compile(r"^(?=[^\W\d_])(?=\S*[^\W\d_])[\w.'’ -]{2,41}"
+                     r"(?:,\s*[^\W\d_][\w.'’ -]{1,30}){1,2}(?:\s+\d{5,6})?$")
 
 
 def location_score(piece: str) -> float:
@@ -131,7 +133,7 @@ def location_score(piece: str) -> float:
     p = re.sub(r"\s+\d{5,6}(-\d{4})?$", "", piece.strip())
     if re.search(r"(?i)relocat|willing|open to|remote only", piece):
         return 0.0
-    if not _LOC_RE.match(piece.strip()) and not is_region(p):
+    if not (_LOC_RE.match(piece.strip()) and piece.strip()[0].isupper()) and not is_region(p):
         return 0.0
     parts = [x.strip() for x in p.split(",")]
     if any(len(x.split()) > 4 for x in parts):
@@ -153,9 +155,14 @@ def find_location(state: ParseState, lines: list[Line]) -> str | None:
         m = re.match(r"(?i)^\s*(?:location|address|based in|city)\s*[:\-]\s*(.+)$", ln.text)
         if m:
             return pieces(m.group(1))[0] if pieces(m.group(1)) else None
-    top = [ln for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines]
+    top = [ln for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines][:40]
+    # a line with an email is a contact line wherever it sits (a page footer), and so is a
+    # page header or footer
+    assert state.doc is not None
+    top += [ln for ln in state.doc.lines if ln not in top and (
+        ln.is_header_footer or EMAIL_RE.search(ln.text))]
     best: tuple[float, str] | None = None
-    for idx, ln in enumerate(top[:40]):
+    for idx, ln in enumerate(top):
         has_contact = bool(EMAIL_RE.search(ln.text) or _phone_candidates(ln.text))
         for piece in pieces(ln.text):
             score = location_score(piece)

@@ -57,11 +57,17 @@ def _split_columns(blocks: list[Block], width: float) -> tuple[list[list[Block]]
         cross = [b for b in blocks if b.x0 < gx < b.x1]
         if len(left) < 1 or len(right) < 1 or len(left) + len(right) < 3:
             continue
+        head_end = _header_end(left, right, cross)
+        top = [b for b in blocks if b.y1 <= head_end + 2]
+        left = [b for b in left if b.y1 > head_end + 2]
+        right = [b for b in right if b.y1 > head_end + 2]
+        if not left or not right:
+            continue
         body_top = min(b.y0 for b in left + right)
         body_bottom = max(b.y1 for b in left + right)
-        top = [b for b in cross if b.y1 <= body_top + 2]
+        top += [b for b in cross if b.y1 <= body_top + 2 and b not in top]
         bottom = [b for b in cross if b.y0 >= body_bottom - 2]
-        if len(top) + len(bottom) != len(cross):
+        if any(b not in top and b not in bottom for b in cross):
             continue
         # both sides must carry real text, spread vertically (not one stray label)
         lh = sum(b.y1 - b.y0 for b in left)
@@ -79,6 +85,20 @@ def _split_columns(blocks: list[Block], width: float) -> tuple[list[list[Block]]
     if best is None:
         return [blocks], 0.0
     return best[1], best[2]
+
+
+def _header_end(left: list[Block], right: list[Block], cross: list[Block]) -> float:
+    """Where the page's header band ends: below the last full-width block above the columns.
+
+    A short name above a full-width contact line sits on one side of the gutter but belongs
+    to the header; the columns start where text stands on both sides of the gutter.
+    """
+    sides = [(a, b) for a in left for b in right if a.y0 < b.y1 and b.y0 < a.y1]
+    if not sides:
+        return 0.0
+    columns_start = min(min(a.y0, b.y0) for a, b in sides)
+    above = [b.y1 for b in cross if b.y0 < columns_start]
+    return max(above, default=0.0)
 
 
 def _ordered_lines(group: list[Block], tolerance: float) -> list[tuple[RawLine, bool, bool]]:

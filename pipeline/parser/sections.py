@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pipeline.parser import vocab
 from pipeline.parser.lines import Line, ParseState, Section
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
@@ -116,6 +117,8 @@ def heading_kind(line: Line, body: float) -> str | None:
     styled = line.caps or line.bold or raw.endswith(":") or (body and line.size >= body + 1.5)
     if not styled or re.search(r"\d", raw):
         return None
+    if vocab.has_title_word(norm) or vocab.has_degree_word(raw):
+        return None  # a bold "Project Manager" or "Master of Arts in Education" is an entry
     for key, kind in _KEYWORDS:
         if key in norm:
             return kind
