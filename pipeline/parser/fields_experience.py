@@ -42,8 +42,9 @@ def _prepare(lines: list[Line]) -> list[Line]:
     lines = join_wrapped(lines)
     out: list[Line] = []
     for ln in lines:
-        if out and re.search(r"[-–—]\s*$|\bto\s*$", out[-1].text) and (
-            dates.find_range(f"{out[-1].text} {ln.text}") and not dates.find_range(out[-1].text)
+        if out and re.search(r"[-–—~〜～]\s*$|\bto\s*$", out[-1].text) and (
+            dates.find_range(f"{out[-1].text} {ln.text}")
+            and getattr(dates.find_range(out[-1].text), "end", None) is None  # open: "2019 –"
         ):
             out[-1] = out[-1].with_text(f"{out[-1].text} {ln.text}")
             continue

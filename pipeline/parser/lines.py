@@ -92,8 +92,11 @@ class ParseState:
 _LIGATURES = {
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
     "\ufb05": "st", "\ufb06": "st", "\u00a0": " ", "\u200b": "", "\u00ad": "", "\ufeff": "",
-    "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
+    "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ", "\u2010": "-", "\u2011": "-",
 }
+# compatibility look-alikes some PDF text layers use for CJK (Kangxi radicals "⼯" for "工")
+# and full-width ASCII ("２０１９", "（"): their NFKC form is the character a reader sees
+_COMPAT = re.compile(r"[\u2E80-\u2FDF\uFF01-\uFF5E]")
 _CID = re.compile(r"\(cid:\d+\)")
 _SPACES = re.compile(r"[ \u3000]{2,}")
 
@@ -106,6 +109,8 @@ def clean_text(text: str) -> str:
     text = _CID.sub("", text)
     text = "".join(ch for ch in text if ch in "\t" or unicodedata.category(ch)[0] != "C")
     text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     return _SPACES.sub(" ", text).strip()
 
 
