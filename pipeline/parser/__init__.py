@@ -19,6 +19,7 @@ from pipeline.parser import (
     fields_education,
     fields_experience,
     fields_misc,
+    rirekisho,
     sections,
     skills_step,
 )
@@ -36,6 +37,7 @@ STAGES: tuple[Stage, ...] = (
     fields_experience.run,
     fields_education.run,
     fields_misc.run,
+    rirekisho.run,
     skills_step.run,
     confidence.run,
 )

@@ -60,8 +60,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "vaardigheden", "competenties", "kennis", "technische vaardigheden",
         "umiejętności", "kompetencje", "umiejętności techniczne",
         "专业技能", "技能", "个人技能", "技术技能", "技能特长", "专业技术", "技術スキル",
-        "スキル", "活かせる経験・知識・技術", "活かせる経験・スキル", "経験・スキル", "テクニカルスキル",
-        "保有スキル", "技能特長",
+        "スキル", "活かせる経験・知識・技術", "活かせる経験・スキル", "経験・スキル",
+        "テクニカルスキル", "保有スキル", "技能特長",
     ),
     "certifications": (
         "certificaciones", "certificados", "licencias", "certificações", "certificados",
@@ -116,7 +116,7 @@ CJK_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("职历", "experience"), ("職歴", "experience"), ("経歴", "experience"),
     ("工作", "experience"), ("实习", "experience"), ("實習", "experience"),
     ("学歴", "education"), ("学历", "education"), ("學歷", "education"), ("教育", "education"),
-    ("技能", "skills"), ("スキル", "skills"), ("技术", "skills"),
+    ("技能", "skills"), ("スキル", "skills"), ("技术", "skills"), ("技術", "skills"),
     ("資格", "certifications"), ("资格", "certifications"), ("证书", "certifications"),
     ("免許", "certifications"),
 )

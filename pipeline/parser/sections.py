@@ -167,7 +167,8 @@ def _cjk_kind(line: Line, body: float) -> str | None:
     if norm in _EXACT:
         return _EXACT[norm]
     styled = line.bold or (body and line.size >= body + 1.5) or _WRAP.match(line.text)
-    if len(norm) > 8 or not styled or re.search(r"\d", line.text):
+    limit = 12 if _WRAP.match(line.text) else 8  # 【活かせる経験・知識・技術等】
+    if len(norm) > limit or not styled or re.search(r"\d", line.text):
         return None
     for key, kind in headings_i18n.CJK_KEYWORDS:
         if key in norm:
