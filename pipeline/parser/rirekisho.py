@@ -128,7 +128,7 @@ def experience(rows: list[_Row]) -> list[Experience]:
     for r in rows:
         if r.mode != "exp":
             continue
-        if not r.event or r.event == "現在に至る" and not r.value:
+        if not r.event or (r.event == "現在に至る" and not r.value):
             # the grid's closing "現在に至る": the last job is ongoing if it has not ended
             if r.event == "現在に至る" and jobs and jobs[-1].end_date is None:
                 jobs[-1].end_date = "present"

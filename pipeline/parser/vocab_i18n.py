@@ -20,7 +20,7 @@ TITLE_WORDS = {
     "desenvolvedor", "desenvolvedora", "engenheiro", "engenheira", "estagiario",
     "estagiaria", "diretor", "diretora", "arquiteto", "professor", "professora",
     # fr
-    "ingenieur", "developpeur", "developpeuse", "chef", "responsable", "directeur",
+    "ingenieur", "developpeur", "developpeuse", "chef", "directeur",
     "directrice", "consultant", "consultante", "stagiaire", "technicien", "technicienne",
     "gestionnaire", "architecte", "enseignant", "chercheur",
     # de
@@ -31,7 +31,7 @@ TITLE_WORDS = {
     "teamleiter", "abteilungsleiter", "wissenschaftlicher",
     # it
     "sviluppatore", "sviluppatrice", "ingegnere", "programmatore", "programmatrice",
-    "responsabile", "direttore", "tirocinante", "stagista", "tecnico", "impiegato",
+    "responsabile", "direttore", "tirocinante", "stagista", "impiegato",
     # nl
     "ontwikkelaar", "medewerker", "adviseur", "beheerder", "functietitel", "stagiair",
     "projectleider", "teamleider", "docent",
@@ -41,9 +41,10 @@ TITLE_WORDS = {
     "mlodszy",
 }
 ORG_WORDS = {
-    "empresa", "ltda", "compania", "companhia", "entreprise", "societe",
-    "groupe", "sarl", "gmbh", "unternehmen", "firma", "akademie", "srl", "spa", "azienda", "societa", "bv", "nv", "bedrijf", "bedrijfsnaam",
-    "organisatie", "spolka", "instituicao", "institucion", "universidade",
+    "empresa", "ltda", "compania", "companhia", "entreprise", "societe", "groupe", "sarl",
+    "gmbh", "unternehmen", "firma", "akademie", "srl", "spa", "azienda", "societa", "bv",
+    "nv", "bedrijf", "bedrijfsnaam", "organisatie", "spolka", "instituicao", "institucion",
+    "universidade",
 }
 INSTITUTION_WORDS = {
     "universidad", "universidade", "universite", "universitat", "universita", "universiteit",
