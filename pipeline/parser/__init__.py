@@ -19,6 +19,7 @@ from pipeline.parser import (
     fields_education,
     fields_experience,
     fields_misc,
+    language,
     rirekisho,
     sections,
     skills_step,
@@ -32,6 +33,7 @@ Stage = Callable[[ParseState], None]
 
 STAGES: tuple[Stage, ...] = (
     extract.run,
+    language.run,
     sections.run,
     fields_contact.run,
     fields_experience.run,
@@ -49,9 +51,15 @@ class Enhancer(Protocol):
     def enhance(self, parsed: ParsedResume, text: str) -> ParsedResume: ...
 
 
-def parse_document(data: bytes, filename: str, *, enhancer: object | None = None) -> ParsedResume:
-    """Parse one résumé file. Raises `Rejected` when the file can never yield a résumé."""
-    state = ParseState(data=data, filename=filename, kind=detect_kind(data, filename))
+def parse_document(data: bytes, filename: str, *, enhancer: object | None = None,
+                   default_region: str = "US") -> ParsedResume:
+    """Parse one résumé file. Raises `Rejected` when the file can never yield a résumé.
+
+    `default_region` (ISO 3166, `HOTGIGS_DEFAULT_PHONE_REGION`) is the region of phone numbers
+    printed without a country code when the résumé itself names no country.
+    """
+    state = ParseState(data=data, filename=filename, kind=detect_kind(data, filename),
+                       default_region=default_region)
     state.result.meta.parser_version = PARSER_VERSION
     for stage in STAGES:
         # extraction (OCR included; it is also timed alone) vs. the field stages after it

@@ -76,6 +76,8 @@ class ParseState:
     sections: list[Section] = field(default_factory=list)
     result: ParsedResume = field(default_factory=ParsedResume)
     skill_text: str = ""
+    # region of phone numbers printed without a country code when the résumé gives no clue
+    default_region: str = "US"
 
     def section(self, kind: str) -> list[Line]:
         """All lines of every section of one kind, in document order."""
