@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.parser import phones, vocab
+from pipeline.parser import locations_i18n, names_cjk, phones, vocab
 from pipeline.parser.lines import Line, ParseState
 from pipeline.parser.places import is_region
 
@@ -166,8 +166,10 @@ def run(state: ParseState) -> None:
     res = state.result
     res.email = find_email(lines)
     res.links = find_links(text)
-    res.location = find_location(state, lines)
+    res.location = locations_i18n.find_location(lines) or find_location(state, lines)
     region = phones.infer_region(text, location=res.location, language=res.meta.language,
                                  default=state.default_region)
     res.phone = phones.find_phone(lines, region)
     res.name = find_name(state)
+    if res.meta.language in {"ja", "zh", "ko"} or res.name is None:
+        res.name = names_cjk.find_cjk_name(state.doc.lines) or res.name
