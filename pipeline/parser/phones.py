@@ -122,8 +122,14 @@ def parse_phone(raw: str, region: str) -> str | None:
         return None
     if not phonenumbers.is_possible_number(num):
         return None
-    if len(digits) < 10 and not phonenumbers.is_valid_number(num):
-        return None  # short numbers only when the region's plan knows them
+    if not phonenumbers.is_valid_number(num) and (
+        len(digits) < 10
+        or (not raw.lstrip().startswith(("+", "00"))
+            and len(str(num.national_number)) < len(digits))
+    ):
+        # short numbers only when the region's plan knows them; and a leading digit read as
+        # the region's trunk prefix must leave a valid number ("139 1234 5678" is not +1 39…)
+        return None
     e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
     if num.extension:
         e164 += f" ext. {num.extension}"

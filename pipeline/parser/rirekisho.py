@@ -72,6 +72,9 @@ def _rows(lines: list[Line]) -> tuple[list[_Row], set[str]]:
             mode = marker
             seen.add(marker)
             continue
+        if mode == "exp" and ln.text.strip() == "現在に至る":
+            rows.append(_Row(mode, "", "", "現在に至る", ""))  # printed without a date
+            continue
         m = _ROW.match(ln.text.replace("\t", " "))
         if not m or mode in {"none", "end", "skip"}:
             continue
