@@ -72,16 +72,18 @@ def job_queue(services: Services) -> JobQueue:
 
 
 def _settle() -> None:
-    """Load what the parser loads lazily, then freeze the heap built so far.
+    """Load what the parser loads lazily (taxonomy, city names), then freeze the heap.
 
     Loading now spares the first upload the wait. Freezing moves the long-lived objects of the
     imports (models, taxonomy, SQLAlchemy) out of the collector's sight: a full collection
     during bulk work took about 100 ms with them and 7 ms without (measured in the workers of
     benchmarks/bulk_import.py).
     """
+    from pipeline.parser import gazetteer
     from pipeline.parser.skills import find_skills
 
     find_skills("Python")
+    gazetteer.load()
     gc.collect()
     gc.freeze()
 

@@ -51,23 +51,31 @@ def undouble(text: str) -> str:
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
     """Glue a line onto the previous one when it visibly continues it in the same block."""
+    longest = max((len(ln.text) for ln in lines), default=0)
     out: list[Line] = []
     for ln in lines:
-        if out and not ln.block_start and not is_bullet(ln.text):
+        if out and not is_bullet(ln.text):
             prev = out[-1].text
+            first = ln.text.lstrip()[:1]
+            plainly = bool(first.islower() or _CONNECT_END.search(prev))
             if is_bullet(prev) and ln.bold == out[-1].bold and "\t" not in ln.text and not (
                 dates.find_range(ln.text)
-            ):
-                # the wrapped tail of a bullet point
+            ) and (plainly or (not ln.block_start and _full_width(prev, longest))):
+                # the wrapped tail of a bullet point; a short bullet ("• Led") cannot have
+                # wrapped, so a line after it starts something new (often the next entry)
                 out[-1] = out[-1].with_text(f"{prev} {ln.text}")
                 continue
-            first = ln.text.lstrip()[:1]
-            wraps = _CONNECT_END.search(prev) or first.islower() or first in "(&"
-            if wraps and not is_prose(prev):
+            wraps = plainly or first in "(&"
+            if not ln.block_start and wraps and not is_prose(prev):
                 out[-1] = out[-1].with_text(f"{prev} {ln.text}")
                 continue
         out.append(ln)
     return out
+
+
+def _full_width(text: str, longest: int) -> bool:
+    """A line that runs (nearly) to the margin and ends mid-sentence may have wrapped."""
+    return len(text) >= 0.6 * longest and not text.rstrip().endswith((".", "!", "?", ";"))
 
 
 def split_pieces(text: str, *, dashes: bool = True) -> list[str]:
@@ -82,11 +90,23 @@ def split_pieces(text: str, *, dashes: bool = True) -> list[str]:
         text = _HAN_GAP.sub("\t", text)
     for raw in _SEP_RE.split(text):
         for part in _DASH_RE.split(raw) if dashes else [raw]:
-            piece = _DURATION.sub("", undouble(part.strip(" ,;:|-–—()")))
+            piece = _DURATION.sub("", undouble(trim(part)))
             if not piece or _EMPLOYMENT.match(piece):
                 continue
             out.append(piece)
     return out
+
+
+def trim(piece: str) -> str:
+    """Separators off both ends; a parenthesis only when it has no partner inside."""
+    piece = piece.strip(" ,;:|-–—")
+    if piece.startswith("(") and piece.endswith(")") and piece.count("(") == 1:
+        piece = piece[1:-1].strip()
+    while (piece.startswith("(") and ")" not in piece) or piece.startswith(")"):
+        piece = piece[1:].strip(" ,;:|-–—")
+    while (piece.endswith(")") and "(" not in piece) or piece.endswith("("):
+        piece = piece[:-1].strip(" ,;:|-–—")
+    return piece
 
 
 def dash_parts(piece: str) -> list[str]:

@@ -17,11 +17,14 @@ import zipfile
 from pipeline.errors import Rejected
 from pipeline.parser.lines import Extracted, Line, clean_text, is_caps
 
+_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
+
 
 def _lines(text: str, extractor: str) -> Extracted:
     lines: list[Line] = []
     for raw in text.splitlines():
-        t = clean_text(raw.replace("\t", " \t "))
+        # a run of spaces inside a plain-text line is a column gap, as a tab is
+        t = clean_text(_GAP.sub("\t", raw.replace("\t", " \t ")))
         if not t:
             continue
         # plain-text lines are real lines (no soft wrapping): each is its own block

@@ -1,16 +1,16 @@
 """Contact fields: name, email, phone (E.164, through `phones`), location and links.
 
 Contact details can sit anywhere (a page header, a sidebar, a table cell, a footer), so each
-field is searched over all lines with a preference for the top of the document, and the name
-is chosen by scoring candidates (size, boldness, position, name shape) rather than taking the
-first line, which is often a city, a school or a job title.
+field is searched over all lines with a preference for the top of the document. The name is
+chosen in `names` by scoring candidates (size, boldness, position, name shape, the email)
+rather than taking the first line, which is often a city, a school or a job title.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline.parser import locations_i18n, names_cjk, phones, vocab
+from pipeline.parser import locations_i18n, names, names_cjk, phones, vocab
 from pipeline.parser.lines import Line, ParseState
 from pipeline.parser.places import is_region
 
@@ -107,57 +107,6 @@ def find_location(state: ParseState, lines: list[Line]) -> str | None:
     return best[1] if best else None
 
 
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]+|[A-Z]\.?|[A-Z]{2,}|[a-z]{1,3}|Mc[A-Z]\w+)$")
-
-
-def name_shape(text: str) -> bool:
-    """2–5 capitalised words, letters only, nothing that marks a title, school or place."""
-    t = re.sub(r"\s*\(.*?\)\s*", " ", text).strip(" ,")
-    words = t.split()
-    if not 2 <= len(words) <= 5 or len(t) > 45:
-        return False
-    if any(not _NAME_TOKEN.match(w.strip(",.")) for w in words):
-        return False
-    if sum(w[0].isupper() for w in words) < 2:
-        return False
-    low = t.lower()
-    if vocab.has_title_word(low) or vocab.has_org_word(low) or vocab.has_degree_word(t):
-        return False
-    if "," in t or is_region(t) or normalize_words(low) & vocab.NOT_NAME_WORDS:
-        return False
-    return not any(is_region(w) and len(w) > 2 for w in words)
-
-
-def normalize_words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", text.lower()))
-
-
-def find_name(state: ParseState) -> str | None:
-    assert state.doc is not None
-    lines = state.doc.lines
-    top_ids = {id(ln) for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines}
-    first_page = [ln for ln in lines if ln.page == 0] or lines
-    max_size = max((ln.size for ln in first_page), default=0.0)
-    best: tuple[float, str] | None = None
-    for idx, ln in enumerate(first_page[:80]):
-        for piece in pieces(ln.text) or [ln.text]:
-            piece = re.sub(r"(?i)^(name|candidate)\s*[:\-]\s*", "", piece)
-            if not name_shape(piece):
-                continue
-            score = 1.0 - min(idx, 40) * 0.02
-            if id(ln) in top_ids:
-                score += 0.6
-            if max_size and ln.size >= max_size - 0.1:
-                score += 1.0
-            if ln.bold:
-                score += 0.3
-            if piece == ln.text.strip():
-                score += 0.3
-            if best is None or score > best[0]:
-                best = (score, piece.strip(" ,"))
-    return best[1] if best else None
-
-
 def run(state: ParseState) -> None:
     """Stage: name, email, phone, location, links."""
     assert state.doc is not None
@@ -170,6 +119,6 @@ def run(state: ParseState) -> None:
     region = phones.infer_region(text, location=res.location, language=res.meta.language,
                                  default=state.default_region)
     res.phone = phones.find_phone(lines, region)
-    res.name = find_name(state)
+    res.name = names.find_name(state, pieces, res.email)
     if res.meta.language in {"ja", "zh", "ko"} or res.name is None:
         res.name = names_cjk.find_cjk_name(state.doc.lines) or res.name

@@ -11,14 +11,17 @@ import re
 from dataclasses import dataclass
 
 from pipeline.models import Education
-from pipeline.parser import dates, vocab
+from pipeline.parser import dates, gazetteer, vocab
 from pipeline.parser.entries import BULLET_RE, is_prose, join_wrapped, split_pieces
 from pipeline.parser.fields_contact import location_score
 from pipeline.parser.lines import Line, ParseState
 from pipeline.parser.places import is_region
 
 _NOISE = re.compile(r"(?i)\b(gpa|cgpa|grade|percentage|marks|score|honou?rs:|coursework|"
-                    r"relevant courses|thesis|dean'?s list)\b|\d+(\.\d+)?\s*%|\d\.\d+\s*/\s*\d")
+                    r"relevant courses|courses taken|courses\s*:|modules\s*:|subjects\s*:|"
+                    r"thesis|dean'?s list)\b|\d+(\.\d+)?\s*%|\d\.\d+\s*/\s*\d")
+# "UCLA", "NYU", "TU Berlin", "IIT Bombay", "ETH Zürich": a school by its initials
+_SCHOOL_INITIALS = re.compile(r"^[A-Z]{2,6}(?:\s+[^\W\d_][\w'’.-]*){0,2}$")
 
 
 @dataclass
@@ -32,10 +35,13 @@ class _Item:
 def _kind(piece: str) -> str:
     if _NOISE.search(piece):
         return "noise"
-    if location_score(piece) >= 1.0 or is_region(piece):
-        return "loc"
     inst = vocab.has_institution_word(piece)
     deg = vocab.has_degree_word(piece)
+    if location_score(piece) >= 1.0 or is_region(piece) or (
+            not inst and not deg and gazetteer.is_city(piece)):
+        return "loc"
+    if not inst and not deg and _SCHOOL_INITIALS.match(piece.strip()):
+        return "inst"
     if deg and not inst:
         return "degree"
     if inst and not deg:
@@ -56,6 +62,11 @@ def _split_commas(piece: str) -> list[str]:
     for i in range(len(parts) - 1):
         if kinds[i] == "unknown" and kinds[i + 1] == "loc" and i > 0:
             kinds[i] = "loc"
+    for i in range(1, len(parts)):
+        # "University of California, Berkeley": a state university names its campus city
+        system = re.search(r"(?i)\bof\s+(.+)$", parts[i - 1])
+        if kinds[i] == "loc" and kinds[i - 1] == "inst" and system and is_region(system.group(1)):
+            kinds[i] = "unknown"
     if "inst" in kinds and ("degree" in kinds or "degree?" in kinds or kinds[0] == "unknown"):
         return [p for p, k in zip(parts, kinds, strict=True) if k != "loc"]
     keep = [p for p, k in zip(parts, kinds, strict=True) if k != "loc"]

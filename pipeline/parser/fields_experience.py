@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.models import Experience
-from pipeline.parser import dates, vocab
+from pipeline.parser import dates, sections, vocab
 from pipeline.parser.entries import (
     dash_parts,
     is_bullet,
@@ -25,8 +25,10 @@ from pipeline.parser.entries import (
 from pipeline.parser.fields_contact import location_score
 from pipeline.parser.lines import Line, ParseState
 from pipeline.parser.places import is_region
+from pipeline.parser.undated_roles import undated_blocks
 
 _MAX_HEADER = 3
+_DASH_LABEL = re.compile(r"^([A-Z][\w /&]{2,25}?)\s*[-–—]\s")
 
 
 @dataclass
@@ -68,8 +70,12 @@ def _range_of(text: str) -> dates.DateRange | None:
 def _header_like(text: str) -> bool:
     if is_bullet(text) or is_prose(text) or len(text) >= 110 or text.rstrip().endswith(":"):
         return False
-    # a label line ("Environment: Java, SQL") describes the role; it does not name it
-    return not re.match(r"^[A-Z][\w /&]{2,25}:\s", text)
+    # a label line ("Environment: Java, SQL", "Key Skills - Azure, SQL") describes the role;
+    # it does not name it
+    if re.match(r"^[A-Z][\w /&]{2,25}:\s", text):
+        return False
+    label = _DASH_LABEL.match(text)
+    return not (label and sections.is_heading_wording(label.group(1)))
 
 
 def _anchor_like(text: str) -> bool:
@@ -133,8 +139,15 @@ def _strip_location(pieces: list[str]) -> list[str]:
     return out
 
 
+_OUTSIDE_PARENS_COMMA = re.compile(r",(?![^()]*\))")
+# "Globex as Senior Analyst": the company, then the role held there
+_AS_ROLE = re.compile(r"^(.+?)\s+as\s+(?:an?\s+)?(.+)$", re.I)
+_AT_COMPANY = re.compile(r"^(.+?)\s+(?:at|@)\s+(.+)$")
+
+
 def _comma_split(piece: str) -> list[str]:
-    parts = [p.strip() for p in piece.split(",") if p.strip()]
+    """A header piece cut at commas, except inside parentheses ("Engineer (Contract, Remote)")."""
+    parts = [p.strip() for p in _OUTSIDE_PARENS_COMMA.split(piece) if p.strip()]
     if len(parts) < 2:
         return [piece]
     # drop "City, Region" tails: a region and the part before it
@@ -174,15 +187,24 @@ def _pieces_of(p: str) -> list[str]:
     return out
 
 
+def _first_company(text: str) -> str:
+    """The company part of "… at Company, City": the place dropped."""
+    kept = _strip_location(_comma_split(text))
+    return kept[0] if kept else text.strip()
+
+
 def classify(header: list[str]) -> tuple[str | None, str | None, bool]:
     """(title, company, company_alone) from an entry's header lines."""
     pieces: list[tuple[int, str]] = []
     for li, text in enumerate(header):
         text = undouble(text)
-        at = re.match(r"^(.+?)\s+(?:at|@)\s+(.+)$", text)
+        at = _AT_COMPANY.match(text)
         if at and vocab.has_title_word(at.group(1)):
-            return at.group(1).strip(), _strip_location(_comma_split(at.group(2)))[0] if \
-                _strip_location(_comma_split(at.group(2))) else at.group(2), False
+            return at.group(1).strip(), _first_company(at.group(2)), False
+        role = _AS_ROLE.match(text)
+        if role and vocab.has_title_word(role.group(2)) and not vocab.has_title_word(
+                role.group(1)):
+            return role.group(2).strip(), _first_company(role.group(1)), False
         strong = split_pieces(text, dashes=False)
         others = sum(location_score(x) < 1 for x in header) > 1 or sum(
             location_score(x) < 1 for x in strong) > 1
@@ -234,6 +256,19 @@ def parse_experience(lines: list[Line]) -> list[Experience]:
     return out
 
 
+def parse_undated(lines: list[Line]) -> list[Experience]:
+    """Roles of a section that prints no dates at all: a header must name a role."""
+    out: list[Experience] = []
+    for block in undated_blocks(join_wrapped([ln for ln in lines if ln.text.strip()])):
+        title, company, _ = classify(block.header)
+        if not (title and vocab.has_title_word(title)) or not (
+                company is None or _org_score(company) >= 0 or len(block.header) > 1):
+            continue
+        out.append(Experience(title=title, company=company,
+                              description="\n".join(block.desc) or None))
+    return out
+
+
 def run(state: ParseState) -> None:
     """Stage: fill `experience` from the experience section(s)."""
     lines = state.section("experience")
@@ -242,4 +277,7 @@ def run(state: ParseState) -> None:
         # text that no other section claimed
         lines = [ln for sec in state.sections if sec.kind in {"top", "other"}
                  for ln in sec.lines]
-    state.result.experience = parse_experience(lines)
+    found = parse_experience(lines)
+    if not found and state.has_section("experience"):
+        found = parse_undated(lines)
+    state.result.experience = found

@@ -196,3 +196,18 @@ def run(state: ParseState) -> None:
     """Stage: fill `state.sections`."""
     assert state.doc is not None
     state.sections = split_sections(state.doc.lines)
+
+
+_LABELS = {"environment", "technologies", "tools", "methodology", "methodologies", "tech stack",
+           "stack", "key skills", "skills used", "technologies used", "tools used"}
+
+
+def is_heading_wording(text: str) -> bool:
+    """Whether `text` is worded like a heading or a field label ("Key Skills", "Tools")."""
+    norm = normalize_heading(text)
+    return norm in _EXACT or norm in _LABELS
+
+
+def known_headings() -> list[str]:
+    """Every heading wording this module knows (the name finder refuses their words)."""
+    return list(_EXACT)

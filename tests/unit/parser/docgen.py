@@ -25,14 +25,22 @@ class Text:
     bold: bool = False
 
 
+def _font(ln: Text) -> str:
+    """Helvetica covers Windows-1252 only; MuPDF's built-in CJK font also has Han and kana."""
+    try:
+        ln.text.encode("cp1252")
+    except UnicodeEncodeError:
+        return "china-s"
+    return "hebo" if ln.bold else "helv"
+
+
 def pdf(pages: list[list[Text]], *, password: str | None = None) -> bytes:
     """A text PDF with each line placed exactly where asked."""
     doc = pymupdf.open()
     for lines in pages:
         page = doc.new_page(width=595, height=842)
         for ln in lines:
-            page.insert_text((ln.x, ln.y), ln.text, fontsize=ln.size,
-                             fontname="hebo" if ln.bold else "helv")
+            page.insert_text((ln.x, ln.y), ln.text, fontsize=ln.size, fontname=_font(ln))
     kwargs: dict[str, object] = {}
     if password:
         kwargs = {"encryption": pymupdf.PDF_ENCRYPT_AES_256, "user_pw": password,
