@@ -29,7 +29,7 @@ __all__ = ["MONTHS", "DateRange", "find_range", "find_single", "normalize", "str
 
 _MON = alternation(MONTHS) + r"\.?"
 _SEASON = alternation(SEASON_WORDS)
-_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_YEAR = r"(?:19\d\d|20[0-4]\d)"
 _MM = r"(?:1[0-2]|0?[1-9])"
 _ERA = alternation(k for k in ERAS if len(k) > 1)
 _PRESENT = alternation(PRESENT_WORDS)

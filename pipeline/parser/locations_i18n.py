@@ -19,7 +19,7 @@ _LATIN_LABEL = re.compile(
     r"(?i)^\s*(?:adresse|anschrift|wohnort|direcci[oó]n|domicilio|residencia|endere[cç]o|"
     r"morada|resid[eê]ncia|adres|woonplaats|indirizzo|residenza|adres zamieszkania|"
     r"miejsce zamieszkania|miasto|ville|lieu de r[ée]sidence|localit[àa]|ubicaci[oó]n|"
-    r"localiza[cç][aã]o|standort)\s*[:：]\s*(?P<v>.+)$"
+    r"localiza[cç][aã]o|standort)(?![^\W\d_])(?:\s*\(\w*\))?\s*[:：]?\s*(?P<v>.*)$"
 )
 _CJK_LABEL = re.compile(r"^\s*(?:現住所|住所|地址|住址|现居住地|现居地|居住地|所在地|现居|現在地)"
                         r"\s*[:：]?\s*(?P<v>.*)$")
@@ -29,7 +29,9 @@ _CJK_ADDRESS = re.compile(
     r"[\u3040-\u30FF\u4E00-\u9FFF\w\-−ー ]*\d"
 )
 _READING = re.compile(r"^\s*(?:ふりがな|フリガナ)")
-_POSTAL = re.compile(r"^\s*(?:[A-Z]{1,2}-?)?\d{4,6}\s+|\s+\d{4,6}\s*$|〒\s*\d{3}-?\d{4}")
+# postal codes: 10115, D-10115, 00-238 (pl), 1000-001 (pt), 1012 AB (nl), 〒100-0001 (ja)
+_CODE = r"(?:\d{4}\s?[A-Z]{2}(?=\s)|\d{4}-\d{3}|\d{2}-\d{3}|(?:[A-Z]{1,2}-)?\d{4,6})"
+_POSTAL = re.compile(rf"^\s*{_CODE}\s+|\s+{_CODE}\s*$|〒\s*\d{{3}}-?\d{{4}}")
 
 
 def _city_part(value: str) -> str:
@@ -51,10 +53,11 @@ def find_location(lines: list[Line]) -> str | None:
     """A labelled address (any language) or a CJK address at the top, else None."""
     for i, ln in enumerate(lines[:80]):
         cells = [c.strip() for c in ln.text.split("\t") if c.strip()]
-        for cell in cells:
+        for k, cell in enumerate(cells):
             m = _LATIN_LABEL.match(cell)
-            if m:
-                return _city_part(m.group("v")) or None
+            if m and (m.group("v") or k + 1 < len(cells)):
+                # the value after the label, or in the next cell ("Adresse:<tab>…")
+                return _city_part(m.group("v") or cells[k + 1]) or None
             m = _CJK_LABEL.match(cell)
             if not m:
                 continue

@@ -13,6 +13,7 @@ from pipeline.parser import parse_document
 from pipeline.parser.dates import find_range, find_single, normalize
 from pipeline.parser.language import detect
 from pipeline.parser.lines import Line
+from pipeline.parser.locations_i18n import find_location
 from pipeline.parser.names_cjk import find_cjk_name
 from pipeline.parser.sections import heading_kind
 from tests.unit.parser import docgen
@@ -210,3 +211,20 @@ def test_german_docx() -> None:
 )
 def test_cjk_names(lines: list[tuple[str, float]], name: str | None) -> None:
     assert find_cjk_name([Line(t, size=s) for t, s in lines]) == name
+
+
+@pytest.mark.parametrize(
+    ("line", "location"),
+    [
+        ("Adresse:\tBeispielweg 32, 4125 Riehen, Schweiz", "Riehen, Schweiz"),
+        ("Dirección: Calle Mayor 3, 28013 Madrid, España", "Madrid, España"),
+        ("Indirizzo\tVia Roma 1, 20121 Milano", "Milano"),
+        ("Adres zamieszkania: ul. Długa 5, 00-238 Warszawa", "Warszawa"),
+        ("Adres: Keizersgracht 1, 1015 CJ Amsterdam", "Amsterdam"),
+        ("Morada: Rua Augusta 10, 1100-053 Lisboa", "Lisboa"),
+        ("地址：北京市海淀区学院路37号", "北京市海淀区学院路37号"),
+        ("Adressbuch der Stadt", None),
+    ],
+)
+def test_labelled_addresses_keep_their_city(line: str, location: str | None) -> None:
+    assert find_location([Line(line)]) == location
