@@ -14,6 +14,7 @@ from pipeline.metrics import timed
 from pipeline.models import ParsedResume
 from pipeline.parser import (
     confidence,
+    europass,
     extract,
     fields_contact,
     fields_education,
@@ -39,6 +40,7 @@ STAGES: tuple[Stage, ...] = (
     fields_experience.run,
     fields_education.run,
     fields_misc.run,
+    europass.run,
     rirekisho.run,
     skills_step.run,
     confidence.run,

@@ -228,3 +228,33 @@ def test_cjk_names(lines: list[tuple[str, float]], name: str | None) -> None:
 )
 def test_labelled_addresses_keep_their_city(line: str, location: str | None) -> None:
     assert find_location([Line(line)]) == location
+
+
+def test_europass_label_form_pdf() -> None:
+    """A filled Europass (German labels, wrapped over two lines) gives its jobs and schools."""
+    rows = [
+        ("Europass Lebenslauf", ""), ("Angaben zur Person", ""),
+        ("Nachname(n) / Vorname(n)", "Beispiel, Erika"), ("Berufserfahrung", ""),
+        ("Datum", "März 2019 - heute"), ("Beruf oder Funktion", "Softwareentwicklerin"),
+        ("Name und Adresse des", "Beispiel GmbH, Musterweg 5, 10115 Berlin"),
+        ("Arbeitgebers", ""),
+        ("Datum", "2016 - 2019"), ("Beruf oder Funktion", "Werkstudentin"),
+        ("Name und Adresse des", "Muster AG, Hamburg"), ("Arbeitgebers", ""),
+        ("Schul- und Berufsbildung", ""), ("Datum", "2012 - 2016"),
+        ("Bezeichnung der erworbenen", "Bachelor of Science Informatik"),
+        ("Qualifikation", ""),
+        ("Name und Art der Bildungs-", "Technische Universität Beispielstadt"),
+        ("oder Ausbildungseinrichtung", ""),
+    ]
+    texts: list[docgen.Text] = []
+    for i, (label, value) in enumerate(rows):
+        y = 60.0 + i * 16
+        texts.append(docgen.Text(40, y, label))
+        if value:
+            texts.append(docgen.Text(230, y, value))
+    res = parse_document(docgen.pdf([texts]), "europass.pdf")
+    assert [(e.title, e.company, e.start_date, e.end_date) for e in res.experience] == [
+        ("Softwareentwicklerin", "Beispiel GmbH", "2019-03", "present"),
+        ("Werkstudentin", "Muster AG", "2016", "2019")]
+    assert [(e.degree, e.institution, e.graduation_date) for e in res.education] == [
+        ("Bachelor of Science Informatik", "Technische Universität Beispielstadt", "2016")]
