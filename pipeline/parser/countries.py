@@ -61,18 +61,15 @@ def _tables() -> tuple[dict[str, str], re.Pattern[str]]:
 
 
 def country_names() -> set[str]:
-    """Every country name we know (casefolded, accents dropped), for `places.is_region`."""
-    return {k for k, code in _tables()[0].items() if len(k) > 3 and not _is_city(k, code)}
-
-
-@functools.cache
-def _city_keys() -> frozenset[str]:
-    return frozenset(fold(z.rsplit("/", 1)[-1].replace("_", " "))
-                     for z in get_global("zone_territories"))
-
-
-def _is_city(key: str, code: str) -> bool:
-    return key in _city_keys()
+    """Every country's name in the languages we read (casefolded, accents dropped), cities
+    and the ambiguous names left out: for `places.is_region`."""
+    out: set[str] = set()
+    for loc in NAME_LOCALES:
+        for code, name in Locale.parse(loc).territories.items():
+            key = fold(name)
+            if len(code) == 2 and code.isalpha() and len(key) > 3 and key not in _AMBIGUOUS:
+                out.add(key)
+    return out
 
 
 def country_of(text: str) -> str | None:
