@@ -116,8 +116,8 @@ def run(state: ParseState) -> None:
     res.email = find_email(lines)
     res.links = find_links(text)
     res.location = locations_i18n.find_location(lines) or find_location(state, lines)
-    region = phones.infer_region(text, location=res.location, language=res.meta.language,
-                                 default=state.default_region)
+    region = phones.infer_regions(text, location=res.location, language=res.meta.language,
+                                  default=state.default_region)
     res.phone = phones.find_phone(lines, region)
     res.name = names.find_name(state, pieces, res.email)
     if res.meta.language in {"ja", "zh", "ko"} or res.name is None:

@@ -37,10 +37,13 @@ _LABELLED = re.compile(
     r"電話|携帯|手机|电话|联系方式|移动电话"
 )
 _COUNTRY_CODE = re.compile(r"(?<![\w+])\+\s?\(?(\d{1,3})\)?[\s.-]?\d[\d\s().\-–]{5,16}\d")
-LANGUAGE_REGION = {
-    "ja": "JP", "zh": "CN", "ko": "KR", "de": "DE", "fr": "FR", "es": "ES", "pt": "BR",
-    "it": "IT", "nl": "NL", "pl": "PL", "ru": "RU", "uk": "UA", "sv": "SE", "da": "DK",
-    "nb": "NO", "fi": "FI", "cs": "CZ", "tr": "TR",
+# where a language is written, most likely country first
+LANGUAGE_REGIONS = {
+    "ja": ("JP",), "zh": ("CN", "TW", "HK", "SG"), "ko": ("KR",), "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH", "CA"), "es": ("ES", "MX", "AR", "CO", "CL", "PE"),
+    "pt": ("BR", "PT"), "it": ("IT", "CH"), "nl": ("NL", "BE"), "pl": ("PL",), "ru": ("RU",),
+    "uk": ("UA",), "sv": ("SE",), "da": ("DK",), "nb": ("NO",), "fi": ("FI",), "cs": ("CZ",),
+    "tr": ("TR",),
 }
 _INDIA = re.compile(r"\bindia\b|karnataka|maharashtra|tamil nadu|telangana|\bdelhi\b|pradesh|"
                     r"bengaluru|bangalore|hyderabad|chennai|mumbai|pune|kolkata|haryana")
@@ -77,6 +80,20 @@ def _region_country(region: str) -> str:
 def infer_region(text: str, *, location: str | None, language: str | None,
                  default: str = "US") -> str:
     """The region for numbers printed without a country code, from the résumé's own clues."""
+    return infer_regions(text, location=location, language=language, default=default)[0]
+
+
+def infer_regions(text: str, *, location: str | None, language: str | None,
+                  default: str = "US") -> list[str]:
+    """Candidate regions, best first: the first is the inferred one; the others are where
+    the document's language is also written (a number valid only there is read there)."""
+    first = _first_region(text, location=location, language=language, default=default)
+    more = LANGUAGE_REGIONS.get(language or "", ())
+    return [first, *(r for r in more if r != first)]
+
+
+def _first_region(text: str, *, location: str | None, language: str | None,
+                  default: str) -> str:
     codes: Counter[str] = Counter()
     for m in _COUNTRY_CODE.finditer(text):
         code = phonenumbers.region_code_for_country_code(int(m.group(1)))
@@ -86,8 +103,8 @@ def infer_region(text: str, *, location: str | None, language: str | None,
         return codes.most_common(1)[0][0]
     if location and (region := place_region(location)):
         return region
-    if language and language in LANGUAGE_REGION:
-        return LANGUAGE_REGION[language]
+    if language and language in LANGUAGE_REGIONS:
+        return LANGUAGE_REGIONS[language][0]
     low = text.lower()
     if _INDIA.search(low):
         return "IN"
@@ -136,13 +153,32 @@ def parse_phone(raw: str, region: str) -> str | None:
     return e164
 
 
-def find_phone(lines: list[Line], region: str) -> str | None:
-    """The first labelled phone number (else the first plain one) in the given lines."""
+def _parse_in(raw: str, regions: list[str]) -> str | None:
+    """Read in the first region; if not valid there, in the first other one where it is."""
+    first = parse_phone(raw, regions[0])
+    if first is None or not _valid(first):
+        for region in regions[1:]:
+            num = parse_phone(raw, region)
+            if num and _valid(num):
+                return num
+    return first
+
+
+def _valid(e164: str) -> bool:
+    return phonenumbers.is_valid_number(phonenumbers.parse(e164.split(" ext.")[0]))
+
+
+def find_phone(lines: list[Line], region: str | list[str]) -> str | None:
+    """The first labelled phone number (else the first plain one) in the given lines.
+
+    `region` is one region or candidate regions best first (`infer_regions`).
+    """
+    regions = [region] if isinstance(region, str) else region
     labelled: list[str] = []
     plain: list[str] = []
     for ln in lines:
         for cand in candidates(ln.text):
-            num = parse_phone(cand, region)
+            num = _parse_in(cand, regions)
             if not num:
                 continue
             if _LABELLED.search(ln.text):

@@ -258,3 +258,128 @@ def test_europass_label_form_pdf() -> None:
         ("Werkstudentin", "Muster AG", "2016", "2019")]
     assert [(e.degree, e.institution, e.graduation_date) for e in res.education] == [
         ("Bachelor of Science Informatik", "Technische Universität Beispielstadt", "2016")]
+
+
+EUROPEAN_CVS: dict[str, list[str | tuple[str, bool]]] = {
+    "pl": [
+        ("Anna Kowalska", True),
+        "Adres: ul. Długa 5, 00-238 Warszawa",
+        "Telefon: 512 345 678",
+        "anna.kowalska@example.pl",
+        ("Doświadczenie zawodowe", True),
+        "Programistka Python | Przykład Sp. z o.o. | wrzesień 2019 – obecnie",
+        "• Tworzenie usług w Pythonie dla klientów",
+        "Młodszy programista | Firma Testowa S.A. | 2017 – 2019",
+        ("Wykształcenie", True),
+        "Politechnika Warszawska | Magister inżynier informatyki | 2017",
+        ("Umiejętności", True),
+        "Python, Django, PostgreSQL, Docker",
+    ],
+    "es": [
+        ("Lucía Fernández", True),
+        "Dirección: Calle Mayor 3, 28013 Madrid, España",
+        "Teléfono: 612 345 678",
+        "lucia@example.es",
+        ("EXPERIENCIA LABORAL", True),
+        "Desarrolladora backend | Ejemplo S.L. | marzo de 2020 - actualidad",
+        "• Diseño de APIs REST",
+        "Becaria | Empresa Prueba | enero 2019 - febrero 2020",
+        ("FORMACIÓN", True),
+        "Universidad Complutense de Madrid | Grado en Ingeniería Informática | 2019",
+        ("HABILIDADES", True),
+        "Java, Spring, SQL",
+    ],
+    "pt": [
+        ("João Silva", True),
+        "Endereço: Rua Augusta 10, 1100-053 Lisboa",
+        "Telefone: 912 345 678",
+        "joao@example.pt",
+        ("Experiência profissional", True),
+        "Engenheiro de software | Exemplo Lda | setembro 2018 - atualmente",
+        ("Formação académica", True),
+        "Universidade de Lisboa | Mestrado em Engenharia Informática | 2018",
+        ("Competências", True),
+        "Python, AWS",
+    ],
+    "it": [
+        ("Marco Rossi", True),
+        "Indirizzo: Via Roma 1, 20121 Milano",
+        "Telefono: 02 1234 5678",
+        "marco@example.it",
+        ("Esperienza professionale", True),
+        "Sviluppatore software | Esempio S.r.l. | settembre 2016 - oggi",
+        ("Istruzione", True),
+        "Politecnico di Milano | Laurea magistrale in Ingegneria Informatica | 2016",
+        ("Competenze", True),
+        "Java, Kotlin",
+    ],
+    "nl": [
+        ("Eva de Vries", True),
+        "Adres: Keizersgracht 1, 1015 CJ Amsterdam",
+        "Telefoon: 06 12345678",
+        "eva@example.nl",
+        ("Werkervaring", True),
+        "Software-ontwikkelaar | Voorbeeld B.V. | maart 2018 - heden",
+        ("Opleiding", True),
+        "Universiteit van Amsterdam | Master Informatica | 2018",
+        ("Vaardigheden", True),
+        "Python, Go",
+    ],
+    "fr": [
+        ("Camille Martin", True),
+        "Adresse : 12 rue de la Paix, 75002 Paris, France",
+        "Téléphone : 01 23 45 67 89",
+        "camille@example.fr",
+        ("Expérience professionnelle", True),
+        "Ingénieure logiciel | Exemple SAS | janv. 2019 – aujourd'hui",
+        ("Formation", True),
+        "Université Paris-Saclay | Master en informatique | 2018",
+        ("Compétences", True),
+        "Python, Rust",
+    ],
+}
+EXPECTED = {
+    "es": (
+        "+34612345678", "Madrid, España",
+        ("Desarrolladora backend", "Ejemplo S.L.", "2020-03", "present"),
+        ("Grado en Ingeniería Informática", "Universidad Complutense de Madrid", "2019"),
+    ),
+    "fr": (
+        "+33123456789", "Paris, France",
+        ("Ingénieure logiciel", "Exemple SAS", "2019-01", "present"),
+        ("Master en informatique", "Université Paris-Saclay", "2018"),
+    ),
+    "it": (
+        "+390212345678", "Milano",
+        ("Sviluppatore software", "Esempio S.r.l.", "2016-09", "present"),
+        ("Laurea magistrale in Ingegneria Informatica", "Politecnico di Milano", "2016"),
+    ),
+    "nl": (
+        "+31612345678", "Amsterdam",
+        ("Software-ontwikkelaar", "Voorbeeld B.V.", "2018-03", "present"),
+        ("Master Informatica", "Universiteit van Amsterdam", "2018"),
+    ),
+    "pl": (
+        "+48512345678", "Warszawa",
+        ("Programistka Python", "Przykład Sp. z o.o.", "2019-09", "present"),
+        ("Magister inżynier informatyki", "Politechnika Warszawska", "2017"),
+    ),
+    "pt": (
+        "+351912345678", "Lisboa",
+        ("Engenheiro de software", "Exemplo Lda", "2018-09", "present"),
+        ("Mestrado em Engenharia Informática", "Universidade de Lisboa", "2018"),
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(EUROPEAN_CVS))
+def test_european_docx_end_to_end(lang: str) -> None:
+    """A plain CV in each language: headings, dates, phone region, address and entries."""
+    res = parse_document(docgen.docx_file(body=EUROPEAN_CVS[lang]), "cv.docx")
+    phone, location, job, school = EXPECTED[lang]
+    assert res.meta.language == lang
+    assert (res.phone, res.location) == (phone, location)
+    assert (res.experience[0].title, res.experience[0].company, res.experience[0].start_date,
+            res.experience[0].end_date) == job
+    assert (res.education[0].degree, res.education[0].institution,
+            res.education[0].graduation_date) == school
