@@ -227,7 +227,8 @@ def classify(header: list[str]) -> tuple[str | None, str | None, bool]:
             if ti == ci:
                 continue
             score = _title_score(tp) + _org_score(cp)
-            score += 0.15 if ti < ci else 0.0
+            # English puts the title first; Chinese and Japanese headers the company
+            score += 0.15 if (ti < ci) != bool(re.search(r"[\u3040-\u9fff]", tp + cp)) else 0.0
             score -= 0.05 * (ti + ci)
             if best is None or score > best[0]:
                 best = (score, ti, ci)

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.parser import parse_document
 from pipeline.parser.dates import find_range, find_single, normalize
+from pipeline.parser.fields_experience import classify
 from pipeline.parser.language import detect
 from pipeline.parser.lines import Line
 from pipeline.parser.locations_i18n import find_location
@@ -383,3 +384,8 @@ def test_european_docx_end_to_end(lang: str) -> None:
             res.experience[0].end_date) == job
     assert (res.education[0].degree, res.education[0].institution,
             res.education[0].graduation_date) == school
+
+
+def test_chinese_header_puts_the_company_first() -> None:
+    title, company, _ = classify(["示例花园 端茶倒水"])
+    assert (company, title) == ("示例花园", "端茶倒水")
