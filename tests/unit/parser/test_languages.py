@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.parser import parse_document
 from pipeline.parser.dates import find_range, find_single, normalize
+from pipeline.parser.fields_education import parse_education
 from pipeline.parser.fields_experience import classify
 from pipeline.parser.language import detect
 from pipeline.parser.lines import Line
@@ -389,3 +390,9 @@ def test_european_docx_end_to_end(lang: str) -> None:
 def test_chinese_header_puts_the_company_first() -> None:
     title, company, _ = classify(["示例花园 端茶倒水"])
     assert (company, title) == ("示例花园", "端茶倒水")
+
+
+def test_grade_in_brackets_does_not_hide_the_degree() -> None:
+    items = parse_education([Line("示例大学\t本科(GPA: 3.88/4.0)\t2012.9 – 2016.6")])
+    assert [(e.institution, e.degree, e.graduation_date) for e in items] == [
+        ("示例大学", "本科", "2016")]
