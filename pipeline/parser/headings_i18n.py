@@ -106,6 +106,12 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# the document's own title is not a section heading, though it holds a heading word (経歴)
+DOCUMENT_TITLES = frozenset({
+    "履歴書", "職務経歴書", "履歴書職務経歴書", "简历", "个人简历", "求职简历", "简历模板", "履历",
+    "個人簡歷", "簡歷", "履歷表", "이력서", "자기소개서",
+})
+
 # a short styled CJK line containing one of these is a heading of that kind; the order
 # matters ("项目经历" is projects, not experience)
 CJK_KEYWORDS: tuple[tuple[str, str], ...] = (

@@ -164,6 +164,8 @@ def _cjk_kind(line: Line, body: float) -> str | None:
     if len(words) > 1 and len(words[0]) == 1 and not _HAS_CJK.search(words[0]):
         # an icon-font glyph before the heading ("œ 教育经历")
         norm = " ".join(words[1:])
+    if norm in headings_i18n.DOCUMENT_TITLES:
+        return None
     if norm in _EXACT:
         return _EXACT[norm]
     styled = line.bold or (body and line.size >= body + 1.5) or _WRAP.match(line.text)

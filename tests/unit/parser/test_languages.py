@@ -59,6 +59,11 @@ def test_ordinary_cjk_text_is_not_a_heading() -> None:
     assert heading_kind(Line("负责系统的设计与开发工作", size=10), 10.0) is None
 
 
+@pytest.mark.parametrize("title", ["職 務 経 歴 書", "履歴書", "个人简历"])
+def test_the_document_title_is_not_a_heading(title: str) -> None:
+    assert heading_kind(Line(title, bold=True, size=22), 10.0) is None
+
+
 @pytest.mark.parametrize(
     ("text", "start", "end"),
     [
