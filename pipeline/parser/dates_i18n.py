@@ -23,18 +23,20 @@ PRESENT_WORDS = (
     "present", "current", "currently", "now", "today", "ongoing", "till date", "to date",
     "date", "till now", "so far",
     # es / pt
-    "actualidad", "actualmente", "presente", "hoy", "la fecha", "atualmente", "atual",
-    "hoje", "o momento",
+    "actualidad", "la actualidad", "actualmente", "presente", "el presente", "hoy",
+    "hoy en día", "la fecha", "atualmente", "atual", "hoje", "o momento", "o presente",
+    "momento atual",
     # fr
     "aujourd'hui", "aujourd’hui", "auj", "présent", "actuel", "en cours", "ce jour",
+    "maintenant",
     # de
     "heute", "jetzt", "aktuell", "derzeit", "dato", "gegenwart", "laufend",
     # nl
-    "heden", "nu", "huidig",
+    "heden", "nu", "huidig", "tegenwoordig",
     # it
-    "oggi", "attuale", "in corso",
+    "oggi", "ad oggi", "attuale", "in corso", "tuttora",
     # pl
-    "obecnie", "teraz", "nadal", "dziś", "dzisiaj", "chwila",
+    "obecnie", "teraz", "nadal", "dziś", "dzisiaj", "chwili obecnej", "obecna",
     # zh / ja
     "至今", "今", "现在", "現在", "目前", "現在に至る", "在職中", "在职",
 )
