@@ -18,7 +18,7 @@ from pipeline.parser.dates_i18n import era_year
 from pipeline.parser.lines import Line, ParseState
 
 _ROW = re.compile(
-    r"^\s*(?:(?P<era>明治|大正|昭和|平成|令和)\s*)?(?P<y>\d{1,4}|元)\s*年?[\s]*"
+    r"^\s*(?:(?P<era>明治|大正|昭和|平成|令和)\s*)?(?P<y>\d{1,4}|元)\s*年?\s*[/.]?\s*"
     r"(?P<m>\d{1,2})\s*月?(?:\s+(?P<text>.*))?$"
 )
 _EVENT = re.compile(
@@ -48,7 +48,7 @@ class _Row:
 
 def _mode_of(text: str) -> str | None:
     """A grid marker line: which part of the form the rows below belong to."""
-    t = re.sub(r"[\s\u3000]", "", text)
+    t = re.sub(r"[\s\u3000]", "", text).strip("■□●○◆◇【】[]〔〕()（）<>＜＞")
     if t in {"学歴"}:
         return "edu"
     if t in {"職歴"}:
@@ -57,7 +57,8 @@ def _mode_of(text: str) -> str | None:
         return "end"
     if "免許" in t and "資格" in t and len(t) <= 12:
         return "cert"
-    if re.fullmatch(r"(?:年月)?(?:インターンシップ|アルバイト|ボランティア|留学|・)+", t):
+    if t in {"賞罰", "賞罰なし"} or re.fullmatch(
+            r"(?:年月)?(?:インターンシップ|アルバイト|ボランティア|留学|・)+", t):
         return "skip"
     return None
 

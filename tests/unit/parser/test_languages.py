@@ -9,12 +9,12 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from pipeline.parser import parse_document
+from pipeline.parser import parse_document, rirekisho
 from pipeline.parser.dates import find_range, find_single, normalize
 from pipeline.parser.fields_education import parse_education
 from pipeline.parser.fields_experience import classify
 from pipeline.parser.language import detect
-from pipeline.parser.lines import Line
+from pipeline.parser.lines import Extracted, Line, ParseState
 from pipeline.parser.locations_i18n import find_location
 from pipeline.parser.names_cjk import find_cjk_name
 from pipeline.parser.sections import heading_kind
@@ -401,3 +401,17 @@ def test_grade_in_brackets_does_not_hide_the_degree() -> None:
     items = parse_education([Line("示例大学\t本科(GPA: 3.88/4.0)\t2012.9 – 2016.6")])
     assert [(e.institution, e.degree, e.graduation_date) for e in items] == [
         ("示例大学", "本科", "2016")]
+
+
+def test_rirekisho_rows_in_other_shapes() -> None:
+    """年月 written out, a slash, no space before the event, bulleted markers, 賞罰 after."""
+    lines = [Line(t) for t in [
+        "■学歴", "2015/04 架空大学工学部入学", "2019年3月 架空大学工学部卒業", "■職歴",
+        "2019年4月 株式会社サンプル入社 営業部に配属", "賞罰", "2020 1 社長賞 受賞"]]
+    state = ParseState(data=b"", filename="x.txt", kind="txt")
+    state.doc = Extracted(lines, 1, "text")
+    rirekisho.run(state)
+    assert [(e.institution, e.graduation_date) for e in state.result.education] == [
+        ("架空大学工学部", "2019-03")]
+    assert [(e.company, e.start_date, e.end_date) for e in state.result.experience] == [
+        ("株式会社サンプル", "2019-04", None)]
