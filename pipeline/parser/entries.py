@@ -7,6 +7,7 @@ pieces ("Title | Company | City, ST"); the cutting and splitting rules are the s
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.parser import dates
 from pipeline.parser.lines import Line
@@ -51,7 +52,6 @@ def undouble(text: str) -> str:
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
     """Glue a line onto the previous one when it visibly continues it in the same block."""
-    longest = max((len(ln.text) for ln in lines), default=0)
     out: list[Line] = []
     for ln in lines:
         if out and not is_bullet(ln.text):
@@ -60,10 +60,10 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
             plainly = bool(first.islower() or _CONNECT_END.search(prev))
             if is_bullet(prev) and ln.bold == out[-1].bold and "\t" not in ln.text and not (
                 dates.find_range(ln.text)
-            ) and (plainly or (not ln.block_start and _full_width(prev, longest))):
-                # the wrapped tail of a bullet point; a short bullet ("• Led") cannot have
-                # wrapped, so a line after it starts something new (often the next entry)
-                out[-1] = out[-1].with_text(f"{prev} {ln.text}")
+            ) and (plainly or (not ln.block_start and _may_wrap(out[-1]))):
+                # the wrapped tail of a bullet point; a bullet that stops short of the
+                # margin ("• Led") did not wrap, so the next line starts something new
+                out[-1] = replace(out[-1], text=f"{prev} {ln.text}", full_width=ln.full_width)
                 continue
             wraps = plainly or first in "(&"
             if not ln.block_start and wraps and not is_prose(prev):
@@ -73,9 +73,9 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _full_width(text: str, longest: int) -> bool:
-    """A line that runs (nearly) to the margin and ends mid-sentence may have wrapped."""
-    return len(text) >= 0.6 * longest and not text.rstrip().endswith((".", "!", "?", ";"))
+def _may_wrap(line: Line) -> bool:
+    """A line that runs to the margin and ends mid-sentence may go on on the next line."""
+    return line.full_width and not line.text.rstrip().endswith((".", "!", "?", ";"))
 
 
 def split_pieces(text: str, *, dashes: bool = True) -> list[str]:

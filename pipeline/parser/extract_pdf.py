@@ -1,45 +1,26 @@
 """Layout-aware PDF text extraction with PyMuPDF.
 
-Résumé PDFs are often two-column or sidebar designs; plain text extraction interleaves the
-columns line by line. Here blocks are grouped into columns by a vertical gutter, each column is
-read in turn, right-aligned dates are glued back onto their line, repeated page headers and
-footers are marked, and bold/size survive as line features for heading detection.
+PyMuPDF's text layer gives blocks of lines with fonts and positions; `layout` puts them in
+reading order (columns, sidebars, right-aligned dates). Here repeated page headers and footers
+are marked, and bold/size survive as line features for heading detection. Pages without a
+usable text layer go through OCR, which builds the same blocks from word boxes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 import pymupdf
 
 from pipeline.errors import Rejected
 from pipeline.parser import ocr
-from pipeline.parser.lines import Extracted, Line, clean_text, is_caps
+from pipeline.parser.layout import Block, RawLine, page_lines
+from pipeline.parser.lines import Extracted, Line, clean_text
 
 MAX_PAGES = 50
 _PAGE_NO = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
-
-
-@dataclass
-class _RawLine:
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    bold: bool
-    size: float
-
-
-@dataclass
-class _Block:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    lines: list[_RawLine]
 
 
 def _span_bold(span: dict[str, Any]) -> bool:
@@ -48,13 +29,13 @@ def _span_bold(span: dict[str, Any]) -> bool:
     ].lower()
 
 
-def _blocks(page: pymupdf.Page) -> list[_Block]:
-    out: list[_Block] = []
+def _blocks(page: pymupdf.Page) -> list[Block]:
+    out: list[Block] = []
     info = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)
     for blk in info["blocks"]:
         if blk.get("type") != 0:
             continue
-        lines: list[_RawLine] = []
+        lines: list[RawLine] = []
         for ln in blk["lines"]:
             spans = [s for s in ln["spans"] if s["text"].strip()]
             if not spans:
@@ -72,101 +53,17 @@ def _blocks(page: pymupdf.Page) -> list[_Block]:
                 prev.x1 = x1
                 continue
             lines.append(
-                _RawLine(text, x0, y0, x1, y1, bold_chars * 2 > chars,
+                RawLine(text, x0, y0, x1, y1, bold_chars * 2 > chars,
                          max(round(s["size"], 1) for s in spans))
             )
         if lines:
             x0, y0, x1, y1 = blk["bbox"]
-            out.append(_Block(x0, y0, x1, y1, lines))
+            out.append(Block(x0, y0, x1, y1, lines))
     return out
 
 
-def _split_columns(blocks: list[_Block], width: float) -> tuple[list[list[_Block]], float]:
-    """Find one vertical gutter that no body block crosses; return the reading groups.
-
-    Blocks crossing the gutter are allowed only above or below the columns (a full-width
-    page header with the name, a footer). Returns ([top, left, right, bottom], gutter_x) or
-    ([all], 0) when the page is single-column.
-    """
-    if len(blocks) < 3:
-        return [blocks], 0.0
-    candidates = sorted({round(b.x1 + 2) for b in blocks} | {round(b.x0 - 2) for b in blocks})
-    best: tuple[float, list[list[_Block]], float] | None = None
-    for gx in candidates:
-        if not width * 0.18 < gx < width * 0.82:
-            continue
-        left = [b for b in blocks if b.x1 <= gx]
-        right = [b for b in blocks if b.x0 >= gx]
-        cross = [b for b in blocks if b.x0 < gx < b.x1]
-        if len(left) < 1 or len(right) < 1 or len(left) + len(right) < 3:
-            continue
-        body_top = min(b.y0 for b in left + right)
-        body_bottom = max(b.y1 for b in left + right)
-        top = [b for b in cross if b.y1 <= body_top + 2]
-        bottom = [b for b in cross if b.y0 >= body_bottom - 2]
-        if len(top) + len(bottom) != len(cross):
-            continue
-        # both sides must carry real text, spread vertically (not one stray label)
-        lh = sum(b.y1 - b.y0 for b in left)
-        rh = sum(b.y1 - b.y0 for b in right)
-        if min(lh, rh) < 40:
-            continue
-        # rows pairing a left label with a right text (a dates-left table) are one column
-        paired = sum(any(abs(a.y0 - b.y0) < 3 for b in right) for a in left)
-        if paired >= 2 and paired * 2 > len(left):
-            continue
-        score = min(lh, rh)
-        if best is None or score > best[0]:
-            middle = (max(b.x1 for b in left) + min(b.x0 for b in right)) / 2
-            best = (score, [top, left, right, bottom], middle)
-    if best is None:
-        return [blocks], 0.0
-    return best[1], best[2]
-
-
-def _ordered_lines(group: list[_Block]) -> list[tuple[_RawLine, bool]]:
-    """Lines of a group top to bottom; a one-line block sitting on another line's baseline
-    (a right-aligned date, a left date label) is glued onto that line with a tab."""
-    group = sorted(group, key=lambda b: (round(b.y0), b.x0))
-    rows: list[tuple[_RawLine, bool]] = []
-    singles = [b for b in group if len(b.lines) == 1]
-    merged: set[int] = set()
-    for b in group:
-        if id(b) in merged:
-            continue
-        for i, ln in enumerate(b.lines):
-            for s in singles:
-                if s is b or id(s) in merged:
-                    continue
-                sl = s.lines[0]
-                if abs(sl.y0 - ln.y0) < 3 and abs(sl.y1 - ln.y1) < 3 and sl.x0 > ln.x1:
-                    ln.text = f"{ln.text}\t{sl.text}"
-                    ln.x1 = sl.x1
-                    merged.add(id(s))
-            rows.append((ln, i == 0))
-    return rows
-
-
 def _page_lines(page: pymupdf.Page, pno: int) -> tuple[list[Line], str]:
-    width = page.rect.width
-    blocks = _blocks(page)
-    groups, gx = _split_columns(blocks, width)
-    layout = "single"
-    if gx:
-        # a gutter far from the middle means a narrow sidebar beside a main column
-        layout = "sidebar" if not 0.38 * width < gx < 0.62 * width else "columns"
-    out: list[Line] = []
-    for col, group in enumerate(groups):
-        first = True
-        for raw, starts in _ordered_lines(group):
-            out.append(
-                Line(raw.text, bold=raw.bold, size=raw.size, page=pno, column=col,
-                     block_start=starts or first,
-                     column_start=first and layout == "sidebar" and col in (1, 2),
-                     caps=is_caps(raw.text))
-            )
-            first = False
-    return out, layout
+    return page_lines(_blocks(page), page.rect.width, pno)
 
 
 def _mark_headers_footers(pages: list[list[Line]]) -> None:
@@ -184,8 +81,7 @@ def _mark_headers_footers(pages: list[list[Line]]) -> None:
                 continue
             key = re.sub(r"\d+", "#", ln.text.lower())
             if _PAGE_NO.match(ln.text.strip()) or (seen.get(key, 0) >= 2 and pi > 0):
-                lines[i] = Line(ln.text, ln.bold, ln.size, ln.page, ln.column, True,
-                                ln.block_start, ln.column_start, ln.caps)
+                lines[i] = replace(ln, is_header_footer=True)
 
 
 def extract_pdf(data: bytes) -> Extracted:
@@ -212,9 +108,9 @@ def extract_pdf(data: bytes) -> Extracted:
                 raise Rejected(f"corrupt PDF: {str(exc)[:80]}") from None
             alnum = sum(ch.isalnum() for ln in lines for ch in ln.text)
             if alnum < 40 and (page.get_images() or not lines):
-                ocr_lines = ocr.ocr_pdf_page(page, pno)
+                ocr_lines, ocr_layout = ocr.ocr_pdf_page(page, pno)
                 if ocr_lines:
-                    lines, layout, ocr_used = ocr_lines, "single", True
+                    lines, layout, ocr_used = ocr_lines, ocr_layout, True
             layouts.add(layout)
             pages.append(lines)
         _mark_headers_footers(pages)

@@ -29,6 +29,9 @@ class Line:
     # continuation of the previous column's last section
     column_start: bool = False
     caps: bool = field(default=False, compare=False)
+    # the line runs to its block's right edge, so the next line may be its wrapped tail
+    # (known for PDFs and scans; False where no positions exist)
+    full_width: bool = field(default=False, compare=False)
 
     def with_text(self, text: str) -> Line:
         """The same line with other text (used when splitting or cleaning)."""

@@ -204,6 +204,21 @@ def scan_png(lines: list[str | tuple[str, float, bool]], *, rotate: int = 0,
     return buf.getvalue()
 
 
+def raster(pdf_bytes: bytes, *, rotate: float = 0.0, dpi: int = 200) -> bytes:
+    """The first page of a PDF as a grayscale PNG 'scan', optionally skewed by a few degrees."""
+    from PIL import Image
+
+    src = pymupdf.open("pdf", pdf_bytes)
+    pix = src[0].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+    src.close()
+    img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    if rotate:
+        img = img.rotate(rotate, expand=False, fillcolor=255, resample=Image.BICUBIC)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def scanned_pdf(png: bytes) -> bytes:
     """A PDF whose only page content is an image (no text layer)."""
     doc = pymupdf.open()

@@ -32,3 +32,32 @@ def test_rotated_scan_image() -> None:
     assert res.meta.extractor == "tesseract"
     assert res.email == "jordan.whitaker@example.com"
     assert res.name == "Jordan Whitaker"
+
+
+def _two_column_scan() -> bytes:
+    """A sidebar page (contact and skills left, roles right), rasterised with a 2° skew."""
+    side = docgen.column(40, 70, [("Ines Carvalho", 18.0, True), "ines.c@example.org",
+                                  "Porto, Portugal", "", docgen.h("Skills"), "Python", "SQL"],
+                         step=20)
+    main = docgen.column(250, 70, [
+        docgen.h("Experience"),
+        ("Data Engineer", 11.0, True), "Farfetch Ltd | 2019 - Present",
+        "- Built the event pipeline",
+        ("Analyst", 11.0, True), "Sonae SA | 2016 - 2019",
+        "- Weekly sales reports",
+        "", docgen.h("Education"), "MSc Informatics, University of Porto, 2016",
+    ], step=20)
+    return docgen.scanned_pdf(docgen.raster(docgen.pdf([side + main]), rotate=2))
+
+
+def test_a_skewed_sidebar_scan_keeps_its_columns_and_entries() -> None:
+    res = parse_document(_two_column_scan(), "scan.pdf")
+    assert res.meta.ocr_used is True
+    assert res.name == "Ines Carvalho"
+    assert res.email == "ines.c@example.org"
+    assert [(e.title, e.company, e.start_date, e.end_date) for e in res.experience] == [
+        ("Data Engineer", "Farfetch Ltd", "2019", "present"),
+        ("Analyst", "Sonae SA", "2016", "2019"),
+    ]
+    assert [(e.degree, e.institution) for e in res.education] == [
+        ("MSc Informatics", "University of Porto")]

@@ -1,0 +1,133 @@
+"""Reading order from positioned text: blocks → columns → `Line`s, for PDFs and for scans.
+
+Résumé pages are often two-column or sidebar designs; reading them top to bottom interleaves
+the columns line by line. Blocks (from PyMuPDF's text layer, or from Tesseract's word boxes on
+a scan) are grouped into columns by a vertical gutter, each column is read in turn, and a
+right-aligned date is glued back onto its line. Both extractors build the same structure, so
+the field rules see the same kind of lines whether the page was typed or scanned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.parser.lines import Line, is_caps
+
+
+@dataclass
+class RawLine:
+    """One visual line with its box in points, before reading order is known."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    bold: bool
+    size: float
+
+
+@dataclass
+class Block:
+    """Lines that belong together (a PDF block, an OCR paragraph) and their box."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    lines: list[RawLine]
+
+
+def _split_columns(blocks: list[Block], width: float) -> tuple[list[list[Block]], float]:
+    """Find one vertical gutter that no body block crosses; return the reading groups.
+
+    Blocks crossing the gutter are allowed only above or below the columns (a full-width
+    page header with the name, a footer). Returns ([top, left, right, bottom], gutter_x) or
+    ([all], 0) when the page is single-column.
+    """
+    if len(blocks) < 3:
+        return [blocks], 0.0
+    candidates = sorted({round(b.x1 + 2) for b in blocks} | {round(b.x0 - 2) for b in blocks})
+    best: tuple[float, list[list[Block]], float] | None = None
+    for gx in candidates:
+        if not width * 0.18 < gx < width * 0.82:
+            continue
+        left = [b for b in blocks if b.x1 <= gx]
+        right = [b for b in blocks if b.x0 >= gx]
+        cross = [b for b in blocks if b.x0 < gx < b.x1]
+        if len(left) < 1 or len(right) < 1 or len(left) + len(right) < 3:
+            continue
+        body_top = min(b.y0 for b in left + right)
+        body_bottom = max(b.y1 for b in left + right)
+        top = [b for b in cross if b.y1 <= body_top + 2]
+        bottom = [b for b in cross if b.y0 >= body_bottom - 2]
+        if len(top) + len(bottom) != len(cross):
+            continue
+        # both sides must carry real text, spread vertically (not one stray label)
+        lh = sum(b.y1 - b.y0 for b in left)
+        rh = sum(b.y1 - b.y0 for b in right)
+        if min(lh, rh) < 40:
+            continue
+        # rows pairing a left label with a right text (a dates-left table) are one column
+        paired = sum(any(abs(a.y0 - b.y0) < 3 for b in right) for a in left)
+        if paired >= 2 and paired * 2 > len(left):
+            continue
+        score = min(lh, rh)
+        if best is None or score > best[0]:
+            middle = (max(b.x1 for b in left) + min(b.x0 for b in right)) / 2
+            best = (score, [top, left, right, bottom], middle)
+    if best is None:
+        return [blocks], 0.0
+    return best[1], best[2]
+
+
+def _ordered_lines(group: list[Block], tolerance: float) -> list[tuple[RawLine, bool, bool]]:
+    """Lines of a group top to bottom; a one-line block sitting on another line's baseline
+    (a right-aligned date, a left date label) is glued onto that line with a tab."""
+    group = sorted(group, key=lambda b: (round(b.y0), b.x0))
+    rows: list[tuple[RawLine, bool, bool]] = []
+    singles = [b for b in group if len(b.lines) == 1]
+    merged: set[int] = set()
+    for b in group:
+        if id(b) in merged:
+            continue
+        for i, ln in enumerate(b.lines):
+            for s in singles:
+                if s is b or id(s) in merged:
+                    continue
+                sl = s.lines[0]
+                if (abs(sl.y0 - ln.y0) < tolerance and abs(sl.y1 - ln.y1) < tolerance
+                        and sl.x0 > ln.x1):
+                    ln.text = f"{ln.text}\t{sl.text}"
+                    ln.x1 = sl.x1
+                    merged.add(id(s))
+            # within 8% of the block's width from its right edge: the text may have wrapped
+            reaches = ln.x1 >= b.x1 - 0.08 * (b.x1 - b.x0) and i < len(b.lines) - 1
+            rows.append((ln, i == 0, reaches))
+    return rows
+
+
+def page_lines(blocks: list[Block], width: float, pno: int, *,
+               tolerance: float = 3.0) -> tuple[list[Line], str]:
+    """The page's lines in reading order, and its layout: single, columns or sidebar.
+
+    `tolerance` (points) is how far two boxes' tops and bottoms may differ and still sit on
+    one baseline: tight for a text layer, looser for OCR boxes.
+    """
+    groups, gx = _split_columns(blocks, width)
+    layout = "single"
+    if gx:
+        # a gutter far from the middle means a narrow sidebar beside a main column
+        layout = "sidebar" if not 0.38 * width < gx < 0.62 * width else "columns"
+    out: list[Line] = []
+    for col, group in enumerate(groups):
+        first = True
+        for raw, starts, reaches in _ordered_lines(group, tolerance):
+            out.append(
+                Line(raw.text, bold=raw.bold, size=raw.size, page=pno, column=col,
+                     block_start=starts or first,
+                     column_start=first and layout == "sidebar" and col in (1, 2),
+                     caps=is_caps(raw.text), full_width=reaches)
+            )
+            first = False
+    return out, layout
