@@ -41,8 +41,8 @@ def parse(
     """Parse files locally (no database, no Redis) and print what was found."""
     from hotgigs.parse_cmd import run_parse
 
-    settings_or_exit()
-    raise typer.Exit(run_parse(files, as_json))
+    settings = settings_or_exit()
+    raise typer.Exit(run_parse(files, as_json, default_region=settings.default_phone_region))
 
 
 @db_app.command("upgrade")

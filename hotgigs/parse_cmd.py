@@ -35,13 +35,13 @@ def _summary(path: pathlib.Path, res: ParsedResume) -> str:
     return "\n".join(lines)
 
 
-def run_parse(files: list[pathlib.Path], as_json: bool) -> int:
+def run_parse(files: list[pathlib.Path], as_json: bool, *, default_region: str = "US") -> int:
     """Parse each file and print the result; returns 1 when any file failed, else 0."""
     failed = False
     several = len(files) > 1
     for path in files:
         try:
-            res = parse_document(path.read_bytes(), path.name)
+            res = parse_document(path.read_bytes(), path.name, default_region=default_region)
         except (Rejected, OSError) as exc:
             failed = True
             reason = exc.reason if isinstance(exc, Rejected) else f"cannot read file: {exc}"

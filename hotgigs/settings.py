@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     openai_api_key: str | None = _env("OPENAI_API_KEY")
     openai_base_url: str | None = _env("OPENAI_BASE_URL")
     llm_model: str = _env("HOTGIGS_LLM_MODEL", "gpt-4o-mini")
+    default_phone_region: str = _env(
+        "HOTGIGS_DEFAULT_PHONE_REGION", "US", "ISO 3166 region of phone numbers printed "
+        "without a country code when the résumé names no country and its language none"
+    )
 
     encryption_key: str | None = _env(
         "HOTGIGS_ENCRYPTION_KEY", None, "urlsafe base64 of 32 bytes; unset: generated"
@@ -182,6 +186,16 @@ class Settings(BaseSettings):
         if value and not value.startswith(("smtp://", "smtps://")):
             raise ValueError("must be an smtp:// or smtps:// URL")
         return value or None
+
+    @field_validator("default_phone_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        import phonenumbers
+
+        region = value.strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("must be a two-letter ISO 3166 region such as US, GB or DE")
+        return region
 
     @field_validator("digest_timezone")
     @classmethod

@@ -47,6 +47,7 @@ def task_context(services: Services, queue: JobQueue | None) -> TaskContext:
         notifiers["slack"] = slack
     return TaskContext(db=services.db, blobs=services.blobs, queue=queue,
                        enhancer=build_enhancer(services.settings),
+                       default_region=services.settings.default_phone_region,
                        after_candidate=[matches_hook(services.db)],
                        notifiers=notifiers, tombstone_key=tombstone_key_of(services.settings),
                        work_dir=job_temp_root(services.settings))

@@ -39,6 +39,7 @@ class TaskContext:
     blobs: BlobStore
     queue: JobQueue | None = None  # None: run follow-up work in-process (no Redis)
     enhancer: object | None = None
+    default_region: str = "US"  # HOTGIGS_DEFAULT_PHONE_REGION, handed to the parser
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     # called with the candidate ids of each recorded chunk (matching plugs in here)
     after_candidate: list[Callable[[list[int]], None]] = field(default_factory=list)

@@ -279,7 +279,8 @@ def _parse(work: _Work) -> ParsedResume:
         raise Rejected(str(exc)) from None
     try:
         with timed("parse"):  # the whole parser call, as a bare parse is timed
-            return parse_document(data, work.filename, enhancer=ctx.enhancer)
+            return parse_document(data, work.filename, enhancer=ctx.enhancer,
+                                  default_region=ctx.default_region)
     except Rejected:
         raise
     except JobTimeoutException:

@@ -14,11 +14,14 @@ from pipeline.metrics import timed
 from pipeline.models import ParsedResume
 from pipeline.parser import (
     confidence,
+    europass,
     extract,
     fields_contact,
     fields_education,
     fields_experience,
     fields_misc,
+    language,
+    rirekisho,
     sections,
     skills_step,
 )
@@ -31,11 +34,14 @@ Stage = Callable[[ParseState], None]
 
 STAGES: tuple[Stage, ...] = (
     extract.run,
+    language.run,
     sections.run,
     fields_contact.run,
     fields_experience.run,
     fields_education.run,
     fields_misc.run,
+    europass.run,
+    rirekisho.run,
     skills_step.run,
     confidence.run,
 )
@@ -47,9 +53,15 @@ class Enhancer(Protocol):
     def enhance(self, parsed: ParsedResume, text: str) -> ParsedResume: ...
 
 
-def parse_document(data: bytes, filename: str, *, enhancer: object | None = None) -> ParsedResume:
-    """Parse one résumé file. Raises `Rejected` when the file can never yield a résumé."""
-    state = ParseState(data=data, filename=filename, kind=detect_kind(data, filename))
+def parse_document(data: bytes, filename: str, *, enhancer: object | None = None,
+                   default_region: str = "US") -> ParsedResume:
+    """Parse one résumé file. Raises `Rejected` when the file can never yield a résumé.
+
+    `default_region` (ISO 3166, `HOTGIGS_DEFAULT_PHONE_REGION`) is the region of phone numbers
+    printed without a country code when the résumé itself names no country.
+    """
+    state = ParseState(data=data, filename=filename, kind=detect_kind(data, filename),
+                       default_region=default_region)
     state.result.meta.parser_version = PARSER_VERSION
     for stage in STAGES:
         # extraction (OCR included; it is also timed alone) vs. the field stages after it

@@ -53,8 +53,10 @@ def _looks_like_text(data: bytes) -> bool:
         sample.decode("utf-8")
         return True
     except UnicodeDecodeError:
-        printable = sum(32 <= b < 127 or b in b"\r\n\t" for b in sample)
-        return printable / max(len(sample), 1) > 0.9
+        # legacy charsets (GBK, Shift_JIS, Windows-1251…) use high bytes freely; binary
+        # data is told apart by its control bytes
+        controls = sum(b < 32 and b not in b"\r\n\t\f\x1b" for b in sample)
+        return controls <= len(sample) // 200
 
 
 def detect_kind(data: bytes, filename: str) -> str:

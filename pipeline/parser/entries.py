@@ -15,6 +15,8 @@ from pipeline.parser.lines import Line
 BULLET_RE = re.compile(r"^\s*(?:[•●▪■◦‣∙·○◆◇►▶➢➤✓✔❖➔→*]|-(?=\s)|–(?=\s)|\d{1,2}[.)](?=\s))\s*")
 _CONNECT_END = re.compile(r"(?i)(?:\b(?:of|and|in|for|the|at|&|on|with)|[,&/(\-–])\s*$")
 _SEP_RE = re.compile(r"\s*(?:\||•|·|▪|◆|●|\t| @ |\bat\b(?=\s+[A-Z]))\s*")
+_KANA = re.compile(r"[\u3040-\u30FF]")
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9FFF]) (?=[\u3400-\u9FFF])")
 _DASH_RE = re.compile(r"\s+(?:—|–|--|-)\s+")
 _DUP_RE = re.compile(r"^(?P<a>.{4,}?)\s*(?P=a)$")
 _GLUED_DUP = re.compile(r"(.{8,}?)\s?\1")
@@ -83,6 +85,9 @@ def split_pieces(text: str, *, dashes: bool = True) -> list[str]:
     ("Director – IT Operations"); with `dashes=False` they are kept.
     """
     out: list[str] = []
+    if not _KANA.search(text):
+        # Chinese headers separate fields by a space ("北京大学 本科", "公司 工程师")
+        text = _HAN_GAP.sub("\t", text)
     for raw in _SEP_RE.split(text):
         for part in _DASH_RE.split(raw) if dashes else [raw]:
             piece = _DURATION.sub("", undouble(trim(part)))

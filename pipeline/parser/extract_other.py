@@ -32,14 +32,63 @@ def _lines(text: str, extractor: str) -> Extracted:
     return Extracted(lines, 1, extractor)
 
 
-def decode_text(data: bytes) -> str:
-    """Decode text of unknown encoding: UTF-8 (with BOM), UTF-16, else Windows-1252."""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+
+
+def meta_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first bytes (`<meta charset=…>`), if any."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "ignore").lower() if m else None
+
+
+def decode_text(data: bytes, *, declared: str | None = None) -> str:
+    """Decode text of unknown encoding.
+
+    A byte-order mark decides; then a declared charset, if the bytes decode cleanly with it;
+    then UTF-8; then charset-normalizer's detection (GBK/GB18030, Big5, Shift_JIS, EUC-KR,
+    Windows-1251/1252, KOI8-R …); Windows-1252 is the last resort (it decodes any bytes).
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig", "replace")
+    for charset in (declared, "utf-8"):
+        if not charset:
+            continue
+        try:
+            return data.decode(_alias(charset))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or not best.encoding.startswith(_MULTIBYTE):
+        # short Western texts are often "detected" as some DOS code page: when the bytes
+        # read as Windows-1252 with few accented letters among plain ones, that is the answer
+        try:
+            western = data.decode("cp1252")
+        except UnicodeDecodeError:
+            western = None
+        if western is not None and _mostly_ascii_letters(western):
+            return western
+    if best is not None:
+        return str(best)
+    return data.decode("cp1252", "replace")
+
+
+_MULTIBYTE = ("utf", "gb", "big5", "shift_jis", "cp932", "euc", "iso2022", "cp949", "cp950",
+              "johab", "hz")
+
+
+def _mostly_ascii_letters(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    wide = sum(1 for c in letters if not c.isascii())
+    return bool(letters) and wide <= 0.3 * len(letters)
+
+
+def _alias(charset: str) -> str:
+    # pages labelled gb2312/gbk often hold GB18030 characters; it is their superset
+    return "gb18030" if charset.lower() in {"gb2312", "gbk", "x-gbk"} else charset
 
 
 def extract_txt(data: bytes) -> Extracted:
@@ -50,7 +99,7 @@ _BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|h[1-6]|tr|table|section|ul|ol)\
 
 
 def extract_html(data: bytes) -> Extracted:
-    text = decode_text(data)
+    text = decode_text(data, declared=meta_charset(data))
     text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
     text = re.sub(r"<\s*(td|th)\b[^>]*>", "\t", text, flags=re.I)
     text = _BLOCK_TAGS.sub("\n", text)

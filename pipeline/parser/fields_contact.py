@@ -1,4 +1,4 @@
-"""Contact fields: name, email, phone (E.164), location and links.
+"""Contact fields: name, email, phone (E.164, through `phones`), location and links.
 
 Contact details can sit anywhere (a page header, a sidebar, a table cell, a footer), so each
 field is searched over all lines with a preference for the top of the document. The name is
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
-from pipeline.parser import dates, names, vocab
+from pipeline.parser import locations_i18n, names, names_cjk, phones, vocab
 from pipeline.parser.lines import Line, ParseState
 from pipeline.parser.places import is_region
 
@@ -21,11 +19,6 @@ URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s|,;<>()\"']+|"
     r"(?<![@\w.])(?:[a-z0-9-]+\.)?(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|"
     r"dribbble\.com|stackoverflow\.com|medium\.com|twitter\.com|x\.com)/[^\s|,;<>()\"']+",
-    re.I,
-)
-PHONE_RE = re.compile(
-    r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-–/]{6,18}\d(?:\s*(?:ext\.?|x|extension|#)\s*\d{1,6})?"
-    r"(?![\w/])",
     re.I,
 )
 _SEPARATORS = re.compile(r"\s*(?:\||•|·|▪|■|◆|●|\t|;|/{2}|\s{3,}| – | — )\s*")
@@ -47,60 +40,6 @@ def find_email(lines: list[Line]) -> str | None:
         for m in EMAIL_RE.finditer(ln.text):
             return m.group(0).strip(".")
     return None
-
-
-def _phone_candidates(text: str) -> list[str]:
-    text = EMAIL_RE.sub(" ", URL_RE.sub(" ", text))
-    return [m.group(0) for m in PHONE_RE.finditer(text)]
-
-
-def parse_phone(raw: str, region: str) -> str | None:
-    """A printed phone number → E.164 (with ` ext. N`), or None when it is not a phone."""
-    digits = re.sub(r"\D", "", re.split(r"(?i)ext|x|#", raw)[0])
-    if not 7 <= len(digits) <= 15:
-        return None
-    groups = re.findall(r"\d+", re.split(r"(?i)ext|x|#", raw)[0])
-    if sum(bool(re.fullmatch(r"(19|20)\d\d", g)) for g in groups) >= 2 or dates.find_range(raw):
-        return None  # a date range such as "2015.06 - 2016.11", not a phone
-    if len(digits) < 10 and not raw.strip().startswith("+"):
-        return None
-    try:
-        num = phonenumbers.parse(raw.replace("–", "-"), region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(num):
-        return None
-    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-    if num.extension:
-        e164 += f" ext. {num.extension}"
-    return e164
-
-
-def guess_region(text: str) -> str:
-    """Default region for numbers printed without a country code."""
-    low = text.lower()
-    if re.search(r"\bindia\b|karnataka|maharashtra|tamil nadu|telangana|\bdelhi\b|pradesh|"
-                 r"bengaluru|bangalore|hyderabad|chennai|mumbai|pune|kolkata|haryana", low):
-        return "IN"
-    if re.search(r"\bunited kingdom\b|\bengland\b|\blondon\b|\buk\b", low):
-        return "GB"
-    return "US"
-
-
-def find_phone(lines: list[Line], region: str) -> str | None:
-    labelled: list[str] = []
-    plain: list[str] = []
-    for ln in lines:
-        for cand in _phone_candidates(ln.text):
-            num = parse_phone(cand, region)
-            if not num:
-                continue
-            if re.search(r"(?i)\b(phone|mobile|mob|tel|cell|contact)\b|\+", ln.text):
-                labelled.append(num)
-            elif not re.search(r"(19|20)\d\d\s*[-–]\s*((19|20)\d\d|present)", ln.text, re.I):
-                plain.append(num)
-    found = labelled or plain
-    return found[0] if found else None
 
 
 def find_links(text: str) -> list[str]:
@@ -163,7 +102,7 @@ def find_location(state: ParseState, lines: list[Line]) -> str | None:
         ln.is_header_footer or EMAIL_RE.search(ln.text))]
     best: tuple[float, str] | None = None
     for idx, ln in enumerate(top):
-        has_contact = bool(EMAIL_RE.search(ln.text) or _phone_candidates(ln.text))
+        has_contact = bool(EMAIL_RE.search(ln.text) or phones.candidates(ln.text))
         for piece in pieces(ln.text):
             score = location_score(piece)
             if score <= 0:
@@ -182,7 +121,11 @@ def run(state: ParseState) -> None:
     text = state.doc.text
     res = state.result
     res.email = find_email(lines)
-    res.phone = find_phone(lines, guess_region(text))
     res.links = find_links(text)
-    res.location = find_location(state, lines)
+    res.location = locations_i18n.find_location(lines) or find_location(state, lines)
+    region = phones.infer_regions(text, location=res.location, language=res.meta.language,
+                                  default=state.default_region)
+    res.phone = phones.find_phone(lines, region)
     res.name = names.find_name(state, pieces, res.email)
+    if res.meta.language in {"ja", "zh", "ko"} or res.name is None:
+        res.name = names_cjk.find_cjk_name(state.doc.lines) or res.name

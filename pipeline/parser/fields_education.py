@@ -80,6 +80,9 @@ def _items(lines: list[Line]) -> list[_Item]:
         text = BULLET_RE.sub("", ln.text).strip()
         if not text or is_prose(text):
             continue
+        # a grade in brackets after a degree ("本科(GPA: 3.88/4.0)") is not the degree's noise
+        text = re.sub(r"\s*[(（][^()（）]*(?:\d\.\d+\s*/\s*\d|(?i:g\s?p\s?a))[^()（）]*[)）]", "",
+                      text)
         first = ln.block_start
         rng = dates.find_range(text)
         single = None if rng else dates.find_single(text)

@@ -44,8 +44,9 @@ def _prepare(lines: list[Line]) -> list[Line]:
     lines = join_wrapped(lines)
     out: list[Line] = []
     for ln in lines:
-        if out and re.search(r"[-–—]\s*$|\bto\s*$", out[-1].text) and (
-            dates.find_range(f"{out[-1].text} {ln.text}") and not dates.find_range(out[-1].text)
+        if out and re.search(r"[-–—~〜～]\s*$|\bto\s*$", out[-1].text) and (
+            dates.find_range(f"{out[-1].text} {ln.text}")
+            and getattr(dates.find_range(out[-1].text), "end", None) is None  # open: "2019 –"
         ):
             out[-1] = out[-1].with_text(f"{out[-1].text} {ln.text}")
             continue
@@ -226,7 +227,8 @@ def classify(header: list[str]) -> tuple[str | None, str | None, bool]:
             if ti == ci:
                 continue
             score = _title_score(tp) + _org_score(cp)
-            score += 0.15 if ti < ci else 0.0
+            # English puts the title first; Chinese and Japanese headers the company
+            score += 0.15 if (ti < ci) != bool(re.search(r"[\u3040-\u9fff]", tp + cp)) else 0.0
             score -= 0.05 * (ti + ci)
             if best is None or score > best[0]:
                 best = (score, ti, ci)

@@ -79,6 +79,8 @@ class ParseState:
     sections: list[Section] = field(default_factory=list)
     result: ParsedResume = field(default_factory=ParsedResume)
     skill_text: str = ""
+    # region of phone numbers printed without a country code when the résumé gives no clue
+    default_region: str = "US"
 
     def section(self, kind: str) -> list[Line]:
         """All lines of every section of one kind, in document order."""
@@ -95,8 +97,11 @@ class ParseState:
 _LIGATURES = {
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
     "\ufb05": "st", "\ufb06": "st", "\u00a0": " ", "\u200b": "", "\u00ad": "", "\ufeff": "",
-    "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
+    "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ", "\u2010": "-", "\u2011": "-",
 }
+# compatibility look-alikes some PDF text layers use for CJK (Kangxi radicals "⼯" for "工")
+# and full-width ASCII ("２０１９", "（"): their NFKC form is the character a reader sees
+_COMPAT = re.compile(r"[\u2E80-\u2FDF\uFF01-\uFF5E]")
 _CID = re.compile(r"\(cid:\d+\)")
 _SPACES = re.compile(r"[ \u3000]{2,}")
 
@@ -109,6 +114,8 @@ def clean_text(text: str) -> str:
     text = _CID.sub("", text)
     text = "".join(ch for ch in text if ch in "\t" or unicodedata.category(ch)[0] != "C")
     text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -6,6 +6,10 @@ its shape ("Word, Region") and the region confirms it.
 
 from __future__ import annotations
 
+import functools
+
+from pipeline.parser.dates_i18n import fold
+
 US_STATES = {
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
     "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
@@ -53,4 +57,13 @@ def is_region(text: str) -> bool:
     t = " ".join(w for w in t.split() if not w.isdigit())
     if t.upper() == t and t in US_STATES:
         return True
-    return t.lower() in REGIONS or t.lower() in COUNTRIES
+    low = t.lower()
+    return low in REGIONS or low in COUNTRIES or (len(low) > 3 and fold(low) in _world())
+
+
+@functools.cache
+def _world() -> frozenset[str]:
+    """Country names in every language we read ("Schweiz", "España", "日本"), from CLDR."""
+    from pipeline.parser.countries import country_names
+
+    return frozenset(country_names())

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.parser import vocab
+from pipeline.parser import headings_i18n, vocab
+from pipeline.parser.dates_i18n import fold
 from pipeline.parser.lines import Line, ParseState, Section
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
@@ -75,7 +76,7 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
         "relevant coursework", "recommendations", "highlights", "key achievements",
     ),
 }
-_EXACT = {h: kind for kind, heads in _HEADINGS.items() for h in heads}
+
 _KEYWORDS = (
     ("certif", "certifications"), ("licens", "certifications"), ("experience", "experience"),
     ("employment", "experience"), ("education", "education"), ("academic", "education"),
@@ -83,15 +84,34 @@ _KEYWORDS = (
     ("summary", "summary"), ("objective", "summary"), ("profile", "summary"),
     ("project", "other"), ("award", "other"), ("language", "other"), ("interest", "other"),
     ("reference", "other"), ("publication", "other"), ("volunteer", "other"),
-    ("achievement", "other"), ("contact", "contact"),
+    ("achievement", "other"), ("contact", "contact"), *headings_i18n.KEYWORDS,
 )
+# bullets, brackets and boxes that wrap headings, mostly in CJK layouts: 【職歴】, ■学歴
+_WRAP = re.compile(r"^[\s【〔［\[「『<＜《(（■□◆◇●○▶▷►◎★☆#*・:：-]+|[\s】〕］\]」』>＞》)）:：]+$")
+_CJK = r"\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uAC00-\uD7AF"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
 
 
 def normalize_heading(text: str) -> str:
+    """Heading text as a lookup key: letters of any script, casefolded, accents dropped."""
     t = text.lower().replace("&", " and ").replace("+", " and ")
     t = re.sub(r"^[\d.ivx]+[.)]\s+", "", t)
-    t = re.sub(r"[^a-z ]+", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
+    return normalize_heading_key(_WRAP.sub("", t))
+
+
+def normalize_heading_key(text: str) -> str:
+    t = re.sub(r"[\W\d_]+", " ", fold(text.replace("&", " and ")))
+    t = re.sub(r"\s+", " ", t).strip()
+    # "学 歴", "職　務　経　歴": spaced-out CJK headings read as one word
+    return _CJK_GAP.sub("", t) if _HAS_CJK.search(t) else t
+
+
+# English first: where a word is a heading in two languages, the English kind wins
+_EXACT: dict[str, str] = {}
+for _kind, _heads in (*_HEADINGS.items(), *headings_i18n.HEADINGS.items()):
+    for _h in _heads:
+        _EXACT.setdefault(normalize_heading_key(_h), _kind)
 
 
 def body_size(lines: list[Line]) -> float:
@@ -103,10 +123,17 @@ def body_size(lines: list[Line]) -> float:
 def heading_kind(line: Line, body: float) -> str | None:
     """The section kind this line introduces, or None when it is ordinary text."""
     raw = line.text.strip()
-    if len(raw) > 60 or "\t" in raw.strip() or "@" in raw:
+    if "\t" in raw:
+        # two columns' headings side by side ("Expérience professionnelle<tab>Technologies")
+        cells = [c.strip() for c in raw.split("\t") if c.strip()]
+        kinds = [_exact_kind(c) for c in cells]
+        return kinds[0] if len(cells) > 1 and all(kinds) else None
+    if len(raw) > 60 or "@" in raw:
         return None
+    if _HAS_CJK.search(raw):
+        return _cjk_kind(line, body)
     norm = normalize_heading(raw)
-    if not norm or not (raw[0].isupper() or raw[0].isdigit()):
+    if not norm or not (raw[0].isupper() or raw[0].isdigit() or _WRAP.match(raw)):
         return None
     words = norm.split()
     if norm in _EXACT and (len(words) > 1 or raw.rstrip().endswith(":") or raw[0].isupper()):
@@ -120,6 +147,34 @@ def heading_kind(line: Line, body: float) -> str | None:
     if vocab.has_title_word(norm) or vocab.has_degree_word(raw):
         return None  # a bold "Project Manager" or "Master of Arts in Education" is an entry
     for key, kind in _KEYWORDS:
+        if key in norm:
+            return kind
+    return None
+
+
+def _exact_kind(cell: str) -> str | None:
+    norm = normalize_heading(cell)
+    if norm in _EXACT and (cell[0].isupper() or _HAS_CJK.search(cell)):
+        return _EXACT[norm]
+    return None
+
+
+def _cjk_kind(line: Line, body: float) -> str | None:
+    """CJK headings: no capitals and no spaces, so wording and shortness decide."""
+    norm = normalize_heading(line.text)
+    words = norm.split()
+    if len(words) > 1 and len(words[0]) == 1 and not _HAS_CJK.search(words[0]):
+        # an icon-font glyph before the heading ("œ 教育经历")
+        norm = " ".join(words[1:])
+    if norm in headings_i18n.DOCUMENT_TITLES:
+        return None
+    if norm in _EXACT:
+        return _EXACT[norm]
+    styled = line.bold or (body and line.size >= body + 1.5) or _WRAP.match(line.text)
+    limit = 12 if _WRAP.match(line.text) else 8  # 【活かせる経験・知識・技術等】
+    if len(norm) > limit or not styled or re.search(r"\d", line.text):
+        return None
+    for key, kind in headings_i18n.CJK_KEYWORDS:
         if key in norm:
             return kind
     return None

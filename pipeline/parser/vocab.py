@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.parser import vocab_i18n
+
 TITLE_WORDS = {
     "engineer", "developer", "manager", "analyst", "consultant", "specialist", "coordinator",
     "executive", "lead", "director", "intern", "associate", "architect", "officer",
@@ -73,20 +75,22 @@ def _words(text: str) -> set[str]:
 
 
 def has_title_word(text: str) -> bool:
-    return bool(_words(text) & TITLE_WORDS)
+    return bool(_words(text) & TITLE_WORDS) or vocab_i18n.has_title_word(text)
 
 
 def has_org_word(text: str) -> bool:
-    return bool(_words(text) & ORG_WORDS) or bool(re.search(r"\b(?:Inc|Ltd|LLC|Corp)\b", text))
+    return bool(_words(text) & ORG_WORDS) or bool(re.search(r"\b(?:Inc|Ltd|LLC|Corp)\b", text)) \
+        or vocab_i18n.has_org_word(text)
 
 
 def has_institution_word(text: str) -> bool:
-    return bool(_words(text) & INSTITUTION_WORDS)
+    return bool(_words(text) & INSTITUTION_WORDS) or vocab_i18n.has_institution_word(text)
 
 
 def has_degree_word(text: str) -> bool:
     undotted = re.sub(r"(?<=[A-Z])\.(?=[A-Z])", "", text)
-    return bool(DEGREE_RE.search(text) or DEGREE_ABBR_RE.search(undotted))
+    return bool(DEGREE_RE.search(text) or DEGREE_ABBR_RE.search(undotted)) \
+        or vocab_i18n.has_degree_word(text)
 
 
 def starts_with_institution_word(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.parser import parse_document
-from pipeline.parser.fields_contact import parse_phone
+from pipeline.parser.phones import parse_phone
 from tests.unit.parser import docgen
 
 
