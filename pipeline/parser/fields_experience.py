@@ -37,6 +37,9 @@ class _Entry:
     rng: dates.DateRange
     header: list[str] = field(default_factory=list)
     desc: list[str] = field(default_factory=list)
+    # line indices: the header lines taken from above the anchor, and the description lines
+    above: list[int] = field(default_factory=list)
+    desc_at: list[int] = field(default_factory=list)
 
 
 def _prepare(lines: list[Line]) -> list[Line]:
@@ -96,14 +99,19 @@ def _entries(lines: list[Line]) -> list[_Entry]:
         nxt = anchors[n + 1][0] if n + 1 < len(anchors) else len(texts)
         entry = _Entry(i, rng)
         before: list[str] = []
+        own = dates.strip_dates(texts[i][: rng.span[0]] + " \t " + texts[i][rng.span[1]:])
+        # "2015 – 2018 | Audit Associate | Granite Peak" under "Accountant | Hollis LLP": two
+        # lines that each name a whole role are two roles, the upper one undated
+        whole = i > 0 and _names_role(own) and _names_role(texts[i - 1])
         j = i - 1
-        while j >= 0 and j not in used and len(before) < _MAX_HEADER and _header_like(texts[j]):
+        while (not whole and j >= 0 and j not in used and len(before) < _MAX_HEADER
+               and _header_like(texts[j])):
             if any(a == j for a, _ in anchors):
                 break
             before.insert(0, texts[j])
+            entry.above.insert(0, j)
             used.add(j)
             j -= 1
-        own = dates.strip_dates(texts[i][: rng.span[0]] + " \t " + texts[i][rng.span[1]:])
         after: list[str] = []
         k = i + 1
         title, company, _ = classify([*before, own])
@@ -121,12 +129,14 @@ def _entries(lines: list[Line]) -> list[_Entry]:
             k += 1
         used.update(range(i, k))
         entry.header = [*before, own, *after] if own else [*before, *after]
-        entry.desc = [t for t in texts[k:nxt] if t]
+        entry.desc_at = [x for x in range(k, nxt) if texts[x]]
         entries.append(entry)
     # lines right above the next anchor that were left to it may have been grabbed as
-    # description; they were recorded as `before` of that entry, so drop them here
+    # description; they were recorded as `above` of that entry, so drop them here
     for a, b in itertools.pairwise(entries):
-        a.desc = [t for t in a.desc if t not in b.header]
+        a.desc_at = [x for x in a.desc_at if x not in b.above]
+    for e in entries:
+        e.desc = [texts[x] for x in e.desc_at]
     return entries
 
 
@@ -243,6 +253,7 @@ def parse_experience(lines: list[Line]) -> list[Experience]:
     lines = _prepare([ln for ln in lines if ln.text.strip()])
     out: list[Experience] = []
     prev_company: str | None = None
+    bold_headers = any(ln.bold for ln in lines) and not all(ln.bold for ln in lines)
     for entry in _entries(lines):
         title, company, alone = classify(entry.header)
         if company is None and title is not None and prev_company:
@@ -250,11 +261,46 @@ def parse_experience(lines: list[Line]) -> list[Experience]:
         if title is None and company is None:
             continue
         prev_company = company if alone or company else None
+        # an undated role printed between dated ones ends this role's description
+        cut = next((n for n, x in enumerate(entry.desc_at)
+                    if _undated_header(lines, x, bold_headers)), len(entry.desc_at))
         out.append(Experience(
             title=title, company=company, start_date=entry.rng.start, end_date=entry.rng.end,
-            description="\n".join(entry.desc) or None,
+            description="\n".join(entry.desc[:cut]) or None,
         ))
+        if cut < len(entry.desc_at):
+            out.extend(parse_undated([lines[x] for x in entry.desc_at[cut:]]))
     return out
+
+
+def _names_role(text: str) -> bool:
+    """A line that holds a title (with a title word) and a company in separate pieces."""
+    if len(split_pieces(text, dashes=False)) < 2:
+        return False
+    title, company, _ = classify([text])
+    return company is not None and title is not None and vocab.has_title_word(title)
+
+
+def _short_header(text: str) -> bool:
+    return not (is_bullet(text) or is_prose(text)) and _header_like(text) and len(
+        text.split()) <= 10
+
+
+def _undated_header(lines: list[Line], x: int, bold_headers: bool) -> bool:
+    """Whether description line `x` is really the first line of an undated role's header
+    (with the line under it: "Hollis & Crane LLP" / "Senior Accountant")."""
+    line = lines[x]
+    if not _short_header(line.text) or (bold_headers and not line.bold):
+        return False
+    header = [line.text]
+    if bold_headers and x + 1 < len(lines) and _short_header(lines[x + 1].text) and not (
+            lines[x + 1].bold):
+        header.append(lines[x + 1].text)
+    title, company, _ = classify(header)
+    if not (title and vocab.has_title_word(title)):
+        return False
+    # without bold headers only a line naming both title and company is trusted
+    return bold_headers or company is not None
 
 
 def parse_undated(lines: list[Line]) -> list[Experience]:

@@ -180,13 +180,25 @@ def _cjk_kind(line: Line, body: float) -> str | None:
     return None
 
 
+def _styled(line: Line, body: float) -> bool:
+    return line.bold or line.caps or bool(body and line.size >= body + 1.5)
+
+
 def split_sections(lines: list[Line]) -> list[Section]:
     body = body_size(lines)
+    kinds = [heading_kind(line, body) for line in lines]
+    headings = [line for line, kind in zip(lines, kinds, strict=True) if kind]
+    styled = sum(_styled(line, body) for line in headings)
+    # a document whose headings are all styled alike prints a plain "Leadership" or
+    # "Languages" as an item of a list, not as a heading
+    strict = len(headings) >= 3 and styled >= 0.8 * len(headings) and any(
+        ln.bold or ln.size for ln in lines)
     sections: list[Section] = [Section("top", "")]
-    for line in lines:
+    for line, kind in zip(lines, kinds, strict=True):
         if line.is_header_footer and line.page > 0:
             continue
-        kind = heading_kind(line, body)
+        if kind and strict and not _styled(line, body):
+            kind = None
         if kind:
             sections.append(Section(kind, line.text))
             continue
