@@ -40,8 +40,10 @@ def parse(
 ) -> None:
     """Parse files locally (no database, no Redis) and print what was found."""
     from hotgigs.parse_cmd import run_parse
+    from pipeline.parser import span_model
 
     settings = settings_or_exit()
+    span_model.configure(settings.span_model_dir())
     raise typer.Exit(run_parse(files, as_json, default_region=settings.default_phone_region))
 
 

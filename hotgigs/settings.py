@@ -119,6 +119,11 @@ class Settings(BaseSettings):
     openai_api_key: str | None = _env("OPENAI_API_KEY")
     openai_base_url: str | None = _env("OPENAI_BASE_URL")
     llm_model: str = _env("HOTGIGS_LLM_MODEL", "gpt-4o-mini")
+    span_model: str = _env(
+        "HOTGIGS_SPAN_MODEL", "builtin", "the parser's trained span model: `builtin` (shipped "
+        "in pipeline/data/span_model), a folder written by `python -m pipeline.parser."
+        "span_train`, or `off` (rules alone, about 30 MB less per worker)"
+    )
     default_phone_region: str = _env(
         "HOTGIGS_DEFAULT_PHONE_REGION", "US", "ISO 3166 region of phone numbers printed "
         "without a country code when the résumé names no country and its language none"
@@ -186,6 +191,22 @@ class Settings(BaseSettings):
         if value and not value.startswith(("smtp://", "smtps://")):
             raise ValueError("must be an smtp:// or smtps:// URL")
         return value or None
+
+    @field_validator("span_model")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        value = value.strip()
+        if value not in {"builtin", "off"} and not (Path(value) / "meta.json").is_file():
+            raise ValueError("must be builtin, off, or a folder holding a trained spaCy model")
+        return value
+
+    def span_model_dir(self) -> Path | None:
+        """Where the parser's span model is (None: off)."""
+        from pipeline.parser.span_model import MODEL_DIR
+
+        if self.span_model == "off":
+            return None
+        return MODEL_DIR if self.span_model == "builtin" else Path(self.span_model)
 
     @field_validator("default_phone_region")
     @classmethod

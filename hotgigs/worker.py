@@ -71,19 +71,22 @@ def job_queue(services: Services) -> JobQueue:
     return JobQueue(services.redis, settings.queue_prefix, settings.job_timeout)
 
 
-def _settle() -> None:
-    """Load what the parser loads lazily (taxonomy, city names), then freeze the heap.
+def _settle(settings: Settings) -> None:
+    """Load what the parser loads lazily (taxonomy, city names, span model), then freeze the
+    heap.
 
     Loading now spares the first upload the wait. Freezing moves the long-lived objects of the
     imports (models, taxonomy, SQLAlchemy) out of the collector's sight: a full collection
     during bulk work took about 100 ms with them and 7 ms without (measured in the workers of
     benchmarks/bulk_import.py).
     """
-    from pipeline.parser import gazetteer
+    from pipeline.parser import gazetteer, span_model
     from pipeline.parser.skills import find_skills
 
     find_skills("Python")
     gazetteer.load()
+    span_model.configure(settings.span_model_dir())
+    span_model.load()  # once per worker: every résumé it parses shares it
     gc.collect()
     gc.freeze()
 
@@ -100,7 +103,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> int:
     log.info("worker starting on %s (swept: %d requeued)",
              ", ".join(q.name for q in queue.ordered()), len(report.requeued))
     worker = SimpleWorker(queue.ordered(), connection=services.redis)
-    _settle()
+    _settle(settings)
     try:
         worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
     finally:

@@ -24,6 +24,7 @@ from pipeline.parser import (
     rirekisho,
     sections,
     skills_step,
+    spans_step,
 )
 from pipeline.parser.detect import detect_kind
 from pipeline.parser.lines import ParseState
@@ -36,6 +37,7 @@ STAGES: tuple[Stage, ...] = (
     extract.run,
     language.run,
     sections.run,
+    spans_step.run,
     fields_contact.run,
     fields_experience.run,
     fields_education.run,

@@ -25,6 +25,7 @@ from pipeline.parser.entries import (
 from pipeline.parser.fields_contact import location_score
 from pipeline.parser.lines import Line, ParseState
 from pipeline.parser.places import is_region
+from pipeline.parser.span_model import Spans
 from pipeline.parser.undated_roles import undated_blocks
 
 _MAX_HEADER = 3
@@ -197,14 +198,31 @@ def _pieces_of(p: str) -> list[str]:
     return out
 
 
+def _evidence(spans: Spans | None, title: str, company: str) -> float:
+    """What the span model says of a title/company pairing the word lists cannot judge:
+    ±0.4 per piece (asked only then, so most résumés never run the model)."""
+    if spans is None or _title_score(title) > 0 or _org_score(company) > 0:
+        return 0.0
+    score = 0.0
+    score += 0.4 if spans.says(title, "TITLE") else -0.4 if spans.says(title, "COMPANY") else 0
+    score += 0.4 if spans.says(company, "COMPANY") else -0.4 if spans.says(company, "TITLE") \
+        else 0
+    return score
+
+
 def _first_company(text: str) -> str:
     """The company part of "… at Company, City": the place dropped."""
     kept = _strip_location(_comma_split(text))
     return kept[0] if kept else text.strip()
 
 
-def classify(header: list[str]) -> tuple[str | None, str | None, bool]:
-    """(title, company, company_alone) from an entry's header lines."""
+def classify(header: list[str], spans: Spans | None = None,
+             ) -> tuple[str | None, str | None, bool]:
+    """(title, company, company_alone) from an entry's header lines.
+
+    `spans` (the trained model's entities) tips the balance when the word lists cannot tell
+    a title from a company ("Clínica Santa Aurelia" / "Physiotherapist").
+    """
     pieces: list[tuple[int, str]] = []
     for li, text in enumerate(header):
         text = undouble(text)
@@ -236,7 +254,7 @@ def classify(header: list[str]) -> tuple[str | None, str | None, bool]:
         for ci, (_, cp) in enumerate(pieces):
             if ti == ci:
                 continue
-            score = _title_score(tp) + _org_score(cp)
+            score = _title_score(tp) + _org_score(cp) + _evidence(spans, tp, cp)
             # English puts the title first; Chinese and Japanese headers the company
             score += 0.15 if (ti < ci) != bool(re.search(r"[\u3040-\u9fff]", tp + cp)) else 0.0
             score -= 0.05 * (ti + ci)
@@ -249,13 +267,13 @@ def classify(header: list[str]) -> tuple[str | None, str | None, bool]:
     return pieces[ti][1], pieces[ci][1], company_alone
 
 
-def parse_experience(lines: list[Line]) -> list[Experience]:
+def parse_experience(lines: list[Line], spans: Spans | None = None) -> list[Experience]:
     lines = _prepare([ln for ln in lines if ln.text.strip()])
     out: list[Experience] = []
     prev_company: str | None = None
     bold_headers = any(ln.bold for ln in lines) and not all(ln.bold for ln in lines)
     for entry in _entries(lines):
-        title, company, alone = classify(entry.header)
+        title, company, alone = classify(entry.header, spans)
         if company is None and title is not None and prev_company:
             company = prev_company
         if title is None and company is None:
@@ -324,7 +342,7 @@ def run(state: ParseState) -> None:
         # text that no other section claimed
         lines = [ln for sec in state.sections if sec.kind in {"top", "other"}
                  for ln in sec.lines]
-    found = parse_experience(lines)
+    found = parse_experience(lines, state.spans)
     if not found and state.has_section("experience"):
         found = parse_undated(lines)
     state.result.experience = found

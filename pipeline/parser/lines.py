@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from pipeline.models import ParsedResume
+from pipeline.parser.span_model import Spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,8 @@ class ParseState:
     skill_text: str = ""
     # region of phone numbers printed without a country code when the résumé gives no clue
     default_region: str = "US"
+    # the trained span model's entities over the header lines (None: rules alone)
+    spans: Spans | None = None
 
     def section(self, kind: str) -> list[Line]:
         """All lines of every section of one kind, in document order."""

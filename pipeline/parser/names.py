@@ -208,6 +208,17 @@ def _candidates(ln: Line, pieces: list[str]) -> list[str]:
     return out
 
 
+def _model_says(state: ParseState, cand: str) -> float:
+    """The span model's word on a candidate: a NAME, or some other kind of phrase."""
+    if state.spans is None:
+        return 0.0
+    if state.spans.says(cand, "NAME"):
+        return 0.6
+    others = ("TITLE", "COMPANY", "SCHOOL", "DEGREE", "LOCATION")
+    return -0.6 if any(state.spans.says(cand, label) for label in others) else 0.0
+
+
+_CLOSE = 0.5
 _ENTRY_SECTIONS = {"experience", "education", "skills", "certifications"}
 
 
@@ -226,7 +237,7 @@ def find_name(state: ParseState, pieces_of: object, email: str | None) -> str | 
     first_page = [ln for ln in lines if ln.page == 0 and id(ln) not in referees] or lines
     entries = {id(ln) for s in state.sections if s.kind in _ENTRY_SECTIONS for ln in s.lines}
     max_size = max((ln.size for ln in first_page), default=0.0)
-    best: tuple[float, str] | None = None
+    scored: list[tuple[float, str]] = []
     for idx, ln in enumerate(first_page[:120]):
         for cand in _candidates(ln, pieces_of(ln.text)):
             support = _email_support(cand, email)
@@ -242,6 +253,10 @@ def find_name(state: ParseState, pieces_of: object, email: str | None) -> str | 
                 score += 0.3
             if cand == clean_candidate(ln.text):
                 score += 0.3
-            if best is None or score > best[0]:
-                best = (score, cand)
-    return best[1] if best else None
+            scored.append((score, cand))
+    scored.sort(key=lambda sc: -sc[0])
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < _CLOSE:
+        # two candidates alike by layout: the span model breaks the tie
+        scored = sorted(((s + _model_says(state, c), c) for s, c in scored[:3]),
+                        key=lambda sc: -sc[0])
+    return scored[0][1] if scored else None
