@@ -29,7 +29,8 @@ from pipeline.parser import (
 from pipeline.parser.detect import detect_kind
 from pipeline.parser.lines import ParseState
 
-PARSER_VERSION = "1.0.0"
+# 2.0: names in any script, entry shapes, other languages, scans with layout, span model
+PARSER_VERSION = "2.0.0"
 
 Stage = Callable[[ParseState], None]
 
