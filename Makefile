@@ -3,7 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng antiword swaks
+# OCR models of the languages the parser reads (a scanned name in Cyrillic, Greek, CJK or with
+# Latin accents is read again with them; about 20 MB together)
+OCR_LANGUAGES := tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-por \
+	tesseract-ocr-ita tesseract-ocr-nld tesseract-ocr-pol tesseract-ocr-rus tesseract-ocr-ell \
+	tesseract-ocr-chi-sim tesseract-ocr-jpn
+RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng $(OCR_LANGUAGES) antiword swaks
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client chromium chromium-driver
 
 .PHONY: run test lint typecheck pytest system-run system-test services lock clean

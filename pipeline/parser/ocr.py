@@ -18,9 +18,11 @@ import io
 import itertools
 import math
 import os
+import re
 import shutil
 import statistics
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pymupdf
@@ -38,6 +40,15 @@ _SPECK_CONF = 40.0
 _SIZE_FACTOR = 1.3
 # a line whose ink is this much denser than the page's typical line is set in bold
 _BOLD_INK = 1.22
+# a name read with less confidence than this is read again with other languages' models,
+# and a reading must beat the English one by this much to replace it
+_SURE_NAME = 93.0
+_BETTER_BY = 3.0
+_NAME_LANGUAGES = ("deu+fra+spa+por+ita+nld+pol", "rus", "ell", "chi_sim", "jpn")
+_SCRIPT_OF = {
+    "rus": re.compile(r"[\u0400-\u04ff]"), "ell": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"),
+    "chi_sim": re.compile(r"[\u3400-\u9fff]"), "jpn": re.compile(r"[\u3040-\u30ff\u3400-\u9fff]"),
+}
 _BULLET_MISREADS = {"«", "»", "*", "©", "®", "¢", "°", "■", "●"}
 
 
@@ -73,6 +84,79 @@ def _words(image: Any) -> list[_Word]:
                          int(data["height"][i]), conf,
                          (data["block_num"][i], data["par_num"][i], data["line_num"][i])))
     return out
+
+
+@cache
+def _other_scripts() -> tuple[str, ...]:
+    """Language sets worth a second read of a name, among the installed Tesseract models."""
+    import pytesseract
+
+    try:
+        installed = set(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractError:
+        return ()
+    out = []
+    for wanted in _NAME_LANGUAGES:
+        have = [lang for lang in wanted.split("+") if lang in installed]
+        if have:
+            out.append("+".join(have))
+    return tuple(out)
+
+
+def _reread_name(image: Any, words: list[_Word]) -> list[_Word]:
+    """Read the largest line near the top (the name) again in other scripts' models.
+
+    English-trained Tesseract reads "Zoë Müller" as "Zoé Miller" and "Анна" as "AHHa"; the
+    page is mostly Latin, so orientation/script detection does not help. The crop of that one
+    line is read by each installed language set and the most confident reading is kept.
+    """
+    import pytesseract
+
+    top = [w for w in words if w.top < image.height * 0.3]
+    if not top or not _other_scripts():
+        return words
+    big = max(top, key=lambda w: w.height)
+    line = [w for w in words if w.key == big.key]
+    base = statistics.fmean(w.conf for w in line)
+    if base >= _SURE_NAME or big.height < 1.3 * statistics.median(w.height for w in words):
+        return words
+    x0, y0 = min(w.left for w in line), min(w.top for w in line)
+    x1 = max(w.left + w.width for w in line)
+    y1 = max(w.top + w.height for w in line)
+    crop = _framed(image, (x0, y0, x1, y1))
+    best: tuple[float, str] = (base + _BETTER_BY, "")
+    for langs in _other_scripts():
+        data = pytesseract.image_to_data(crop, lang=langs, config="--oem 1 --psm 7",
+                                         output_type=pytesseract.Output.DICT)
+        read = [(str(t).strip(), float(c)) for t, c in zip(data["text"], data["conf"],
+                                                         strict=True)
+                if str(t).strip() and float(c) >= 0]
+        conf = statistics.fmean(c for _, c in read) if read else 0.0
+        text = " ".join(t for t, _ in read)
+        # another script's model counts only when it read that script (the CJK models also
+        # read Latin letters, without their accents)
+        script = _SCRIPT_OF.get(langs)
+        if script and not script.search(text):
+            continue
+        if conf > best[0]:
+            best = (conf, text)
+    if not best[1]:
+        return words
+    merged = _Word(clean_text(best[1]), x0, y0, x1 - x0, y1 - y0, best[0], big.key)
+    return [w for w in words if w.key != big.key] + [merged]
+
+
+def _framed(image: Any, box: tuple[int, int, int, int]) -> Any:
+    """The box cut out close, on a white margin (a loose crop catches the lines around it)."""
+    from PIL import Image
+
+    x0, y0, x1, y1 = box
+    tight = (y1 - y0) // 4
+    margin = (y1 - y0) // 3
+    cut = image.crop((max(0, x0 - tight), max(0, y0 - tight), x1 + tight, y1 + tight))
+    framed = Image.new("L", (cut.width + 2 * margin, cut.height + 2 * margin), 255)
+    framed.paste(cut, (margin, margin))
+    return framed
 
 
 def _skew(lines: dict[tuple[int, int, int], list[_Word]]) -> float:
@@ -150,6 +234,8 @@ def _bullet(word: str) -> str:
 
 def _read(image: Any, pno: int, dpi: int) -> tuple[list[Line], str, float]:
     words = _words(image)
+    if pno == 0 and words:
+        words = _reread_name(image, words)
     mean = statistics.fmean(w.conf for w in words) if words else 0.0
     width = image.width * 72 / dpi
     lines, layout = page_lines(_blocks(image, words, dpi), width, pno, tolerance=4.0)

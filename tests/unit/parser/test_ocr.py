@@ -61,3 +61,21 @@ def test_a_skewed_sidebar_scan_keeps_its_columns_and_entries() -> None:
     ]
     assert [(e.degree, e.institution) for e in res.education] == [
         ("MSc Informatics", "University of Porto")]
+
+
+def _installed(lang: str) -> bool:
+    import pytesseract
+
+    return lang in pytesseract.get_languages(config="")
+
+
+@pytest.mark.parametrize(("name", "lang"), [("Анна Смирнова", "rus"), ("Дмитрий Волков", "rus")])
+def test_a_scanned_name_in_another_script_is_read_with_its_model(name: str, lang: str) -> None:
+    if not _installed(lang):
+        pytest.skip(f"tesseract-ocr-{lang} not installed (make installs it)")
+    lines: list[str | tuple[str, float, bool]] = [
+        (name, 22.0, True), "anna.z@example.org | +44 20 7946 0958", "",
+        docgen.h("Experience"), ("Logistics Manager", 11.0, True),
+        "Harbor Freight Ltd | 2019 - Present", "- Ran the night shift"]
+    res = parse_document(docgen.scanned_pdf(docgen.scan_png(lines)), "scan.pdf")
+    assert res.name == name
