@@ -144,25 +144,33 @@ def test_bounces_and_auto_replies_are_stored_and_never_answered(rig: MailRig) ->
     assert rig.batches() == []
 
 
-def test_an_unauthorised_sender_gets_one_explanation_and_nothing_is_imported(
-        rig: MailRig) -> None:
-    rig.h.extra_env["HOTGIGS_ALLOWED_SENDERS"] = "@agency.test, boss@partner.test"
-    stranger = message(sender="mallory@evil.test")
-    attach(stranger, "a.pdf", text_pdf("Nina Simone", "nina.simone@example.com"))
-    allowed = message(sender="boss@partner.test")
-    attach(allowed, "b.pdf", text_pdf("Otto Berg", "otto.berg@example.com"))
-    rig.send(stranger, mail_from="mallory@evil.test")
-    rig.send(allowed, mail_from="boss@partner.test")
-    rig.h.run_burst_worker()
+def test_an_allowed_domain_is_accepted_only_with_authentication(harness: Harness) -> None:
+    """HOTGIGS_ALLOWED_SENDERS names senders, it proves nothing: the same allowed address
+    without a trusted DMARC pass is quarantined, and an unproven stranger hears nothing."""
+    harness.extra_env.update(HOTGIGS_ALLOWED_SENDERS="@agency.test, boss@partner.test",
+                             HOTGIGS_TRUSTED_AUTHSERV_IDS="mx.hotgigs.test")
+    rig = start_rig(harness, trust_loopback=False)
+    try:
+        stranger = message(sender="mallory@evil.test")
+        attach(stranger, "a.pdf", text_pdf("Nina Simone", "nina.simone@example.com"))
+        allowed = message(sender="boss@partner.test")
+        allowed["Authentication-Results"] = "mx.hotgigs.test; dmarc=pass header.from=partner.test"
+        attach(allowed, "b.pdf", text_pdf("Otto Berg", "otto.berg@example.com"))
+        unproven = message(sender="boss@partner.test")
+        attach(unproven, "c.pdf", text_pdf("Pia Lund", "pia.lund@example.com"))
+        for msg in (stranger, allowed, unproven):
+            rig.send(msg, mail_from=str(msg["From"].addresses[0].addr_spec))
+        rig.h.run_burst_worker()
 
-    statuses = {row.sender: row.status for row in rig.rows()}
-    assert statuses == {"mallory@evil.test": "refused", "boss@partner.test": "submitted"}
-    refusal = rig.reply_to(stranger["Message-ID"])
-    assert refusal["To"] == "mallory@evil.test"
-    assert refusal["Auto-Submitted"] == "auto-replied"
-    assert "not one of them" in body_text(refusal)
-    assert "Otto Berg" in body_text(rig.reply_to(allowed["Message-ID"]))
-    assert [b.submitted_by for b in rig.batches()] == ["boss@partner.test"]
+        assert rig.status_of(stranger["Message-ID"]) == ("quarantined", "no proof of sender")
+        assert rig.status_of(allowed["Message-ID"])[0] == "submitted"
+        assert rig.status_of(unproven["Message-ID"]) == ("quarantined", "no proof of sender")
+        (reply,) = rig.outbox()
+        assert reply["To"] == "boss@partner.test"
+        assert "Otto Berg" in body_text(reply)
+        assert [b.submitted_by for b in rig.batches()] == ["boss@partner.test"]
+    finally:
+        rig.server.stop()
 
 
 def test_a_sender_over_the_rate_limit_gets_one_notice(rig: MailRig) -> None:

@@ -90,7 +90,11 @@ def test_recipients_and_sender_policy() -> None:
     assert config.sender_allowed("Ann@Agency.test")
     assert config.sender_allowed("boss@x.test")
     assert not config.sender_allowed("eve@x.test")
-    assert EmailConfig().sender_allowed("anyone@anywhere.test")
+    assert not EmailConfig().sender_allowed("anyone@anywhere.test")  # names nobody by default
+    assert config.recipient("resumes+abcd2345efgh@hire.test") == (True, None)
+    assert config.personal_token("Resumes+ABCD2345efgh@hire.test") == "abcd2345efgh"
+    assert config.personal_token("resumes@hire.test") is None
+    assert config.personal_token("resumes+a.b@hire.test") is None
 
 
 def test_reply_subjects_do_not_pile_up() -> None:
