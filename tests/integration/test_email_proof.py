@@ -15,6 +15,7 @@ from hotgigs.cli import app
 from storage.models import Candidate, Recruiter
 from tests.emails import INBOUND, SENDER, attach, message
 from tests.integration.email_rig import MailRig, body_text, start_rig
+from tests.integration.http_support import TOKEN, http_server, request, with_token
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import text_pdf
 
@@ -128,7 +129,7 @@ def test_a_rotated_address_is_quarantined_and_a_release_is_answered(rig: MailRig
     assert len(rig.outbox()) == 2
 
 
-def test_the_operator_manages_recruiters_and_the_quarantine_from_the_cli(
+def test_the_operator_manages_recruiters_and_the_quarantine(
         rig: MailRig) -> None:
     runner = CliRunner()
     env = rig.h.env()
@@ -153,6 +154,11 @@ def test_the_operator_manages_recruiters_and_the_quarantine_from_the_cli(
     (line,) = listed.strip().splitlines()
     row_id = line.split("\t")[0]
     assert "no proof of sender" in line
+    with http_server(with_token(rig.h, TOKEN)) as port:
+        metrics = request(port, "GET", "/metrics")[2].decode()
+        page = request(port, "GET", "/admin", headers={"Authorization": f"Bearer {TOKEN}"})[2]
+    assert 'hotgigs_inbound_quarantined{reason="no proof of sender"} 1.0' in metrics
+    assert b'id="quarantine"' in page and b"someone@else.test" in page
     assert runner.invoke(app, ["inbox", "release", row_id, "--owner", "x@y.test"],
                          env=env).exit_code == 2
     cli("inbox", "release", row_id, "--owner", "ann@agency.test")
