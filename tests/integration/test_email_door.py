@@ -3,6 +3,7 @@ answered (duplicates, bounces, auto-replies), sender policy and the per-sender r
 
 from __future__ import annotations
 
+import base64
 import smtplib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -216,3 +217,35 @@ def test_real_malformed_messages_are_each_imported_or_set_aside(rig: MailRig) ->
         left = session.execute(text("SELECT count(*) FROM inbound_messages "
                                     "WHERE status = 'received'")).scalar()
     assert left == 0
+
+
+def test_long_lines_are_stored_byte_exact_and_other_charsets_reach_the_reply(
+        rig: MailRig) -> None:
+    """Outlook's 11 KB HTML line is taken (Postfix takes it too) and stored as sent; a GBK
+    body and a raw 8-bit GBK file name come out as Chinese, not mojibake."""
+    html = b"<html><body>" + b"<span>Hello</span> " * 600 + b"</body></html>"  # one 11 KB line
+    assert len(html) > 11_000
+    pdf = base64.encodebytes(text_pdf("Zhang Wei", "zhang.wei@example.com")).replace(b"\n",
+                                                                                     b"\r\n")
+    raw = (b"From: Ann <ann@agency.test>\r\nTo: resumes@hotgigs.localhost\r\n"
+           b"Subject: =?gbk?b?" + base64.b64encode("候选人".encode("gbk")) + b"?=\r\n"
+           b"Message-ID: <long-line@agency.test>\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\n"
+           b"Content-Type: multipart/alternative; boundary=AA\r\n\r\n--AA\r\n"
+           b"Content-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+           + "请看附件中的简历。".encode("gbk") + b"\r\n--AA\r\n"
+           b"Content-Type: text/html; charset=utf-8\r\n\r\n" + html + b"\r\n--AA--\r\n"
+           b"--BB\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+           b'filename="' + "张伟简历.pdf".encode("gbk") + b'"\r\n'
+           b"Content-Transfer-Encoding: base64\r\n\r\n" + pdf + b"--BB--\r\n")
+    with smtplib.SMTP("127.0.0.1", rig.port, timeout=30) as client:
+        client.sendmail(SENDER, [INBOUND], raw)  # raises unless 250
+    (row,) = rig.rows()
+    assert rig.h.services.blobs.get(row.storage_key) == raw
+    rig.h.run_burst_worker()
+    reply = rig.reply_to("<long-line@agency.test>")
+    assert reply["Subject"] == "Re: 候选人"
+    assert "张伟简历.pdf" in body_text(reply) and "Zhang Wei" in body_text(reply)
+    with rig.h.services.db.session() as session:
+        note = session.scalar(text("SELECT note FROM batches"))
+    assert note is not None and note.strip() == "请看附件中的简历。"
