@@ -3,6 +3,7 @@ answered, and only to the proven recruiter; the rest waits in quarantine, unansw
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 
 import pytest
@@ -167,3 +168,46 @@ def test_the_operator_manages_recruiters_and_the_quarantine(
     assert cli("inbox", "list", "--status", "quarantined").strip() == ""
     cli("recruiter", "remove", "ann@agency.test")
     assert cli("recruiter", "list").strip() == ""
+
+
+def test_our_own_aligned_dkim_check_is_proof(harness: Harness) -> None:
+    """HOTGIGS_DKIM_VERIFY: we check the signature ourselves against keys a DNS server on
+    loopback serves (HOTGIGS_DNS_SERVER); an aligned pass is proof, a tampered body is not."""
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.fakes.dns_server import FakeDns
+    from tests.integration.email_rig import wire_bytes
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.DER,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    recruiters.register(harness.services.db, SENDER)
+    signed, tampered = _resume_mail("Signed Person"), _resume_mail("Tampered Person")
+    raws = {}
+    for msg in (signed, tampered):
+        raw = wire_bytes(msg)  # type: ignore[arg-type]
+        raws[msg["Message-ID"]] = dkim.sign(raw, b"sel", b"agency.test", private) + raw  # type: ignore[index]
+    raws[tampered["Message-ID"]] = raws[tampered["Message-ID"]].replace(  # type: ignore[index]
+        b"Candidate Tampered", b"Candidate Tempered")
+    with FakeDns({"sel._domainkey.agency.test": record}) as dns_server:
+        harness.extra_env.update(HOTGIGS_DKIM_VERIFY="true", HOTGIGS_DNS_SERVER=dns_server.address)
+        rig = start_rig(harness, trust_loopback=False)
+        try:
+            for raw in raws.values():
+                rig.send(raw)
+            rig.h.run_burst_worker()
+        finally:
+            rig.server.stop()
+        assert "sel._domainkey.agency.test" in dns_server.queries
+    assert rig.status_of(signed["Message-ID"])[0] == "submitted"  # type: ignore[index]
+    assert rig.status_of(tampered["Message-ID"]) == ("quarantined", "no proof of sender")  # type: ignore[index]
+    rows = {r.message_id: r for r in rig.rows()}
+    assert rows[signed["Message-ID"]].proof == "dkim-checked"  # type: ignore[index]
+    assert rows[tampered["Message-ID"]].auth_results["dkim_verified"] == "fail"  # type: ignore[index]
+    assert [r["In-Reply-To"] for r in rig.outbox()] == [signed["Message-ID"]]  # type: ignore[index]
