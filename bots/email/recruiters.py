@@ -113,18 +113,17 @@ def for_slack_user(db: Database, team: str, user: str) -> RecruiterView | None:
 
 
 class Directory:
-    """What the proof of a sender looks up: a token's recruiter, and who is registered."""
+    """What the proof of a sender looks up, in the caller's session: a token's recruiter, and
+    who is registered."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
     def by_token(self, token: str) -> str | None:
-        with self.db.session() as session:
-            return session.scalar(select(Recruiter.email).where(
-                Recruiter.inbound_token == token, Recruiter.registered_at.is_not(None)))
+        return self.session.scalar(select(Recruiter.email).where(
+            Recruiter.inbound_token == token, Recruiter.registered_at.is_not(None)))
 
     def registered(self, email: str) -> bool:
-        with self.db.session() as session:
-            return session.scalar(select(Recruiter.id).where(
-                Recruiter.identity == email.lower(),
-                Recruiter.registered_at.is_not(None))) is not None
+        return self.session.scalar(select(Recruiter.id).where(
+            Recruiter.identity == email.lower(),
+            Recruiter.registered_at.is_not(None))) is not None

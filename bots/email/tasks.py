@@ -11,10 +11,14 @@ Message-ID and a message that already ended is skipped.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from email.message import Message
 from typing import Any
 
+from rq import get_current_job
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from bots.email import headers as hdr
 from bots.email import messages
@@ -25,8 +29,9 @@ from bots.email.reply import EmailNotifier
 from bots.email.resolver import txt_lookup
 from pipeline.context import TaskContext, current
 from pipeline.intake import Intake
-from pipeline.metrics import metrics
+from pipeline.metrics import metrics, timed
 from pipeline.models import IngestFile, IngestRequest, ReplyTarget
+from pipeline.tasks import finish_here
 from storage.models import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -44,54 +49,93 @@ def _notifier(ctx: TaskContext) -> EmailNotifier:
 
 
 def process_inbound(message_row_id: int) -> str:
-    """Handle one stored inbound message; returns its final status."""
+    """Handle one stored inbound message; returns its final status.
+
+    Run by a worker, a single-resume message is also parsed and answered in this job
+    (`pipeline.tasks.finish_here`): one RQ job per message instead of three.
+    """
     ctx = current()
-    bot = _notifier(ctx)
+    with timed("inbound"):
+        status, batch_id, held = _handle(ctx, message_row_id)
+    if held and batch_id is not None:
+        finish_here(batch_id)
+    return status
+
+
+@dataclass(frozen=True)
+class _Stored:
+    raw: bytes
+    mail_from: str | None
+    rcpt_to: list[str]
+    sender: str | None
+    message_id: str
+    door_proof: str | None
+    smtp_user: str | None
+    released_to: str | None
+
+
+def _load(ctx: TaskContext, row_id: int) -> _Stored | None:
     with ctx.db.session() as session:
-        row = session.get(InboundMessage, message_row_id)
+        row = session.get(InboundMessage, row_id)
         if row is None or row.status != "received":
-            return "skipped"
-        raw = ctx.blobs.get(row.storage_key)
-        mail_from, rcpt_to, sender = row.mail_from, list(row.rcpt_to), row.sender
-        message_id, door_proof = row.message_id, row.proof
-        smtp_user, released_to = row.smtp_user, row.owner
-    headers = hdr.header_block(raw)
-    if door_proof == RELEASED and released_to:
-        verdict = Verdict(released_to, RELEASED)
-    else:
-        reason = hdr.automatic_reason(headers, mail_from)
-        if reason is not None:
-            return _finish(ctx, message_row_id, "ignored", reason)
-        own_dkim = None
-        if bot.config.dkim_verify:
-            dkim_verdict, own_dkim = hdr.check_dkim(raw, txt_lookup(bot.config.dns_server))
-            _record_dkim(ctx, message_row_id, dkim_verdict)
-        verdict = decide(bot.config, Directory(ctx.db), headers=headers, sender=sender,
-                         rcpt_to=rcpt_to, door_proof=door_proof, smtp_user=smtp_user,
-                         own_dkim_domain=own_dkim)
+            return None
+        return _Stored(ctx.blobs.get(row.storage_key), row.mail_from, list(row.rcpt_to),
+                       row.sender, row.message_id, row.proof, row.smtp_user, row.owner)
+
+
+def _verdict(ctx: TaskContext, bot: EmailNotifier, row_id: int, stored: _Stored,
+             headers: Message) -> tuple[Verdict, int]:
+    """Who proved to have sent it, and how many messages they had imported in the hour."""
+    own_dkim = None
+    if bot.config.dkim_verify and stored.door_proof != RELEASED:
+        dkim_verdict, own_dkim = hdr.check_dkim(stored.raw, txt_lookup(bot.config.dns_server))
+        _record_dkim(ctx, row_id, dkim_verdict)
+    with ctx.db.session() as session:  # one session for the lookups and the count
+        if stored.door_proof == RELEASED and stored.released_to:
+            return Verdict(stored.released_to, RELEASED), 0
+        verdict = decide(bot.config, Directory(session), headers=headers, sender=stored.sender,
+                         rcpt_to=stored.rcpt_to, door_proof=stored.door_proof,
+                         smtp_user=stored.smtp_user, own_dkim_domain=own_dkim)
+        earlier = _earlier_from(session, row_id, verdict.owner) if verdict.owner else 0
+    return verdict, earlier
+
+
+def _handle(ctx: TaskContext, row_id: int) -> tuple[str, int | None, bool]:
+    """(status, batch id, whether this job processes the batch itself)."""
+    bot = _notifier(ctx)
+    stored = _load(ctx, row_id)
+    if stored is None:
+        return "skipped", None, False
+    headers = hdr.header_block(stored.raw)
+    reason = hdr.automatic_reason(headers, stored.mail_from)
+    if reason is not None and stored.door_proof != RELEASED:
+        return _finish(ctx, row_id, "ignored", reason), None, False
+    verdict, earlier = _verdict(ctx, bot, row_id, stored, headers)
     if verdict.owner is None:
-        if not sender and verdict.reason == NO_PROOF:
-            return _finish(ctx, message_row_id, "ignored", "no sender address")
+        if not stored.sender and verdict.reason == NO_PROOF:
+            return _finish(ctx, row_id, "ignored", "no sender address"), None, False
         metrics().inbound_emails.labels("quarantined", verdict.reason or "").inc()
-        return _finish(ctx, message_row_id, "quarantined", verdict.reason)
-    owner = verdict.owner
-    target = ReplyTarget(kind="email", address=owner, message_id=message_id,
+        return _finish(ctx, row_id, "quarantined", verdict.reason), None, False
+    target = ReplyTarget(kind="email", address=verdict.owner, message_id=stored.message_id,
                          subject=hdr.text(headers.get("Subject")),
                          references=hdr.references(headers)).model_dump(mode="json")
     limit = bot.config.rate_limit
-    earlier = _earlier_from(ctx, message_row_id, owner) if verdict.proof != RELEASED else 0
     if earlier >= limit:
         if earlier == limit:  # the first message over the limit: one notice, then silence
-            bot.notice(target, messages.RATE_LIMITED.format(limit=limit),
-                       f"rate-{message_row_id}")
-        return _finish(ctx, message_row_id, "rate_limited",
-                       f"more than {limit} messages in an hour", proven=verdict)
-    request = build_request(raw, owner, message_id, rcpt_to, target, bot)
-    intake = Intake(ctx.db, ctx.blobs, ctx.queue, bot.config.zip_limits)
-    batch = intake.submit(request)
+            bot.notice(target, messages.RATE_LIMITED.format(limit=limit), f"rate-{row_id}")
+        return _finish(ctx, row_id, "rate_limited", f"more than {limit} messages in an hour",
+                       proven=verdict), None, False
+    request = build_request(stored.raw, verdict.owner, stored.message_id, stored.rcpt_to,
+                            target, bot)
+    job = get_current_job()
+    held_by = job.id if job is not None and ctx.queue is not None else None
+    batch = Intake(ctx.db, ctx.blobs, ctx.queue, bot.config.zip_limits).submit(
+        request, held_by=held_by)
     if ctx.queue is None:  # in-process mode (tests without Redis): nothing runs the batch
-        log.info("inbound %s: batch %s recorded without a queue", message_row_id, batch.id)
-    return _finish(ctx, message_row_id, "submitted", None, batch.id, proven=verdict)
+        log.info("inbound %s: batch %s recorded without a queue", row_id, batch.id)
+    # ended before any parse: from here on the batch is the pipeline's (and its sweeper's)
+    status = _finish(ctx, row_id, "submitted", None, batch.id, proven=verdict)
+    return status, batch.id, bool(held_by) and batch.priority == "high"
 
 
 def build_request(raw: bytes, owner: str, message_id: str, rcpt_to: list[str],
@@ -115,18 +159,17 @@ def build_request(raw: bytes, owner: str, message_id: str, rcpt_to: list[str],
     )
 
 
-def _earlier_from(ctx: TaskContext, row_id: int, owner: str) -> int:
+def _earlier_from(session: Session, row_id: int, owner: str) -> int:
     """Messages imported (or held back) for this recruiter in the hour before this one."""
-    with ctx.db.session() as session:
-        received_at = session.scalar(
-            select(InboundMessage.received_at).where(InboundMessage.id == row_id))
-        assert received_at is not None
-        return int(session.scalar(
-            select(func.count()).select_from(InboundMessage).where(
-                InboundMessage.owner == owner, InboundMessage.id < row_id,
-                InboundMessage.received_at >= received_at - WINDOW,
-                InboundMessage.status.in_(("submitted", "rate_limited")),
-            )) or 0)
+    received_at = session.scalar(
+        select(InboundMessage.received_at).where(InboundMessage.id == row_id))
+    assert received_at is not None
+    return int(session.scalar(
+        select(func.count()).select_from(InboundMessage).where(
+            InboundMessage.owner == owner, InboundMessage.id < row_id,
+            InboundMessage.received_at >= received_at - WINDOW,
+            InboundMessage.status.in_(("submitted", "rate_limited")),
+        )) or 0)
 
 
 def _record_dkim(ctx: TaskContext, row_id: int, verdict: str) -> None:
@@ -141,7 +184,9 @@ def _finish(ctx: TaskContext, row_id: int, status: str, reason: str | None,
     values: dict[str, Any] = {"status": status, "reason": reason, "batch_id": batch_id}
     if proven is not None:
         values.update(owner=proven.owner, proof=proven.proof)
-    with ctx.db.session() as session:
+    # not flushed to disk before the answer: a crash that loses it leaves the message
+    # `received`, and handling it again is idempotent (intake's key is the Message-ID)
+    with ctx.db.session(durable=False) as session:
         session.execute(update(InboundMessage).where(InboundMessage.id == row_id)
                         .values(**values))
     log.info("inbound %s: %s%s", row_id, status, f" ({reason})" if reason else "")
