@@ -249,3 +249,34 @@ def test_long_lines_are_stored_byte_exact_and_other_charsets_reach_the_reply(
     with rig.h.services.db.session() as session:
         note = session.scalar(text("SELECT note FROM batches"))
     assert note is not None and note.strip() == "请看附件中的简历。"
+
+
+def test_a_single_resume_is_parsed_and_answered_in_its_inbound_job(rig: MailRig) -> None:
+    """One RQ job per single-resume message; a reply that cannot be sent there goes to the
+    retrying reply job, and several resumes still go to the queue as a bulk batch."""
+    from rq.job import Job
+    from sqlalchemy import select as sql_select
+
+    from storage.models import ProcessingJob, Resume
+
+    single = message(subject="one")
+    attach(single, "a.pdf", text_pdf("Ines Sousa", "ines.sousa@example.com"))
+    several = message(subject="two")
+    attach(several, "b.pdf", text_pdf("Jon Snow", "jon.snow@example.com"))
+    attach(several, "c.pdf", text_pdf("Kim Park", "kim.park@example.com"))
+    rig.send(single)
+    rig.send(several)
+    rig.h.extra_env["HOTGIGS_SMTP_RELAY_URL"] = f"smtp://127.0.0.1:{free_port()}"  # down
+    rig.h.run_burst_worker()
+
+    rows = {r.message_id: r for r in rig.rows()}
+    with rig.h.services.db.session() as session:
+        jobs = dict(session.execute(sql_select(Resume.filename, ProcessingJob.rq_job_id)
+                                    .join(ProcessingJob, ProcessingJob.resume_id == Resume.id))
+                    .all())
+    assert jobs["a.pdf"] == f"inbound-{rows[single['Message-ID']].id}"
+    assert jobs["b.pdf"].startswith("chunk-") and jobs["c.pdf"] == jobs["b.pdf"]
+    batch = {b.id: b for b in rig.batches()}[rows[single["Message-ID"]].batch_id]
+    assert batch.state == "done" and batch.replied_at is None  # the relay was down
+    reply_job = Job.fetch(f"reply-{batch.id}", connection=rig.h.services.redis)
+    assert reply_job.get_status() in ("scheduled", "queued", "failed", "deferred")
