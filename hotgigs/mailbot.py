@@ -13,6 +13,7 @@ from bots.email.config import EmailConfig
 from bots.email.outbound import make_mailer
 from bots.email.passwords import Logins, read_users
 from bots.email.reply import EmailNotifier
+from bots.email.resolver import use_server
 from bots.email.server import SmtpServer, is_loopback, tls_context
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.lifecycle import stop_on_signals
@@ -37,12 +38,15 @@ def email_config(settings: Settings) -> EmailConfig:
                              max_file=settings.max_file_mb * MB),
         trust_loopback=is_loopback(settings.smtp_host) if trust is None else trust,
         trusted_authserv_ids=tuple(settings.trusted_authserv_ids),
-        dns_server=settings.dns_server,
+        spf_verify=settings.spf_verify,
     )
 
 
 def email_notifier(settings: Settings) -> EmailNotifier:
-    """Replies through HOTGIGS_SMTP_RELAY_URL, or into the Maildir `<data dir>/outbox`."""
+    """Replies through HOTGIGS_SMTP_RELAY_URL, or into the Maildir `<data dir>/outbox`.
+    Built once per worker: it also points our own SPF/DKIM checks at HOTGIGS_DNS_SERVER."""
+    if settings.dns_server:
+        use_server(settings.dns_server)
     mailer = make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox")
     return EmailNotifier(email_config(settings), mailer)
 

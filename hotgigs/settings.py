@@ -58,9 +58,13 @@ class Settings(BaseSettings):
         "HOTGIGS_EMAIL_RATE_LIMIT", 50, "messages per sender per hour", gt=0
     )
     dkim_verify: bool = _env("HOTGIGS_DKIM_VERIFY", False, "verify DKIM ourselves (needs DNS)")
+    spf_verify: bool = _env(
+        "HOTGIGS_SPF_VERIFY", False, "check SPF ourselves for the client's address (needs DNS; "
+        "meaningful when HotGigs is the MX)"
+    )
     dns_server: str | None = _env(
-        "HOTGIGS_DNS_SERVER", None, "host[:port] of the DNS server our DKIM checks ask; unset: "
-        "the system's"
+        "HOTGIGS_DNS_SERVER", None, "host[:port] of the DNS server our SPF/DKIM checks ask; "
+        "unset: the system's"
     )
     # who sent it (DESIGN.md "Who sent it (email)")
     smtp_trust_loopback: bool | None = _env(

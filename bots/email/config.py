@@ -25,7 +25,7 @@ class EmailConfig:
     trust_loopback: bool = False
     # authserv-ids of upstream MTAs whose Authentication-Results we believe
     trusted_authserv_ids: tuple[str, ...] = ()
-    dns_server: str | None = None  # "host[:port]" for our own DKIM checks; None: the system's
+    spf_verify: bool = False  # our own SPF check of MAIL FROM for the client's address
 
     @property
     def address(self) -> str:

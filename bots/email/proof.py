@@ -3,7 +3,7 @@
 The header `From:` proves nothing (anyone can type it). A message belongs to a recruiter only
 with one of: their personal inbound address, an SMTP AUTH login (over TLS), DMARC-aligned
 SPF/DKIM pass read from an `Authentication-Results` header of a trusted upstream MTA (or our
-own aligned DKIM check), or — on a server bound to loopback — a loopback client, who is the
+own aligned DKIM or SPF check), or — on a server bound to loopback — a loopback client, who is the
 operator. Without proof the message is quarantined and never answered (no backscatter).
 Pure: lookups come in through `Directory`.
 """
@@ -107,9 +107,10 @@ def _passed(results: list[object], from_domain: str) -> str | None:
 
 def decide(config: EmailConfig, directory: Directory, *, headers: Message, sender: str | None,
            rcpt_to: list[str], door_proof: str | None, smtp_user: str | None,
-           own_dkim_domain: str | None = None) -> Verdict:
+           own_dkim_domain: str | None = None, own_spf_domain: str | None = None) -> Verdict:
     """Whose message this is. `door_proof` is what the SMTP session established (smtp-auth,
-    loopback); `own_dkim_domain` the d= of a signature we verified ourselves."""
+    loopback); `own_dkim_domain` the d= of a signature we verified ourselves,
+    `own_spf_domain` the MAIL FROM domain our SPF check passed."""
     tokens = [t for t in (config.personal_token(r) for r in rcpt_to) if t]
     if tokens:
         for token in tokens:
@@ -123,6 +124,8 @@ def decide(config: EmailConfig, directory: Directory, *, headers: Message, sende
     method = trusted_pass(headers, config.trusted_authserv_ids, from_domain)
     if method is None and own_dkim_domain and aligned(own_dkim_domain, from_domain):
         method = "dkim-checked"
+    if method is None and own_spf_domain and aligned(own_spf_domain, from_domain):
+        method = "spf-checked"
     if method is not None and sender and (
             directory.registered(sender) or config.sender_allowed(sender)):
         return Verdict(sender, method)

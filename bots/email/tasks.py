@@ -26,7 +26,7 @@ from bots.email.mime import body_resume, extract
 from bots.email.proof import NO_PROOF, Verdict, decide
 from bots.email.recruiters import Directory
 from bots.email.reply import EmailNotifier
-from bots.email.resolver import txt_lookup
+from bots.email.spf_check import check_spf
 from pipeline.context import TaskContext, current
 from pipeline.intake import Intake
 from pipeline.metrics import metrics, timed
@@ -72,6 +72,7 @@ class _Stored:
     door_proof: str | None
     smtp_user: str | None
     released_to: str | None
+    client_ip: str | None
 
 
 def _load(ctx: TaskContext, row_id: int) -> _Stored | None:
@@ -80,22 +81,30 @@ def _load(ctx: TaskContext, row_id: int) -> _Stored | None:
         if row is None or row.status != "received":
             return None
         return _Stored(ctx.blobs.get(row.storage_key), row.mail_from, list(row.rcpt_to),
-                       row.sender, row.message_id, row.proof, row.smtp_user, row.owner)
+                       row.sender, row.message_id, row.proof, row.smtp_user, row.owner,
+                       row.client_ip)
 
 
 def _verdict(ctx: TaskContext, bot: EmailNotifier, row_id: int, stored: _Stored,
              headers: Message) -> tuple[Verdict, int]:
     """Who proved to have sent it, and how many messages they had imported in the hour."""
-    own_dkim = None
-    if bot.config.dkim_verify and stored.door_proof != RELEASED:
-        dkim_verdict, own_dkim = hdr.check_dkim(stored.raw, txt_lookup(bot.config.dns_server))
-        _record_dkim(ctx, row_id, dkim_verdict)
+    own: dict[str, str] = {}  # our own checks: verdicts, and the domains that passed
+    if stored.door_proof != RELEASED:
+        if bot.config.dkim_verify:
+            own["dkim_verified"], own["dkim_domain"] = _or_empty(hdr.check_dkim(stored.raw))
+        if bot.config.spf_verify:
+            own["spf_verified"], own["spf_domain"] = _or_empty(
+                check_spf(stored.client_ip, stored.mail_from))
+        if own:
+            _record_checks(ctx, row_id, {k: v for k, v in own.items() if k.endswith("ied")})
     with ctx.db.session() as session:  # one session for the lookups and the count
         if stored.door_proof == RELEASED and stored.released_to:
             return Verdict(stored.released_to, RELEASED), 0
         verdict = decide(bot.config, Directory(session), headers=headers, sender=stored.sender,
                          rcpt_to=stored.rcpt_to, door_proof=stored.door_proof,
-                         smtp_user=stored.smtp_user, own_dkim_domain=own_dkim)
+                         smtp_user=stored.smtp_user,
+                         own_dkim_domain=own.get("dkim_domain") or None,
+                         own_spf_domain=own.get("spf_domain") or None)
         earlier = _earlier_from(session, row_id, verdict.owner) if verdict.owner else 0
     return verdict, earlier
 
@@ -172,11 +181,15 @@ def _earlier_from(session: Session, row_id: int, owner: str) -> int:
         )) or 0)
 
 
-def _record_dkim(ctx: TaskContext, row_id: int, verdict: str) -> None:
+def _or_empty(result: tuple[str, str | None]) -> tuple[str, str]:
+    return result[0], result[1] or ""
+
+
+def _record_checks(ctx: TaskContext, row_id: int, verdicts: dict[str, str]) -> None:
     with ctx.db.session() as session:
         row = session.get(InboundMessage, row_id)
         if row is not None:
-            row.auth_results = {**row.auth_results, "dkim_verified": verdict}
+            row.auth_results = {**row.auth_results, **verdicts}
 
 
 def _finish(ctx: TaskContext, row_id: int, status: str, reason: str | None,

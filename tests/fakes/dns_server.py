@@ -1,5 +1,6 @@
 """A DNS server on loopback (UDP, dnspython's wire format) answering TXT records from a dict:
-DKIM keys for our own checks, with no internet. Unknown names get NXDOMAIN."""
+DKIM keys and SPF policies for our own checks, with no internet. Unknown names get NXDOMAIN,
+other record types of known names an empty answer."""
 
 from __future__ import annotations
 
@@ -29,9 +30,9 @@ class FakeDns:
                 name = question.name.to_text().rstrip(".").lower()
                 queries.append(name)
                 value = records.get(name)
-                if value is None or question.rdtype != dns.rdatatype.TXT:
+                if value is None:
                     answer.set_rcode(dns.rcode.NXDOMAIN)
-                else:
+                elif question.rdtype == dns.rdatatype.TXT:
                     # TXT strings are at most 255 octets each: a 2048-bit key needs several
                     chunks = " ".join(f'"{value[i:i + 250].decode()}"'
                                       for i in range(0, len(value), 250))

@@ -170,9 +170,10 @@ def test_the_operator_manages_recruiters_and_the_quarantine(
     assert cli("recruiter", "list").strip() == ""
 
 
-def test_our_own_aligned_dkim_check_is_proof(harness: Harness) -> None:
-    """HOTGIGS_DKIM_VERIFY: we check the signature ourselves against keys a DNS server on
-    loopback serves (HOTGIGS_DNS_SERVER); an aligned pass is proof, a tampered body is not."""
+def test_our_own_aligned_dkim_and_spf_checks_are_proof(harness: Harness) -> None:
+    """HOTGIGS_DKIM_VERIFY / HOTGIGS_SPF_VERIFY: we check signatures and the client's address
+    ourselves against records a DNS server on loopback serves (HOTGIGS_DNS_SERVER); an aligned
+    pass is proof, a tampered body or an address outside the SPF policy is not."""
     import dkim
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -195,12 +196,22 @@ def test_our_own_aligned_dkim_check_is_proof(harness: Harness) -> None:
         raws[msg["Message-ID"]] = dkim.sign(raw, b"sel", b"agency.test", private) + raw  # type: ignore[index]
     raws[tampered["Message-ID"]] = raws[tampered["Message-ID"]].replace(  # type: ignore[index]
         b"Candidate Tampered", b"Candidate Tempered")
-    with FakeDns({"sel._domainkey.agency.test": record}) as dns_server:
-        harness.extra_env.update(HOTGIGS_DKIM_VERIFY="true", HOTGIGS_DNS_SERVER=dns_server.address)
+    recruiters.register(harness.services.db, "bob@partner.test")
+    recruiters.register(harness.services.db, "cy@elsewhere.test")
+    spf_pass = _resume_mail("Spf Person", sender="bob@partner.test")
+    spf_fail = _resume_mail("Outside Person", sender="cy@elsewhere.test")
+    records = {"sel._domainkey.agency.test": record,
+               "mail.partner.test": b"v=spf1 ip4:127.0.0.0/8 -all",
+               "elsewhere.test": b"v=spf1 ip4:192.0.2.1 -all"}
+    with FakeDns(records) as dns_server:
+        harness.extra_env.update(HOTGIGS_DKIM_VERIFY="true", HOTGIGS_SPF_VERIFY="true",
+                                 HOTGIGS_DNS_SERVER=dns_server.address)
         rig = start_rig(harness, trust_loopback=False)
         try:
             for raw in raws.values():
                 rig.send(raw)
+            rig.send(spf_pass, mail_from="bounces@mail.partner.test")  # type: ignore[arg-type]
+            rig.send(spf_fail, mail_from="cy@elsewhere.test")  # type: ignore[arg-type]
             rig.h.run_burst_worker()
         finally:
             rig.server.stop()
@@ -210,4 +221,8 @@ def test_our_own_aligned_dkim_check_is_proof(harness: Harness) -> None:
     rows = {r.message_id: r for r in rig.rows()}
     assert rows[signed["Message-ID"]].proof == "dkim-checked"  # type: ignore[index]
     assert rows[tampered["Message-ID"]].auth_results["dkim_verified"] == "fail"  # type: ignore[index]
-    assert [r["In-Reply-To"] for r in rig.outbox()] == [signed["Message-ID"]]  # type: ignore[index]
+    assert rows[spf_pass["Message-ID"]].proof == "spf-checked"  # type: ignore[index]
+    assert rows[spf_fail["Message-ID"]].status == "quarantined"  # type: ignore[index]
+    assert rows[spf_fail["Message-ID"]].auth_results["spf_verified"] == "fail"  # type: ignore[index]
+    assert sorted(r["In-Reply-To"] for r in rig.outbox()) == sorted(
+        [signed["Message-ID"], spf_pass["Message-ID"]])  # type: ignore[index]
