@@ -197,6 +197,13 @@ def main() -> None:
               f"messages/s with {args.workers} workers")
         print(f"DATA end -> reply written: p50 {percentile(latencies, 0.5):.2f} s, "
               f"p95 {percentile(latencies, 0.95):.2f} s, max {max(latencies, default=0):.2f} s")
+        import psutil
+
+        cpu = sum(sum(psutil.Process(proc.pid).cpu_times()[:2]) for proc in workers)
+        own = sum(psutil.Process().cpu_times()[:2])
+        print(f"CPU: workers {cpu:.1f} s = {cpu * 1000 / sent:.1f} ms per message; this process "
+              f"(SMTP server, clients, building) {own:.1f} s; the machine has "
+              f"{psutil.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
         from rq import Worker
 
         rq_workers = Worker.all(connection=services.redis)
