@@ -100,3 +100,18 @@ def drop(db: Database, blobs: BlobStore, message_id: int) -> None:
     if key and shared is None:
         blobs.delete(key)
     log.info("inbound %s: dropped from quarantine", message_id)
+
+
+def drop_older_than(db: Database, blobs: BlobStore, cutoff: datetime) -> int:
+    """Drop every quarantined message received before `cutoff` (retention); how many."""
+    with db.session() as session:
+        old = list(session.scalars(select(InboundMessage.id).where(
+            InboundMessage.status == QUARANTINED, InboundMessage.received_at < cutoff)))
+    for message_id in old:
+        try:
+            drop(db, blobs, message_id)
+        except NotQuarantined:  # released or dropped meanwhile
+            continue
+    if old:
+        log.info("retention: dropped %d quarantined emails", len(old))
+    return len(old)

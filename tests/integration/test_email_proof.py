@@ -226,3 +226,27 @@ def test_our_own_aligned_dkim_and_spf_checks_are_proof(harness: Harness) -> None
     assert rows[spf_fail["Message-ID"]].auth_results["spf_verified"] == "fail"  # type: ignore[index]
     assert sorted(r["In-Reply-To"] for r in rig.outbox()) == sorted(
         [signed["Message-ID"], spf_pass["Message-ID"]])  # type: ignore[index]
+
+
+def test_retention_drops_old_quarantined_mail(rig: MailRig) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from hotgigs.privacy_cmd import run_retention
+    from storage.models import InboundMessage, utcnow
+
+    old, new = _resume_mail("Old Spam", sender="a@spam.test"), _resume_mail("New Spam",
+                                                                            sender="b@spam.test")
+    rig.send(old)  # type: ignore[arg-type]
+    rig.send(new)  # type: ignore[arg-type]
+    rig.h.run_burst_worker()
+    with rig.h.services.db.session() as session:
+        session.execute(update(InboundMessage).where(
+            InboundMessage.message_id == old["Message-ID"])  # type: ignore[index]
+            .values(received_at=utcnow() - timedelta(days=40)))
+    services = type(rig.h.services)(rig.h.settings.model_copy(update={"retention_days": 30}),
+                                    rig.h.services.db, rig.h.services.blobs)
+    run_retention(services)
+    assert rig.status_of(old["Message-ID"])[0] == "dropped"  # type: ignore[index]
+    assert rig.status_of(new["Message-ID"])[0] == "quarantined"  # type: ignore[index]
