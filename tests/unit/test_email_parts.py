@@ -201,6 +201,10 @@ def test_proof_of_sender() -> None:
         "mx.hire.test; dmarc=pass header.from=other.test",)) == (None, None, NOT_REGISTERED)
     assert verdict("boss@ok.test", results=(
         "mx.hire.test; dmarc=pass header.from=ok.test",))[0] == "boss@ok.test"
+    checked = decide(config, _Directory(), headers=hdr.header_block(_raw(message())),
+                     sender="ann@agency.test", rcpt_to=["resumes@hotgigs.localhost"],
+                     door_proof=None, smtp_user=None, own_spf_domain="mail.agency.test")
+    assert (checked.owner, checked.proof) == ("ann@agency.test", "spf-checked")
     assert aligned("agency.test", "mail.agency.test") and not aligned("test", "agency.test")
     assert not aligned("a.agency.test", "b.agency.test")
 
