@@ -60,7 +60,7 @@ def smtp_server(services: Services, queue: JobQueue | None) -> SmtpServer:
     return SmtpServer(email_config(settings), services.db, services.blobs, queue,
                       settings.smtp_host, settings.smtp_port,
                       sweep_grace=timedelta(seconds=max(settings.sweep_grace, 30)),
-                      tls=tls, logins=logins)
+                      tls=tls, logins=logins, submission_port=settings.smtp_submission_port)
 
 
 def run_smtp(settings: Settings) -> int:

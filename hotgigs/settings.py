@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     smtp_tls_key: Path | None = _env(
         "HOTGIGS_SMTP_TLS_KEY", None, "PEM key of HOTGIGS_SMTP_TLS_CERT", validate_default=True
     )
+    smtp_submission_port: int | None = _env(
+        "HOTGIGS_SMTP_SUBMISSION_PORT", None, "a second port where STARTTLS and SMTP AUTH are "
+        "required (tools that send directly); unset: none", ge=0, le=65535
+    )
     smtp_users: Path | None = _env(
         "HOTGIGS_SMTP_USERS", None, "file of login:scrypt-hash lines for SMTP AUTH (needs TLS)",
         validate_default=True,
@@ -189,6 +193,8 @@ class Settings(BaseSettings):
     def _users_need_tls(cls, value: Path | None, info: ValidationInfo) -> Path | None:
         if value and not info.data.get("smtp_tls_cert"):
             raise ValueError("SMTP AUTH is only offered over TLS: set HOTGIGS_SMTP_TLS_CERT/_KEY")
+        if info.data.get("smtp_submission_port") is not None and not value:
+            raise ValueError("HOTGIGS_SMTP_SUBMISSION_PORT needs SMTP users (and TLS)")
         return value
 
     @field_validator("slack_teams", "slack_channels", "slack_scopes", mode="before")

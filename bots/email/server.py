@@ -4,7 +4,8 @@ RCPT: the inbound address, a personal one (`resumes+<token>@domain`) or `jobs+<s
 else 550. SIZE is advertised and enforced by aiosmtpd (552). Lines longer than RFC 5321's
 1000 octets are accepted up to the size limit, as Postfix does (Outlook writes 10 KB HTML
 lines; a 500 would bounce a forwarded resume for good). STARTTLS when a certificate is
-configured; SMTP AUTH only over TLS. DATA: 250 only once `inbound.accept` has stored the
+configured; SMTP AUTH only over TLS, and on the optional submission port STARTTLS and AUTH
+are required before MAIL. DATA: 250 only once `inbound.accept` has stored the
 bytes and committed the row, with what the session proved (login, trusted loopback client);
 any failure there answers 451. Blocking work runs on a small thread pool.
 """
@@ -143,7 +144,8 @@ class SmtpServer:
     def __init__(self, config: EmailConfig, db: Database, blobs: BlobStore,
                  queue: JobQueue | None, host: str, port: int, *,
                  sweep_grace: timedelta = timedelta(seconds=60), threads: int = 8,
-                 tls: ssl.SSLContext | None = None, logins: Logins | None = None) -> None:
+                 tls: ssl.SSLContext | None = None, logins: Logins | None = None,
+                 submission_port: int | None = None) -> None:
         self.host = host
         self.port = port
         self.db = db
@@ -153,13 +155,20 @@ class SmtpServer:
         self.logins = logins
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smtp-store")
         self.handler = InboundHandler(config, db, blobs, queue, self.executor)
-        self.controller = _Controller(
-            self.handler, hostname=host, port=port, server_hostname=config.domain,
-            ident="HotGigs ESMTP", data_size_limit=config.max_bytes, enable_SMTPUTF8=True,
-            decode_data=False, line_limit=config.max_bytes + 2, tls_context=tls,
-            authenticator=self._authenticate if logins is not None else None,
-            auth_require_tls=True,
-        )
+        common: dict[str, Any] = dict(
+            hostname=host, server_hostname=config.domain, ident="HotGigs ESMTP",
+            data_size_limit=config.max_bytes, enable_SMTPUTF8=True, decode_data=False,
+            line_limit=config.max_bytes + 2, tls_context=tls, auth_require_tls=True,
+            authenticator=self._authenticate if logins is not None else None)
+        self.controller = _Controller(self.handler, port=port, **common)
+        # the submission port (RFC 6409): STARTTLS, then AUTH, before any MAIL
+        self.submission: _Controller | None = None
+        if submission_port is not None:
+            if tls is None or logins is None:
+                raise ValueError("the submission port needs a TLS certificate and SMTP users")
+            self.submission = _Controller(self.handler, port=submission_port,
+                                          require_starttls=True, auth_required=True, **common)
+        self.submission_port = submission_port
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
 
@@ -176,6 +185,10 @@ class SmtpServer:
 
     def start(self) -> None:
         self.controller.start()
+        if self.submission is not None:
+            self.submission.start()
+            log.info("SMTP submission on %s:%d (STARTTLS and AUTH required)", self.host,
+                     self.submission_port)
         if self.queue is not None:
             self._sweeper = threading.Thread(target=self._sweep_loop, name="smtp-sweep",
                                              daemon=True)
@@ -194,6 +207,8 @@ class SmtpServer:
     def stop(self) -> None:
         self._stop.set()
         self.controller.stop()
+        if self.submission is not None:
+            self.submission.stop()
         if self._sweeper is not None:
             self._sweeper.join(timeout=10)
         self.executor.shutdown(wait=True)

@@ -80,9 +80,10 @@ def test_the_settings_turn_on_starttls_and_auth(harness: Harness, tmp_path: Path
     cert, key = make_certificate(tmp_path)
     users = tmp_path / "users"
     set_password(users, LOGIN, "pw")
-    port = free_port()
+    port, submission = free_port(), free_port()
     settings = harness.settings.model_copy(update={
-        "smtp_tls_cert": cert, "smtp_tls_key": key, "smtp_users": users, "smtp_port": port})
+        "smtp_tls_cert": cert, "smtp_tls_key": key, "smtp_users": users, "smtp_port": port,
+        "smtp_submission_port": submission})
     server = smtp_server(type(harness.services)(settings, harness.services.db,
                                                 harness.services.blobs), None)
     server.start()
@@ -94,5 +95,17 @@ def test_the_settings_turn_on_starttls_and_auth(harness: Harness, tmp_path: Path
             client.ehlo()
             assert client.has_extn("auth")
             client.login(LOGIN, "pw")
+        # the submission port: nothing before STARTTLS, no MAIL before AUTH
+        with smtplib.SMTP("127.0.0.1", submission, timeout=30) as client:
+            client.ehlo()
+            assert client.mail(LOGIN)[0] == 530
+            client.starttls(context=client_context(cert))
+            client.ehlo()
+            assert client.mail(LOGIN)[0] == 530
+            client.login(LOGIN, "pw")
+            msg = message(sender="tool@ci.example")
+            client.sendmail("tool@ci.example", [INBOUND], wire_bytes(msg))
     finally:
         server.stop()
+    rows = {r.message_id: r for r in MailRig(harness, server, port).rows()}
+    assert rows[msg["Message-ID"]].smtp_user == LOGIN
