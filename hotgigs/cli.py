@@ -17,8 +17,10 @@ from rich.table import Table
 
 from hotgigs.cli_digest import digest_app
 from hotgigs.cli_drive import drive_app
+from hotgigs.cli_inbox import inbox_app
 from hotgigs.cli_jobs import job_app, match
 from hotgigs.cli_privacy import erase, export
+from hotgigs.cli_recruiter import recruiter_app
 from hotgigs.cli_support import default_owner, needs_redis, run_with_services, settings_or_exit
 
 app = typer.Typer(
@@ -176,6 +178,8 @@ app.add_typer(drive_app, name="drive")
 app.command()(erase)
 app.command()(export)
 app.add_typer(digest_app, name="digest")
+app.add_typer(recruiter_app, name="recruiter")
+app.add_typer(inbox_app, name="inbox")
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """What the admin dashboard shows, read from the database (and Redis for queues and workers).
 
 Figures shared with `hotgigs status` come from `hotgigs.status`; this module adds the views
-only the dashboard has: a per-day chart, usage per recruiter and channel, Drive folders, and
-one candidate's page.
+only the dashboard has: a per-day chart, usage per recruiter and channel, Drive folders, the
+email quarantine, and one candidate's page.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bots.email.quarantine import QUARANTINED, list_messages
 from hotgigs.bootstrap import Services
 from hotgigs.status import collect_status, window_figures
 from storage import audit
@@ -114,6 +115,7 @@ def overview(services: Services) -> dict[str, Any]:
         "workers": _workers(services),
         "usage": usage(services),
         "drive_folders": drive_folders(services),
+        "quarantine": list_messages(services.db, QUARANTINED, limit=50),
         "candidates": recent_candidates(services),
     }
 

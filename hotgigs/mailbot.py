@@ -11,8 +11,10 @@ from datetime import timedelta
 
 from bots.email.config import EmailConfig
 from bots.email.outbound import make_mailer
+from bots.email.passwords import Logins, read_users
 from bots.email.reply import EmailNotifier
-from bots.email.server import SmtpServer
+from bots.email.resolver import use_server
+from bots.email.server import SmtpServer, is_loopback, tls_context
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.lifecycle import stop_on_signals
 from hotgigs.metrics import prepare as prepare_metrics
@@ -26,6 +28,7 @@ MB = 1024 * 1024
 
 
 def email_config(settings: Settings) -> EmailConfig:
+    trust = settings.smtp_trust_loopback
     return EmailConfig(
         domain=settings.inbound_domain, local_part=settings.inbound_local_part,
         allowed_senders=tuple(settings.allowed_senders), rate_limit=settings.email_rate_limit,
@@ -33,20 +36,31 @@ def email_config(settings: Settings) -> EmailConfig:
         zip_limits=ZipLimits(max_entries=settings.zip_max_entries,
                              max_total=settings.zip_max_total_mb * MB,
                              max_file=settings.max_file_mb * MB),
+        trust_loopback=is_loopback(settings.smtp_host) if trust is None else trust,
+        trusted_authserv_ids=tuple(settings.trusted_authserv_ids),
+        spf_verify=settings.spf_verify,
     )
 
 
 def email_notifier(settings: Settings) -> EmailNotifier:
-    """Replies through HOTGIGS_SMTP_RELAY_URL, or into the Maildir `<data dir>/outbox`."""
+    """Replies through HOTGIGS_SMTP_RELAY_URL, or into the Maildir `<data dir>/outbox`.
+    Built once per worker: it also points our own SPF/DKIM checks at HOTGIGS_DNS_SERVER."""
+    if settings.dns_server:
+        use_server(settings.dns_server)
     mailer = make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox")
     return EmailNotifier(email_config(settings), mailer)
 
 
 def smtp_server(services: Services, queue: JobQueue | None) -> SmtpServer:
     settings = services.settings
+    tls = None
+    if settings.smtp_tls_cert and settings.smtp_tls_key:
+        tls = tls_context(str(settings.smtp_tls_cert), str(settings.smtp_tls_key))
+    logins = Logins(read_users(settings.smtp_users)) if settings.smtp_users else None
     return SmtpServer(email_config(settings), services.db, services.blobs, queue,
                       settings.smtp_host, settings.smtp_port,
-                      sweep_grace=timedelta(seconds=max(settings.sweep_grace, 30)))
+                      sweep_grace=timedelta(seconds=max(settings.sweep_grace, 30)),
+                      tls=tls, logins=logins, submission_port=settings.smtp_submission_port)
 
 
 def run_smtp(settings: Settings) -> int:

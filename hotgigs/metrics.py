@@ -3,8 +3,8 @@
 Every process of the tree (web, SMTP, Slack, workers) writes its figures into one
 prometheus-client multiprocess directory under the data dir, which `prepare` names in
 `PROMETHEUS_MULTIPROC_DIR` before anything imports prometheus-client (child processes inherit
-it). A scrape merges those files and adds what only Redis knows at that moment: queue
-depths and live workers.
+it). A scrape merges those files and adds what only Redis knows at that moment (queue depths and
+live workers) and the emails in quarantine now, by reason.
 """
 
 from __future__ import annotations
@@ -61,6 +61,17 @@ class _LiveFigures:
     def collect(self) -> Iterator[Any]:
         from prometheus_client.core import GaugeMetricFamily
 
+        from bots.email.quarantine import counts_by_reason
+
+        held = GaugeMetricFamily("hotgigs_inbound_quarantined",
+                                 "Inbound emails in quarantine now (no proof of sender), by reason",
+                                 labels=["reason"])
+        try:
+            for reason, count in counts_by_reason(self.services.db).items():
+                held.add_metric([reason], count)
+        except Exception:  # the database is down: the other figures still answer
+            log.warning("metrics: quarantine counts unavailable", exc_info=True)
+        yield held
         depths = queue_depths(self.services)
         up = GaugeMetricFamily("hotgigs_redis_up", "Whether Redis answered the scrape")
         up.add_metric([], 0 if depths is None else 1)

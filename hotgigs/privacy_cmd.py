@@ -81,6 +81,12 @@ def cmd_export(services: Services, candidate: str, output: Path | None, actor: s
 
 
 def run_retention(services: Services) -> retention.RetentionReport:
-    """The daily job: erase candidates idle for HOTGIGS_RETENTION_DAYS (0: keep everything)."""
-    return retention.run(services.db, services.blobs, tombstone_key_of(services.settings),
-                         services.settings.retention_days)
+    """The daily job: erase candidates idle for HOTGIGS_RETENTION_DAYS (0: keep everything),
+    and drop quarantined emails as old (nobody released them: they hold resumes too)."""
+    from bots.email.quarantine import drop_older_than
+
+    report = retention.run(services.db, services.blobs, tombstone_key_of(services.settings),
+                           services.settings.retention_days)
+    if report.cutoff is not None:
+        drop_older_than(services.db, services.blobs, report.cutoff)
+    return report

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from storage.files import decode_key
@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     inbound_domain: str = _env("HOTGIGS_INBOUND_DOMAIN", "hotgigs.localhost", "inbound domain")
     smtp_relay_url: str | None = _env("HOTGIGS_SMTP_RELAY_URL", None, "unset: Maildir outbox")
     allowed_senders: Annotated[list[str], NoDecode] = _env(
-        "HOTGIGS_ALLOWED_SENDERS", [], "comma-separated addresses and @domains; empty: anyone"
+        "HOTGIGS_ALLOWED_SENDERS", [], "comma-separated addresses and @domains whose "
+        "authenticated (DMARC-aligned) mail is accepted besides registered recruiters"
     )
     inbound_local_part: str = _env(
         "HOTGIGS_INBOUND_LOCAL_PART", "resumes", "inbound address: <local part>@<domain>"
@@ -57,6 +58,35 @@ class Settings(BaseSettings):
         "HOTGIGS_EMAIL_RATE_LIMIT", 50, "messages per sender per hour", gt=0
     )
     dkim_verify: bool = _env("HOTGIGS_DKIM_VERIFY", False, "verify DKIM ourselves (needs DNS)")
+    spf_verify: bool = _env(
+        "HOTGIGS_SPF_VERIFY", False, "check SPF ourselves for the client's address (needs DNS; "
+        "meaningful when HotGigs is the MX)"
+    )
+    dns_server: str | None = _env(
+        "HOTGIGS_DNS_SERVER", None, "host[:port] of the DNS server our SPF/DKIM checks ask; "
+        "unset: the system's"
+    )
+    # who sent it (DESIGN.md "Who sent it (email)")
+    smtp_trust_loopback: bool | None = _env(
+        "HOTGIGS_SMTP_TRUST_LOOPBACK", None, "trust mail from loopback clients as the "
+        "operator's; unset: only when HOTGIGS_SMTP_HOST is a loopback address"
+    )
+    trusted_authserv_ids: Annotated[list[str], NoDecode] = _env(
+        "HOTGIGS_TRUSTED_AUTHSERV_IDS", [], "comma-separated authserv-ids of upstream MTAs "
+        "whose Authentication-Results headers are believed"
+    )
+    smtp_tls_cert: Path | None = _env("HOTGIGS_SMTP_TLS_CERT", None, "PEM certificate: STARTTLS")
+    smtp_tls_key: Path | None = _env(
+        "HOTGIGS_SMTP_TLS_KEY", None, "PEM key of HOTGIGS_SMTP_TLS_CERT", validate_default=True
+    )
+    smtp_submission_port: int | None = _env(
+        "HOTGIGS_SMTP_SUBMISSION_PORT", None, "a second port where STARTTLS and SMTP AUTH are "
+        "required (tools that send directly); unset: none", ge=0, le=65535
+    )
+    smtp_users: Path | None = _env(
+        "HOTGIGS_SMTP_USERS", None, "file of login:scrypt-hash lines for SMTP AUTH (needs TLS)",
+        validate_default=True,
+    )
 
     http_host: str = _env("HOTGIGS_HTTP_HOST", "127.0.0.1", "HTTP bind address")
     http_port: int = _env("HOTGIGS_HTTP_PORT", 3000, "HTTP port", ge=0, le=65535)
@@ -151,6 +181,29 @@ class Settings(BaseSettings):
     def _split_senders(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_authserv_ids", mode="before")
+    @classmethod
+    def _split_authserv_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("smtp_tls_key")
+    @classmethod
+    def _key_with_cert(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if bool(value) != bool(info.data.get("smtp_tls_cert")):
+            raise ValueError("HOTGIGS_SMTP_TLS_CERT and HOTGIGS_SMTP_TLS_KEY go together")
+        return value
+
+    @field_validator("smtp_users")
+    @classmethod
+    def _users_need_tls(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value and not info.data.get("smtp_tls_cert"):
+            raise ValueError("SMTP AUTH is only offered over TLS: set HOTGIGS_SMTP_TLS_CERT/_KEY")
+        if info.data.get("smtp_submission_port") is not None and not value:
+            raise ValueError("HOTGIGS_SMTP_SUBMISSION_PORT needs SMTP users (and TLS)")
         return value
 
     @field_validator("slack_teams", "slack_channels", "slack_scopes", mode="before")

@@ -121,8 +121,11 @@ def start_slack(router: Router, services: Services, queue: JobQueue | None) -> R
     client = web_client(config)
     uploads = Uploads(config, services.db, Intake(services.db, services.blobs, queue,
                                                   config.zip_limits), client)
+    from hotgigs.mailbot import email_config
+
     commands = Commands(services.db, lambda: queue.depths() if queue is not None and
-                        services.redis_ping() is None else None, drive_access(settings))
+                        services.redis_ping() is None else None, drive_access(settings),
+                        personal_address=email_config(settings).personal_address)
     oauth = (oauth_settings(config.oauth, services.db.engine, client)
              if config.oauth is not None else None)
     bot = build_app(config, client, uploads, commands, socket_mode=socket_mode, oauth=oauth)

@@ -125,7 +125,13 @@ class Intake:
         with self.db.session() as session:
             return session.scalar(select(Batch).where(Batch.idempotency_key == key))
 
-    def submit(self, request: IngestRequest) -> Batch:
+    def submit(self, request: IngestRequest, *, held_by: str | None = None) -> Batch:
+        """Store and record the request, then queue its work.
+
+        `held_by`: the id of the RQ job that calls this and will process a high-priority batch
+        (one resume, or none) itself, as the email door does: nothing is queued for it, and its
+        resume's attempt names that job, so the sweeper sees it held while the job lives.
+        """
         existing = self._existing(request.idempotency_key)
         if existing is not None:
             log.info("batch %s: idempotency key seen again, nothing enqueued", existing.id)
@@ -137,7 +143,8 @@ class Intake:
         bulk = accepted > 1 or saw_archive or request.source == "drive"
         priority = "low" if bulk else "high"
         try:
-            batch, jobs = self._record(request, items, refusals, keys, priority)
+            batch, jobs = self._record(request, items, refusals, keys, priority,
+                                       held_by if priority == "high" else None)
         except IntegrityError:
             # the same idempotency key committed by a concurrent submit: that one wins
             again = self._existing(request.idempotency_key)
@@ -147,11 +154,13 @@ class Intake:
         log.info("batch %s: %d files from %s, %d refused, queue %s", batch.id, len(items),
                  request.source, len(items) - accepted, priority)
         metrics().batch_size.labels(request.source).observe(len(items))
-        self._enqueue(batch, jobs, priority)
+        if not (held_by and priority == "high"):
+            self._enqueue(batch, jobs, priority)
         return batch
 
     def _record(self, request: IngestRequest, items: list[_Item], refusals: list[str | None],
-                keys: list[str | None], priority: str) -> tuple[Batch, list[tuple[int, str]]]:
+                keys: list[str | None], priority: str,
+                held_by: str | None = None) -> tuple[Batch, list[tuple[int, str]]]:
         """Batch, resumes and processing jobs in one transaction; returns (resume, RQ job id)."""
         with self.db.session() as session:
             recruiter = recruiter_for(session, request.submitted_by)
@@ -183,7 +192,8 @@ class Intake:
                         if reason is None]
             session.add_all(attempts)
             session.flush()
-            job_ids = chunk_job_ids([(a.resume_id, a.id) for a in attempts], priority)
+            job_ids = ([held_by] * len(attempts) if held_by else
+                       chunk_job_ids([(a.resume_id, a.id) for a in attempts], priority))
             for attempt, job_id in zip(attempts, job_ids, strict=True):
                 attempt.rq_job_id = job_id
             jobs = [(a.resume_id, job_id) for a, job_id in zip(attempts, job_ids, strict=True)]

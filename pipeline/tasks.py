@@ -104,11 +104,12 @@ def process_resume(resume_id: int) -> str:
     return process_resumes([resume_id])[0]
 
 
-def process_resumes(resume_ids: list[int]) -> list[str]:
+def process_resumes(resume_ids: list[int], *, reply_here: bool = False) -> list[str]:
     """Parse a chunk of stored resumes; returns each one's status.
 
     A status is parsed or failed; "skipped" for a resume that had already ended, "requeued"
     for the rest of a chunk that made way for an upload waiting in the high-priority queue.
+    `reply_here`: a batch this ends is answered in this job, not by a reply job.
     """
     chunk_started = time.monotonic()
     with timed("claim"):
@@ -132,7 +133,7 @@ def process_resumes(resume_ids: list[int]) -> list[str]:
                 _rearm_time_limit()  # recording gets a whole limit too, not the parse's rest
                 share = db_seconds / len(works)
                 statuses.update(end_resumes([replace(o, seconds=o.seconds + share)
-                                             for o in pending]))
+                                             for o in pending], reply_here=reply_here))
                 pending, last_flush = [], time.monotonic()
             if make_way:
                 _hand_back([w.resume_id for w in rest])
@@ -290,7 +291,7 @@ def _parse(work: _Work) -> ParsedResume:
         raise Rejected(f"could not be parsed ({type(exc).__name__})") from exc
 
 
-def end_resumes(outcomes: list[Outcome]) -> dict[int, str]:
+def end_resumes(outcomes: list[Outcome], *, reply_here: bool = False) -> dict[int, str]:
     """Record outcomes, then run what follows them (matching, progress, the batch reply).
 
     Returns resume id -> status for the resumes this call ended; one that another run
@@ -315,7 +316,7 @@ def end_resumes(outcomes: list[Outcome]) -> dict[int, str]:
     for batch_id, (source, before) in recorded.progressed.items():
         _notify_progress(batch_id, source, before)
     for batch_id in recorded.finished_batches:
-        _batch_done(batch_id)
+        _batch_done(batch_id, here=reply_here)
     return {o.resume_id: o.status for o in recorded.ended}
 
 
@@ -548,12 +549,54 @@ def _notify_progress(batch_id: int, source: str, before: int) -> None:
         log.warning("batch %s: progress update failed", batch_id, exc_info=True)
 
 
-def _batch_done(batch_id: int) -> None:
+def _batch_done(batch_id: int, *, here: bool = False) -> None:
     ctx = current()
-    if ctx.queue is not None:
-        ctx.queue.enqueue_reply(batch_id)
-    else:
+    if ctx.queue is None:
         send_reply(batch_id)
+        return
+    if here:
+        try:
+            send_reply(batch_id)
+            return
+        except Exception:  # the reply job retries it (RQ's Retry), as for any other batch
+            log.warning("batch %s: reply failed here, queued to retry", batch_id, exc_info=True)
+    ctx.queue.enqueue_reply(batch_id)
+
+
+def finish_here(batch_id: int) -> None:
+    """Parse a high-priority batch's waiting resume and answer the batch in this job.
+
+    For a door that submitted with `Intake.submit(held_by=<this job>)`: a single-resume
+    email is received, parsed and answered in one RQ job instead of three (each job costs
+    RQ's bookkeeping and a round of database sessions). What fails here goes the usual way:
+    the resumes to the queue, the reply to its retrying job.
+    """
+    ctx = current()
+    with ctx.db.session() as session:
+        state = session.scalar(select(Batch.state).where(Batch.id == batch_id))
+        waiting = session.execute(
+            select(ProcessingJob.resume_id, ProcessingJob.rq_job_id)
+            .join(Resume, Resume.id == ProcessingJob.resume_id)
+            .where(Resume.batch_id == batch_id, Resume.status == "pending",
+                   ProcessingJob.finished_at.is_(None))).all()
+    if not waiting:
+        if state == "done":
+            _batch_done(batch_id, here=True)
+        return
+    try:
+        process_resumes([resume_id for resume_id, _ in waiting], reply_here=True)
+    except Exception:
+        if ctx.queue is None:
+            raise
+        log.warning("batch %s: processing here failed, queued instead", batch_id,
+                    exc_info=True)
+        for resume_id, _ in waiting:  # one that ended meanwhile is skipped by its job
+            job_id = f"resume-{resume_id}-{uuid.uuid4().hex[:8]}"
+            with ctx.db.session() as session:  # so the sweeper looks for the new job
+                session.execute(update(ProcessingJob).where(
+                    ProcessingJob.resume_id == resume_id, ProcessingJob.finished_at.is_(None))
+                    .values(rq_job_id=job_id), execution_options=NO_SYNC)
+            ctx.queue.enqueue_resume(resume_id, job_id, "high")
 
 
 def send_reply(batch_id: int) -> str:
@@ -567,7 +610,8 @@ def send_reply(batch_id: int) -> str:
         summary = summarize_batch(session, batch_id) if notifier else None
     if notifier is not None and summary is not None:
         try:
-            notifier.result(summary)
+            with timed("reply"):
+                notifier.result(summary)
         except Exception:
             metrics().replies.labels(summary.source, "failed").inc()
             raise

@@ -99,6 +99,11 @@ class Recruiter(Base):
     # when the daily digest is due: IANA timezone and local hour (NULL: the configured default)
     timezone: Mapped[str | None] = mapped_column(String(64))
     digest_hour: Mapped[int | None] = mapped_column(Integer)
+    # set by `hotgigs recruiter add`: a known recruiter, who may email resumes (bots/email)
+    registered_at: Mapped[datetime | None] = mapped_column()
+    # the secret of their personal inbound address resumes+<token>@domain
+    inbound_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    slack_user: Mapped[str | None] = mapped_column(String(64))  # "T…/U…"
 
 
 class Batch(Base):
@@ -263,6 +268,13 @@ class InboundMessage(Base):
     # the From address (rate limit, sender policy) and Authentication-Results verdicts
     sender: Mapped[str | None] = mapped_column(String(320), index=True)
     auth_results: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # what the SMTP session knew: the client's address and its SMTP AUTH login
+    client_ip: Mapped[str | None] = mapped_column(String(64))
+    smtp_user: Mapped[str | None] = mapped_column(String(320))
+    # how the sender was proven (address, smtp-auth, dmarc, dkim, loopback, released; at the
+    # door: smtp-auth or loopback) and the recruiter the message is imported for and answered
+    proof: Mapped[str | None] = mapped_column(String(16))
+    owner: Mapped[str | None] = mapped_column(String(320), index=True)
 
 
 class SeenEvent(Base):

@@ -138,12 +138,24 @@ def references(headers: Message) -> list[str]:
 
 def verify_dkim(raw: bytes, dnsfunc: Callable[..., bytes | None] | None = None) -> str:
     """Our own DKIM check of the first signature (dkimpy): pass, fail, none or error: …"""
+    return check_dkim(raw, dnsfunc)[0]
+
+
+def check_dkim(raw: bytes,
+               dnsfunc: Callable[..., bytes | None] | None = None) -> tuple[str, str | None]:
+    """(verdict, signing domain d= when it passed) of the first DKIM signature (dkimpy)."""
     import dkim
 
     if b"dkim-signature:" not in raw[:65536].lower():
-        return "none"
+        return "none", None
+    checker = dkim.DKIM(raw)
     try:
-        ok = dkim.verify(raw, dnsfunc=dnsfunc) if dnsfunc else dkim.verify(raw)
+        ok = checker.verify(dnsfunc=dnsfunc) if dnsfunc else checker.verify()
+    except dkim.DKIMException:  # a bad body hash, key or signature: what dkim.verify calls False
+        return "fail", None
     except Exception as exc:  # DNS unreachable, malformed signature: a verdict, not a crash
-        return f"error: {type(exc).__name__}"
-    return "pass" if ok else "fail"
+        return f"error: {type(exc).__name__}", None
+    if not ok:
+        return "fail", None
+    domain = checker.domain
+    return "pass", domain.decode("ascii", "replace").lower() if domain else None

@@ -27,6 +27,15 @@ TASK = "bots.email.tasks.process_inbound"
 
 
 @dataclass(frozen=True)
+class SessionFacts:
+    """What the SMTP session established about the client (see `bots.email.proof`)."""
+
+    client_ip: str | None = None
+    smtp_user: str | None = None  # SMTP AUTH login, only ever over TLS
+    door_proof: str | None = None  # "smtp-auth", "loopback" (trusted loopback client) or None
+
+
+@dataclass(frozen=True)
 class Accepted:
     row_id: int
     message_id: str
@@ -34,8 +43,9 @@ class Accepted:
 
 
 def accept(db: Database, blobs: BlobStore, raw: bytes, mail_from: str | None,
-           rcpt_to: list[str]) -> Accepted:
+           rcpt_to: list[str], facts: SessionFacts | None = None) -> Accepted:
     """Store the message for good; a Message-ID seen before creates nothing new."""
+    facts = facts or SessionFacts()
     headers = hdr.header_block(raw)
     message_id = hdr.message_id(headers, raw)
     existing = _existing(db, message_id)
@@ -49,7 +59,8 @@ def accept(db: Database, blobs: BlobStore, raw: bytes, mail_from: str | None,
             row = InboundMessage(
                 message_id=message_id, mail_from=(mail_from or "")[:320], rcpt_to=rcpt_to,
                 storage_key=key, size=len(raw), sender=hdr.sender(headers),
-                auth_results=hdr.auth_verdicts(headers),
+                auth_results=hdr.auth_verdicts(headers), client_ip=facts.client_ip,
+                smtp_user=facts.smtp_user, proof=facts.door_proof,
             )
             session.add(row)
             session.flush()

@@ -30,11 +30,7 @@ OUTCOMES = {
 }
 FAILED = "not imported"
 
-# notices (never sent to automatic mail)
-NOT_ALLOWED = (
-    "This address only accepts resumes from registered recruiters, and {sender} is not one of "
-    "them. Nothing was imported. Ask your HotGigs administrator to add your address."
-)
+# notices (only ever sent to a proven recruiter, never to automatic mail)
 RATE_LIMITED = (
     "You have sent more than {limit} emails in the last hour, so we stopped importing your "
     "messages for now. Messages you send in the next hour are kept but not imported; you "

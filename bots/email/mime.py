@@ -20,6 +20,7 @@ import mailparser
 import tnefparse
 from mailparser.exceptions import MailParserError
 
+from bots.email.charsets import decode, decode_as
 from bots.email.headers import header_block, text
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class Extracted:
     bodies: list[str] = field(default_factory=list)  # text bodies, outer message first
     skipped: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    charsets: list[str] = field(default_factory=list)  # declared in the message: name hints
 
     @property
     def note(self) -> str | None:
@@ -90,8 +92,22 @@ def parse_raw(raw: bytes) -> Message:
 def extract(raw: bytes) -> Extracted:
     message, defects = _mailparser(raw)
     out = Extracted(subject=text(message.get("Subject")), defects=defects)
+    out.charsets = _declared_charsets(message)
     _walk(message, "", out, depth=0)
     return out
+
+
+def _declared_charsets(message: Message) -> list[str]:
+    """Charsets the message names anywhere: its parts' and its headers' encoded words."""
+    found = [c for part in message.walk() if (c := part.get_content_charset())]
+    for name in ("Subject", "From", "To"):
+        value = message.get(name)
+        if isinstance(value, str):
+            try:
+                found += [c for _, c in decode_header(value) if c]
+            except Exception:  # a malformed encoded word names nothing
+                continue
+    return found
 
 
 def _walk(node: Message, path: str, out: Extracted, depth: int) -> None:
@@ -140,7 +156,7 @@ def _forwarded(node: Message, path: str, out: Extracted, depth: int) -> None:
 
 def _leaf(node: Message, path: str, out: Extracted, depth: int) -> None:
     ctype = node.get_content_type()
-    name = _filename(node)
+    name = _filename(node, out.charsets)
     disposition = (node.get_content_disposition() or "").lower()
     data = node.get_payload(decode=True)
     if not isinstance(data, bytes):
@@ -153,7 +169,7 @@ def _leaf(node: Message, path: str, out: Extracted, depth: int) -> None:
         _tnef(data, path, out)
         return
     if ctype.startswith("text/") and disposition != "attachment" and not name:
-        body = _as_text(node, data)
+        body = _as_text(node, data, out.charsets)
         if body.strip():
             out.bodies.append(body)
         return
@@ -168,30 +184,47 @@ def _leaf(node: Message, path: str, out: Extracted, depth: int) -> None:
 
 
 _RAW_NAME = re.compile(r'(?:file)?name\*?="?([^";]+)', re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
 
-def _filename(node: Message) -> str:
+def _filename(node: Message, hints: list[str]) -> str:
     """The part's file name. Raw 8-bit names (the stdlib garbles them) are read from the
-    header bytes: UTF-8 when they are, else the part's charset."""
+    header bytes; RFC 2231 names are decoded from their bytes too, so a missing or wrong
+    charset in them is detected rather than trusted."""
+    charset = node.get_content_charset()
     for header in ("Content-Disposition", "Content-Type"):
         value = node.get(header)
         if not isinstance(value, Header):  # a Header object here means raw 8-bit bytes
             continue
         data = b"".join(c if isinstance(c, bytes) else c.encode("utf-8", "replace")
                         for c, _ in decode_header(value))
-        found = _RAW_NAME.search(data.decode("utf-8", "surrogateescape"))
+        found = _RAW_NAME.search(data.decode("latin-1"))
         if found:
-            return text(found.group(1), node.get_content_charset() or "gb18030")
-    return text(node.get_filename() or "", node.get_content_charset())
+            return text(decode(found.group(1).encode("latin-1"), charset, hints))
+    for param, header in (("filename", "content-disposition"), ("name", "content-type")):
+        found_param = node.get_param(param, header=header)
+        if isinstance(found_param, tuple):  # RFC 2231: (charset, language, bytes as latin-1)
+            data = bytes(found_param[2], "raw-unicode-escape")
+            return text(decode(data, found_param[0] or charset, hints))
+        if found_param is not None:
+            break
+    return text(node.get_filename() or "", charset)
 
 
-def _as_text(node: Message, data: bytes) -> str:
-    charset = node.get_content_charset() or "utf-8"
-    try:
-        body = data.decode(charset, "replace")
-    except LookupError:
-        body = data.decode("utf-8", "replace")
-    if node.get_content_type() == "text/html":
+def _as_text(node: Message, data: bytes, hints: list[str]) -> str:
+    declared = node.get_content_charset()
+    html_part = node.get_content_type() == "text/html"
+    if html_part and not declared:
+        meta = _META_CHARSET.search(data[:4096])
+        declared = meta.group(1).decode("ascii") if meta else None
+    return _decoded(data, declared, hints, html_part)
+
+
+def _decoded(data: bytes, declared: str | None, hints: list[str], html_part: bool) -> str:
+    body, used = decode_as(data, declared, hints)
+    if used != "ascii":
+        hints.append(used)  # what the text was in, names in the same message likely are too
+    if html_part:
         body = html_to_text(body)
     return body.replace("\r\n", "\n")
 

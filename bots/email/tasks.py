@@ -1,33 +1,44 @@
 """RQ task of the email door: a stored message becomes one IngestRequest, or is set aside.
 
 Runs in `hotgigs worker` after the SMTP server answered 250. Machine mail is stored and
-ignored (never answered); a sender over the hourly limit gets one notice; a sender outside
-`HOTGIGS_ALLOWED_SENDERS` gets one short refusal. The forwarder is always `submitted_by`:
-the candidate is whoever the resume says. Re-running after a crash is safe: intake is
-idempotent on the Message-ID and a message that already ended is skipped.
+ignored; a message without proof of its sender (`bots.email.proof`) is quarantined, imported
+into nobody's pool and never answered; a recruiter over the hourly limit gets one notice. The
+proven recruiter is `submitted_by` and the only address ever answered (never the header From
+of an auto-forwarded message). Re-running after a crash is safe: intake is idempotent on the
+Message-ID and a message that already ended is skipped.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from email.message import Message
 from typing import Any
 
+from rq import get_current_job
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from bots.email import headers as hdr
 from bots.email import messages
 from bots.email.mime import body_resume, extract
+from bots.email.proof import NO_PROOF, Verdict, decide
+from bots.email.recruiters import Directory
 from bots.email.reply import EmailNotifier
+from bots.email.spf_check import check_spf
 from pipeline.context import TaskContext, current
 from pipeline.intake import Intake
+from pipeline.metrics import metrics, timed
 from pipeline.models import IngestFile, IngestRequest, ReplyTarget
+from pipeline.tasks import finish_here
 from storage.models import InboundMessage
 
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=1)
 BODY_FILENAME = "email-body.txt"
+RELEASED = "released"  # the proof of a message an operator released from quarantine
 
 
 def _notifier(ctx: TaskContext) -> EmailNotifier:
@@ -38,49 +49,105 @@ def _notifier(ctx: TaskContext) -> EmailNotifier:
 
 
 def process_inbound(message_row_id: int) -> str:
-    """Handle one stored inbound message; returns its final status."""
+    """Handle one stored inbound message; returns its final status.
+
+    Run by a worker, a single-resume message is also parsed and answered in this job
+    (`pipeline.tasks.finish_here`): one RQ job per message instead of three.
+    """
     ctx = current()
-    bot = _notifier(ctx)
+    with timed("inbound"):
+        status, batch_id, held = _handle(ctx, message_row_id)
+    if held and batch_id is not None:
+        finish_here(batch_id)
+    return status
+
+
+@dataclass(frozen=True)
+class _Stored:
+    raw: bytes
+    mail_from: str | None
+    rcpt_to: list[str]
+    sender: str | None
+    message_id: str
+    door_proof: str | None
+    smtp_user: str | None
+    released_to: str | None
+    client_ip: str | None
+
+
+def _load(ctx: TaskContext, row_id: int) -> _Stored | None:
     with ctx.db.session() as session:
-        row = session.get(InboundMessage, message_row_id)
+        row = session.get(InboundMessage, row_id)
         if row is None or row.status != "received":
-            return "skipped"
-        raw = ctx.blobs.get(row.storage_key)
-        mail_from, rcpt_to, sender = row.mail_from, list(row.rcpt_to), row.sender
-        message_id, received_at = row.message_id, row.received_at
-        earlier = _earlier_from_sender(session, row) if sender else 0
-    headers = hdr.header_block(raw)
-    reason = hdr.automatic_reason(headers, mail_from)
-    if reason is None and not sender:
-        reason = "no sender address"
-    if reason is not None:
-        return _finish(ctx, message_row_id, "ignored", reason)
-    if bot.config.dkim_verify:
-        _record_dkim(ctx, message_row_id, hdr.verify_dkim(raw))
-    assert sender is not None
-    target = ReplyTarget(kind="email", address=sender, message_id=message_id,
+            return None
+        return _Stored(ctx.blobs.get(row.storage_key), row.mail_from, list(row.rcpt_to),
+                       row.sender, row.message_id, row.proof, row.smtp_user, row.owner,
+                       row.client_ip)
+
+
+def _verdict(ctx: TaskContext, bot: EmailNotifier, row_id: int, stored: _Stored,
+             headers: Message) -> tuple[Verdict, int]:
+    """Who proved to have sent it, and how many messages they had imported in the hour."""
+    own: dict[str, str] = {}  # our own checks: verdicts, and the domains that passed
+    if stored.door_proof != RELEASED:
+        if bot.config.dkim_verify:
+            own["dkim_verified"], own["dkim_domain"] = _or_empty(hdr.check_dkim(stored.raw))
+        if bot.config.spf_verify:
+            own["spf_verified"], own["spf_domain"] = _or_empty(
+                check_spf(stored.client_ip, stored.mail_from))
+        if own:
+            _record_checks(ctx, row_id, {k: v for k, v in own.items() if k.endswith("ied")})
+    with ctx.db.session() as session:  # one session for the lookups and the count
+        if stored.door_proof == RELEASED and stored.released_to:
+            return Verdict(stored.released_to, RELEASED), 0
+        verdict = decide(bot.config, Directory(session), headers=headers, sender=stored.sender,
+                         rcpt_to=stored.rcpt_to, door_proof=stored.door_proof,
+                         smtp_user=stored.smtp_user,
+                         own_dkim_domain=own.get("dkim_domain") or None,
+                         own_spf_domain=own.get("spf_domain") or None)
+        earlier = _earlier_from(session, row_id, verdict.owner) if verdict.owner else 0
+    return verdict, earlier
+
+
+def _handle(ctx: TaskContext, row_id: int) -> tuple[str, int | None, bool]:
+    """(status, batch id, whether this job processes the batch itself)."""
+    bot = _notifier(ctx)
+    stored = _load(ctx, row_id)
+    if stored is None:
+        return "skipped", None, False
+    headers = hdr.header_block(stored.raw)
+    reason = hdr.automatic_reason(headers, stored.mail_from)
+    if reason is not None and stored.door_proof != RELEASED:
+        return _finish(ctx, row_id, "ignored", reason), None, False
+    verdict, earlier = _verdict(ctx, bot, row_id, stored, headers)
+    if verdict.owner is None:
+        if not stored.sender and verdict.reason == NO_PROOF:
+            return _finish(ctx, row_id, "ignored", "no sender address"), None, False
+        metrics().inbound_emails.labels("quarantined", verdict.reason or "").inc()
+        return _finish(ctx, row_id, "quarantined", verdict.reason), None, False
+    target = ReplyTarget(kind="email", address=verdict.owner, message_id=stored.message_id,
                          subject=hdr.text(headers.get("Subject")),
                          references=hdr.references(headers)).model_dump(mode="json")
     limit = bot.config.rate_limit
     if earlier >= limit:
         if earlier == limit:  # the first message over the limit: one notice, then silence
-            bot.notice(target, messages.RATE_LIMITED.format(limit=limit),
-                       f"rate-{message_row_id}")
-        return _finish(ctx, message_row_id, "rate_limited",
-                       f"more than {limit} messages in an hour (received {received_at})")
-    if not bot.config.sender_allowed(sender):
-        bot.notice(target, messages.NOT_ALLOWED.format(sender=sender),
-                   f"refused-{message_row_id}")
-        return _finish(ctx, message_row_id, "refused", "sender not in HOTGIGS_ALLOWED_SENDERS")
-    request = build_request(raw, sender, message_id, rcpt_to, target, bot)
-    intake = Intake(ctx.db, ctx.blobs, ctx.queue, bot.config.zip_limits)
-    batch = intake.submit(request)
+            bot.notice(target, messages.RATE_LIMITED.format(limit=limit), f"rate-{row_id}")
+        return _finish(ctx, row_id, "rate_limited", f"more than {limit} messages in an hour",
+                       proven=verdict), None, False
+    request = build_request(stored.raw, verdict.owner, stored.message_id, stored.rcpt_to,
+                            target, bot)
+    job = get_current_job()
+    held_by = job.id if job is not None and ctx.queue is not None else None
+    batch = Intake(ctx.db, ctx.blobs, ctx.queue, bot.config.zip_limits).submit(
+        request, held_by=held_by)
     if ctx.queue is None:  # in-process mode (tests without Redis): nothing runs the batch
-        log.info("inbound %s: batch %s recorded without a queue", message_row_id, batch.id)
-    return _finish(ctx, message_row_id, "submitted", None, batch.id)
+        log.info("inbound %s: batch %s recorded without a queue", row_id, batch.id)
+    # ended before any parse: from here on the batch is the pipeline's (and its sweeper's)
+    status = _finish(ctx, row_id, "submitted", None, batch.id, proven=verdict)
+    return status, batch.id, bool(held_by) and batch.priority == "high"
 
 
-def build_request(raw: bytes, sender: str, message_id: str, rcpt_to: list[str],
+def build_request(raw: bytes, owner: str, message_id: str, rcpt_to: list[str],
                   target: dict[str, Any], bot: EmailNotifier) -> IngestRequest:
     extracted = extract(raw)
     files = [IngestFile(name=p.name, content=p.content, declared_mime=p.mime, origin=p.origin)
@@ -95,33 +162,45 @@ def build_request(raw: bytes, sender: str, message_id: str, rcpt_to: list[str],
     job_hint = next((slug for slug in (bot.config.recipient(r)[1] for r in rcpt_to) if slug),
                     None)
     return IngestRequest(
-        source="email", submitted_by=sender, reply_to=ReplyTarget.model_validate(target),
+        source="email", submitted_by=owner, reply_to=ReplyTarget.model_validate(target),
         files=files, note=extracted.note, job_hint=job_hint,
         idempotency_key=f"email:{message_id}"[:500],
     )
 
 
-def _earlier_from_sender(session: Any, row: InboundMessage) -> int:
-    """Messages this sender sent in the hour before this one (machine mail not counted)."""
+def _earlier_from(session: Session, row_id: int, owner: str) -> int:
+    """Messages imported (or held back) for this recruiter in the hour before this one."""
+    received_at = session.scalar(
+        select(InboundMessage.received_at).where(InboundMessage.id == row_id))
+    assert received_at is not None
     return int(session.scalar(
         select(func.count()).select_from(InboundMessage).where(
-            InboundMessage.sender == row.sender, InboundMessage.id < row.id,
-            InboundMessage.received_at >= row.received_at - WINDOW,
-            InboundMessage.status != "ignored",
+            InboundMessage.owner == owner, InboundMessage.id < row_id,
+            InboundMessage.received_at >= received_at - WINDOW,
+            InboundMessage.status.in_(("submitted", "rate_limited")),
         )) or 0)
 
 
-def _record_dkim(ctx: TaskContext, row_id: int, verdict: str) -> None:
+def _or_empty(result: tuple[str, str | None]) -> tuple[str, str]:
+    return result[0], result[1] or ""
+
+
+def _record_checks(ctx: TaskContext, row_id: int, verdicts: dict[str, str]) -> None:
     with ctx.db.session() as session:
         row = session.get(InboundMessage, row_id)
         if row is not None:
-            row.auth_results = {**row.auth_results, "dkim_verified": verdict}
+            row.auth_results = {**row.auth_results, **verdicts}
 
 
 def _finish(ctx: TaskContext, row_id: int, status: str, reason: str | None,
-            batch_id: int | None = None) -> str:
-    with ctx.db.session() as session:
+            batch_id: int | None = None, *, proven: Verdict | None = None) -> str:
+    values: dict[str, Any] = {"status": status, "reason": reason, "batch_id": batch_id}
+    if proven is not None:
+        values.update(owner=proven.owner, proof=proven.proof)
+    # not flushed to disk before the answer: a crash that loses it leaves the message
+    # `received`, and handling it again is idempotent (intake's key is the Message-ID)
+    with ctx.db.session(durable=False) as session:
         session.execute(update(InboundMessage).where(InboundMessage.id == row_id)
-                        .values(status=status, reason=reason, batch_id=batch_id))
+                        .values(**values))
     log.info("inbound %s: %s%s", row_id, status, f" ({reason})" if reason else "")
     return status

@@ -100,6 +100,9 @@ def _command(config: SlackConfig, commands: Commands, ack: Ack, command: dict[st
     elif sub == "status":
         ack()
         work = lambda: commands.status(asker)  # noqa: E731
+    elif sub == "email":
+        ack(text=commands.email(asker).text, response_type="ephemeral")
+        return
     elif sub == "drive":
         ack(text=messages.CHECKING_FOLDER, response_type="ephemeral")
         work = lambda: commands.drive_add(asker, rest)  # noqa: E731

@@ -71,10 +71,23 @@ class Commands:
     """The work behind each subcommand; `app` decides what is acked and what is responded."""
 
     def __init__(self, db: Database, queue_depths: Callable[[], dict[str, int] | None],
-                 drive: DriveAccess | None = None) -> None:
+                 drive: DriveAccess | None = None,
+                 personal_address: Callable[[str], str] | None = None) -> None:
         self.db = db
         self.queue_depths = queue_depths
         self.drive = drive  # None: Drive is not configured, folders are saved unchecked
+        self.personal_address = personal_address  # token -> resumes+<token>@domain
+
+    def email(self, asker: Asker) -> Answer:
+        """The asker's personal inbound address, when an operator registered them with
+        `hotgigs recruiter add EMAIL --slack-user TEAM/USER`."""
+        from bots.email.recruiters import for_slack_user
+
+        found = for_slack_user(self.db, asker.team, asker.user)
+        if found is None or self.personal_address is None:
+            return Answer(messages.EMAIL_UNKNOWN.format(team=asker.team, user=asker.user))
+        return Answer(messages.EMAIL_ADDRESS.format(
+            address=self.personal_address(found.token), email=found.email))
 
     def help(self, sub: str = "") -> Answer:
         prefix = messages.UNKNOWN.format(sub=esc(sub)) if sub else ""

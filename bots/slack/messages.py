@@ -55,9 +55,19 @@ HELP = (
     "`/hotgigs job list` — open positions\n"
     "`/hotgigs status` — queue and today's imports\n"
     "`/hotgigs drive add <folder URL or id>` — import the resumes in a Google Drive folder\n"
+    "`/hotgigs email` — your personal address to forward resumes to\n"
     "`/hotgigs help` — this message"
 )
 UNKNOWN = "I don't know `{sub}`.\n"
+EMAIL_ADDRESS = (
+    "Forward resumes to `{address}`: they are imported as yours ({email}) and answered to "
+    "{email}, whoever wrote the forwarded mail. Keep the address to yourself; your "
+    "administrator can give you a new one (`hotgigs recruiter address {email} --rotate`)."
+)
+EMAIL_UNKNOWN = (
+    "You have no personal email address yet. Ask your HotGigs administrator to run "
+    "`hotgigs recruiter add <your email> --slack-user {team}/{user}`."
+)
 SEARCHING = "Searching…"
 SAVING_JOB = "Saving the job…"
 MATCH_USAGE = "Tell me which job: `/hotgigs match <job id, slug or description>`"

@@ -7,12 +7,15 @@ import email
 import mailbox
 import re
 import smtplib
-from dataclasses import dataclass
+import ssl
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.policy import default
+from typing import Any
 
 from sqlalchemy import select
 
+from bots.email.passwords import Logins
 from bots.email.server import SmtpServer
 from hotgigs.mailbot import email_config
 from storage.models import Batch, InboundMessage
@@ -53,6 +56,12 @@ class MailRig:
         with self.h.services.db.session() as session:
             return list(session.scalars(select(InboundMessage).order_by(InboundMessage.id)))
 
+    def status_of(self, message_id: str) -> tuple[str, str | None]:
+        """(status, reason) of the stored message with this Message-ID."""
+        found = [(r.status, r.reason) for r in self.rows() if r.message_id == message_id]
+        assert len(found) == 1, f"{len(found)} rows for {message_id}"
+        return found[0]
+
     def batches(self) -> list[Batch]:
         with self.h.services.db.session() as session:
             return list(session.scalars(select(Batch).order_by(Batch.id)))
@@ -63,10 +72,13 @@ def wire_bytes(msg: EmailMessage) -> bytes:
     return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
 
 
-def start_rig(h: Harness) -> MailRig:
+def start_rig(h: Harness, *, tls: ssl.SSLContext | None = None, logins: Logins | None = None,
+              **config: Any) -> MailRig:
+    """Our SMTP server on loopback; `config` overrides EmailConfig fields (trust_loopback=False
+    makes it a server exposed to the internet, as far as proof of senders goes)."""
     port = free_port()
-    server = SmtpServer(email_config(h.settings), h.services.db, h.services.blobs, h.queue,
-                        "127.0.0.1", port)
+    server = SmtpServer(replace(email_config(h.settings), **config), h.services.db,
+                        h.services.blobs, h.queue, "127.0.0.1", port, tls=tls, logins=logins)
     server.start()
     return MailRig(h, server, port)
 

@@ -3,6 +3,7 @@ answered (duplicates, bounces, auto-replies), sender policy and the per-sender r
 
 from __future__ import annotations
 
+import base64
 import smtplib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -144,25 +145,33 @@ def test_bounces_and_auto_replies_are_stored_and_never_answered(rig: MailRig) ->
     assert rig.batches() == []
 
 
-def test_an_unauthorised_sender_gets_one_explanation_and_nothing_is_imported(
-        rig: MailRig) -> None:
-    rig.h.extra_env["HOTGIGS_ALLOWED_SENDERS"] = "@agency.test, boss@partner.test"
-    stranger = message(sender="mallory@evil.test")
-    attach(stranger, "a.pdf", text_pdf("Nina Simone", "nina.simone@example.com"))
-    allowed = message(sender="boss@partner.test")
-    attach(allowed, "b.pdf", text_pdf("Otto Berg", "otto.berg@example.com"))
-    rig.send(stranger, mail_from="mallory@evil.test")
-    rig.send(allowed, mail_from="boss@partner.test")
-    rig.h.run_burst_worker()
+def test_an_allowed_domain_is_accepted_only_with_authentication(harness: Harness) -> None:
+    """HOTGIGS_ALLOWED_SENDERS names senders, it proves nothing: the same allowed address
+    without a trusted DMARC pass is quarantined, and an unproven stranger hears nothing."""
+    harness.extra_env.update(HOTGIGS_ALLOWED_SENDERS="@agency.test, boss@partner.test",
+                             HOTGIGS_TRUSTED_AUTHSERV_IDS="mx.hotgigs.test")
+    rig = start_rig(harness, trust_loopback=False)
+    try:
+        stranger = message(sender="mallory@evil.test")
+        attach(stranger, "a.pdf", text_pdf("Nina Simone", "nina.simone@example.com"))
+        allowed = message(sender="boss@partner.test")
+        allowed["Authentication-Results"] = "mx.hotgigs.test; dmarc=pass header.from=partner.test"
+        attach(allowed, "b.pdf", text_pdf("Otto Berg", "otto.berg@example.com"))
+        unproven = message(sender="boss@partner.test")
+        attach(unproven, "c.pdf", text_pdf("Pia Lund", "pia.lund@example.com"))
+        for msg in (stranger, allowed, unproven):
+            rig.send(msg, mail_from=str(msg["From"].addresses[0].addr_spec))
+        rig.h.run_burst_worker()
 
-    statuses = {row.sender: row.status for row in rig.rows()}
-    assert statuses == {"mallory@evil.test": "refused", "boss@partner.test": "submitted"}
-    refusal = rig.reply_to(stranger["Message-ID"])
-    assert refusal["To"] == "mallory@evil.test"
-    assert refusal["Auto-Submitted"] == "auto-replied"
-    assert "not one of them" in body_text(refusal)
-    assert "Otto Berg" in body_text(rig.reply_to(allowed["Message-ID"]))
-    assert [b.submitted_by for b in rig.batches()] == ["boss@partner.test"]
+        assert rig.status_of(stranger["Message-ID"]) == ("quarantined", "no proof of sender")
+        assert rig.status_of(allowed["Message-ID"])[0] == "submitted"
+        assert rig.status_of(unproven["Message-ID"]) == ("quarantined", "no proof of sender")
+        (reply,) = rig.outbox()
+        assert reply["To"] == "boss@partner.test"
+        assert "Otto Berg" in body_text(reply)
+        assert [b.submitted_by for b in rig.batches()] == ["boss@partner.test"]
+    finally:
+        rig.server.stop()
 
 
 def test_a_sender_over_the_rate_limit_gets_one_notice(rig: MailRig) -> None:
@@ -208,3 +217,66 @@ def test_real_malformed_messages_are_each_imported_or_set_aside(rig: MailRig) ->
         left = session.execute(text("SELECT count(*) FROM inbound_messages "
                                     "WHERE status = 'received'")).scalar()
     assert left == 0
+
+
+def test_long_lines_are_stored_byte_exact_and_other_charsets_reach_the_reply(
+        rig: MailRig) -> None:
+    """Outlook's 11 KB HTML line is taken (Postfix takes it too) and stored as sent; a GBK
+    body and a raw 8-bit GBK file name come out as Chinese, not mojibake."""
+    html = b"<html><body>" + b"<span>Hello</span> " * 600 + b"</body></html>"  # one 11 KB line
+    assert len(html) > 11_000
+    pdf = base64.encodebytes(text_pdf("Zhang Wei", "zhang.wei@example.com")).replace(b"\n",
+                                                                                     b"\r\n")
+    raw = (b"From: Ann <ann@agency.test>\r\nTo: resumes@hotgigs.localhost\r\n"
+           b"Subject: =?gbk?b?" + base64.b64encode("候选人".encode("gbk")) + b"?=\r\n"
+           b"Message-ID: <long-line@agency.test>\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\n"
+           b"Content-Type: multipart/alternative; boundary=AA\r\n\r\n--AA\r\n"
+           b"Content-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+           + "请看附件中的简历。".encode("gbk") + b"\r\n--AA\r\n"
+           b"Content-Type: text/html; charset=utf-8\r\n\r\n" + html + b"\r\n--AA--\r\n"
+           b"--BB\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+           b'filename="' + "张伟简历.pdf".encode("gbk") + b'"\r\n'
+           b"Content-Transfer-Encoding: base64\r\n\r\n" + pdf + b"--BB--\r\n")
+    with smtplib.SMTP("127.0.0.1", rig.port, timeout=30) as client:
+        client.sendmail(SENDER, [INBOUND], raw)  # raises unless 250
+    (row,) = rig.rows()
+    assert rig.h.services.blobs.get(row.storage_key) == raw
+    rig.h.run_burst_worker()
+    reply = rig.reply_to("<long-line@agency.test>")
+    assert reply["Subject"] == "Re: 候选人"
+    assert "张伟简历.pdf" in body_text(reply) and "Zhang Wei" in body_text(reply)
+    with rig.h.services.db.session() as session:
+        note = session.scalar(text("SELECT note FROM batches"))
+    assert note is not None and note.strip() == "请看附件中的简历。"
+
+
+def test_a_single_resume_is_parsed_and_answered_in_its_inbound_job(rig: MailRig) -> None:
+    """One RQ job per single-resume message; a reply that cannot be sent there goes to the
+    retrying reply job, and several resumes still go to the queue as a bulk batch."""
+    from rq.job import Job
+    from sqlalchemy import select as sql_select
+
+    from storage.models import ProcessingJob, Resume
+
+    single = message(subject="one")
+    attach(single, "a.pdf", text_pdf("Ines Sousa", "ines.sousa@example.com"))
+    several = message(subject="two")
+    attach(several, "b.pdf", text_pdf("Jon Snow", "jon.snow@example.com"))
+    attach(several, "c.pdf", text_pdf("Kim Park", "kim.park@example.com"))
+    rig.send(single)
+    rig.send(several)
+    rig.h.extra_env["HOTGIGS_SMTP_RELAY_URL"] = f"smtp://127.0.0.1:{free_port()}"  # down
+    rig.h.run_burst_worker()
+
+    rows = {r.message_id: r for r in rig.rows()}
+    with rig.h.services.db.session() as session:
+        jobs = dict(session.execute(sql_select(Resume.filename, ProcessingJob.rq_job_id)
+                                    .join(ProcessingJob, ProcessingJob.resume_id == Resume.id))
+                    .all())
+    assert jobs["a.pdf"] == f"inbound-{rows[single['Message-ID']].id}"
+    assert jobs["b.pdf"].startswith("chunk-") and jobs["c.pdf"] == jobs["b.pdf"]
+    batch = {b.id: b for b in rig.batches()}[rows[single["Message-ID"]].batch_id]
+    assert batch.state == "done" and batch.replied_at is None  # the relay was down
+    reply_job = Job.fetch(f"reply-{batch.id}", connection=rig.h.services.redis)
+    assert reply_job.get_status() in ("scheduled", "queued", "failed", "deferred")

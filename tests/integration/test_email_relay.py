@@ -73,3 +73,24 @@ def test_a_relay_without_required_starttls_is_refused(relay: tuple[_Relay, int])
     with pytest.raises(smtplib.SMTPNotSupportedError):
         RelayMailer(f"smtp://127.0.0.1:{port}?starttls=require").send(_reply())
     assert handler.received == []  # nothing half-sent: the reply job fails and RQ retries it
+
+
+def test_a_reply_goes_through_a_relay_that_requires_starttls(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bots.email.server import tls_context
+    from tests.tls import make_certificate
+
+    cert, key = make_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the relay's CA, as an operator sets it
+    handler = _Relay()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port,
+                            tls_context=tls_context(str(cert), str(key)), require_starttls=True,
+                            authenticator=handler.authenticate)
+    controller.start()
+    try:
+        RelayMailer(f"smtp://bot:s%40cret@127.0.0.1:{port}?starttls=require").send(_reply())
+    finally:
+        controller.stop()
+    assert handler.logins == [("bot", "s@cret")]  # AUTH only after the upgrade
+    assert len(handler.received) == 1

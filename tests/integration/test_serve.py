@@ -17,14 +17,15 @@ import pytest
 from tests.helpers import free_port, wait_until
 
 
-def _spawn_serve(tmp_path: Path, **env_extra: str) -> tuple[subprocess.Popen[str], int]:
+def _spawn_serve(tmp_path: Path, workers: int = 0,
+                 **env_extra: str) -> tuple[subprocess.Popen[str], int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("HOTGIGS_", "REDIS_URL", "DATABASE_URL"))}
-    env.update(HOTGIGS_DATA_DIR=str(tmp_path / "data"), HOTGIGS_HTTP_PORT=str(port),
-               HOTGIGS_SMTP_PORT=str(free_port()), **env_extra)
+    env.update({"HOTGIGS_DATA_DIR": str(tmp_path / "data"), "HOTGIGS_HTTP_PORT": str(port),
+                "HOTGIGS_SMTP_PORT": str(free_port()), **env_extra})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hotgigs", "serve", "--workers", "0"],
+        [sys.executable, "-m", "hotgigs", "serve", "--workers", str(workers)],
         env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     return proc, port
@@ -99,3 +100,40 @@ def test_db_upgrade_and_status_json_on_an_empty_database(
     assert report["resumes"] == {}
     assert report["queues"] == {"high": 0, "low": 0}
     assert report["success_rate_24h"] is None
+
+
+def test_make_run_answers_a_newcomers_mail_from_loopback(tmp_path: Path) -> None:
+    """The embedded default stays one command: bound to loopback, mail from loopback is the
+    operator's and is answered; bound to every interface, the log says unproven mail waits."""
+    import mailbox
+    import smtplib
+
+    from tests.emails import INBOUND, attach, message
+    from tests.integration.email_rig import wire_bytes
+    from tests.resumes import text_pdf
+
+    smtp_port = free_port()
+    proc, port = _spawn_serve(tmp_path, workers=1, HOTGIGS_SMTP_PORT=str(smtp_port))
+    try:
+        wait_until(lambda: _healthz(port), timeout=60, what="/healthz to answer")
+        msg = message(sender="you@agency.example")
+        attach(msg, "cv.pdf", text_pdf("Nora Quist", "nora.quist@example.com"))
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as client:
+            client.sendmail("you@agency.example", [INBOUND], wire_bytes(msg))
+        outbox = tmp_path / "data" / "outbox"
+        replies = wait_until(lambda: outbox.exists() and list(mailbox.Maildir(outbox).values()),
+                             timeout=180, what="the reply in the outbox")
+        assert replies[0]["To"] == "you@agency.example"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    assert "loopback clients is trusted" in output
+
+    (tmp_path / "open").mkdir()
+    proc, port = _spawn_serve(tmp_path / "open", HOTGIGS_SMTP_HOST="0.0.0.0")
+    try:
+        wait_until(lambda: _healthz(port), timeout=60, what="/healthz to answer")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    assert "is quarantined and never answered" in output

@@ -145,3 +145,14 @@ def test_drive_add_without_drive_credentials_saves_the_folder_unchecked(
         _response(slack, 3)["text"])
     assert "/hotgigs drive add" in rig.send_command("help").json()["text"]
     assert len(_watched(rig)) == 1
+
+
+def test_email_shows_the_askers_personal_address(rig: SlackRig, slack: FakeSlack) -> None:
+    from bots.email.recruiters import register
+
+    unknown = rig.send_command("email")
+    assert f"--slack-user {TEAM}/{USER}" in unknown.json()["text"]
+    view, _ = register(rig.harness.services.db, "ann@agency.test", slack_user=f"{TEAM}/{USER}")
+    known = rig.send_command("email")
+    assert f"`resumes+{view.token}@hotgigs.localhost`" in known.json()["text"]
+    assert slack.responses == []

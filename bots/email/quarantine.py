@@ -1,0 +1,117 @@
+"""The quarantine: stored messages nobody proved, listed, released to a recruiter, or dropped.
+
+`hotgigs inbox list/release/drop` and the admin dashboard call these. Releasing hands the
+stored message back to the worker with the operator's word as its proof: it is imported for
+that recruiter and answered to their registered address, nobody else's. Dropping deletes the
+raw bytes and keeps the row, so a redelivery of the same Message-ID is still recognised.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from bots.email.inbound import enqueue
+from bots.email.recruiters import UnknownRecruiter, normalise
+from bots.email.tasks import RELEASED
+from pipeline.queue import JobQueue
+from storage.db import Database
+from storage.files import BlobStore
+from storage.models import InboundMessage, Recruiter, Resume
+
+log = logging.getLogger(__name__)
+
+QUARANTINED = "quarantined"
+
+
+class NotQuarantined(Exception):
+    """The message does not exist or is not in quarantine."""
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    id: int
+    received_at: datetime
+    status: str
+    reason: str | None
+    sender: str | None
+    mail_from: str | None
+    rcpt_to: list[str]
+    client_ip: str | None
+    owner: str | None
+    proof: str | None
+    size: int
+
+
+def list_messages(db: Database, status: str | None = None, limit: int = 100) -> list[InboxEntry]:
+    """The newest stored messages (of one status), newest first."""
+    query = select(InboundMessage).order_by(InboundMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(InboundMessage.status == status)
+    with db.session() as session:
+        return [InboxEntry(m.id, m.received_at, m.status, m.reason, m.sender, m.mail_from,
+                           list(m.rcpt_to), m.client_ip, m.owner, m.proof, m.size)
+                for m in session.scalars(query)]
+
+
+def counts_by_reason(db: Database) -> dict[str, int]:
+    """Messages in quarantine now, by reason (for /metrics)."""
+    with db.session() as session:
+        rows = session.execute(
+            select(InboundMessage.reason, func.count()).where(
+                InboundMessage.status == QUARANTINED).group_by(InboundMessage.reason)).all()
+    return {str(reason or ""): int(n) for reason, n in rows}
+
+
+def release(db: Database, queue: JobQueue | None, message_id: int, owner: str) -> bool:
+    """Import a quarantined message for the registered recruiter `owner`, who is answered.
+
+    Returns whether it was queued now; when Redis did not take it, the SMTP server's sweep
+    queues it within a minute (the row is `received` again).
+    """
+    owner = normalise(owner)
+    with db.session() as session:
+        if session.scalar(select(Recruiter.id).where(
+                Recruiter.identity == owner, Recruiter.registered_at.is_not(None))) is None:
+            raise UnknownRecruiter(f"{owner} is not a registered recruiter "
+                                   "(hotgigs recruiter add)")
+        row = session.get(InboundMessage, message_id, with_for_update=True)
+        if row is None or row.status != QUARANTINED:
+            raise NotQuarantined(f"message {message_id} is not in quarantine")
+        row.status, row.reason, row.owner, row.proof = "received", None, owner, RELEASED
+    log.info("inbound %s: released from quarantine for %s", message_id, owner)
+    return queue is not None and enqueue(queue, message_id)
+
+
+def drop(db: Database, blobs: BlobStore, message_id: int) -> None:
+    """Delete a quarantined message's bytes; the row stays, marked dropped."""
+    with db.session() as session:
+        row = session.get(InboundMessage, message_id, with_for_update=True)
+        if row is None or row.status != QUARANTINED:
+            raise NotQuarantined(f"message {message_id} is not in quarantine")
+        key = row.storage_key
+        row.status, row.storage_key = "dropped", ""
+        shared = session.scalar(select(InboundMessage.id).where(
+            InboundMessage.storage_key == key, InboundMessage.id != message_id).limit(1)) \
+            or session.scalar(select(Resume.id).where(Resume.storage_key == key).limit(1))
+    if key and shared is None:
+        blobs.delete(key)
+    log.info("inbound %s: dropped from quarantine", message_id)
+
+
+def drop_older_than(db: Database, blobs: BlobStore, cutoff: datetime) -> int:
+    """Drop every quarantined message received before `cutoff` (retention); how many."""
+    with db.session() as session:
+        old = list(session.scalars(select(InboundMessage.id).where(
+            InboundMessage.status == QUARANTINED, InboundMessage.received_at < cutoff)))
+    for message_id in old:
+        try:
+            drop(db, blobs, message_id)
+        except NotQuarantined:  # released or dropped meanwhile
+            continue
+    if old:
+        log.info("retention: dropped %d quarantined emails", len(old))
+    return len(old)
