@@ -156,7 +156,9 @@ def name_shape(text: str) -> bool:
     words = t.split()
     if not 2 <= len(words) <= 5 or not all(_token_ok(w) for w in words):
         return False
-    main = [w for w in words if w.lower() not in PARTICLES]
+    # "van der" are particles, but a capitalised first word ("Ben Okafor") is a given name
+    main = [w for i, w in enumerate(words)
+            if not (w.lower() in PARTICLES and (w.islower() or i > 0))]
     if len(main) < 2 or sum(len(w.strip(".")) > 1 for w in main) < 1:
         return False
     return not _looks_like_something_else(t, words)

@@ -225,5 +225,9 @@ def is_heading_wording(text: str) -> bool:
 
 
 def known_headings() -> list[str]:
-    """Every heading wording this module knows (the name finder refuses their words)."""
-    return list(_EXACT)
+    """The English heading wordings: the name finder refuses each of their words.
+
+    Other languages' headings are refused only whole: a word of one ("Angaben zur Person")
+    may well be a surname elsewhere.
+    """
+    return [h for heads in _HEADINGS.values() for h in heads]

@@ -37,6 +37,8 @@ def _top_of_resume(first: str | tuple[str, float, bool], email: str) -> bytes:
         ("Ludwig van der Berg", "ludwig@example.org"),
         ("Siobhán O'Neill-Byrne", "siobhan@example.org"),
         ("李娜", "lina@example.org"),
+        ("Ben Okafor", "ben@example.org"),  # a particle elsewhere, a given name first
+        ("Karin Person", "karin@example.org"),  # a word of a German heading, a surname here
     ],
 )
 def test_a_name_in_any_script_is_found(printed: str, email: str) -> None:
