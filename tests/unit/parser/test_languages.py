@@ -12,11 +12,11 @@ import pytest
 from pipeline.parser import parse_document, rirekisho
 from pipeline.parser.dates import find_range, find_single, normalize
 from pipeline.parser.fields_education import parse_education
-from pipeline.parser.fields_experience import classify
 from pipeline.parser.language import detect
 from pipeline.parser.lines import Extracted, Line, ParseState
 from pipeline.parser.locations_i18n import find_location
 from pipeline.parser.names_cjk import find_cjk_name
+from pipeline.parser.role_header import classify
 from pipeline.parser.sections import heading_kind
 from tests.unit.parser import docgen
 
