@@ -49,6 +49,7 @@ _SCRIPT_OF = {
     "rus": re.compile(r"[\u0400-\u04ff]"), "ell": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"),
     "chi_sim": re.compile(r"[\u3400-\u9fff]"), "jpn": re.compile(r"[\u3040-\u30ff\u3400-\u9fff]"),
 }
+_LETTER_BULLETS = {"e", "o", "«e"}
 _BULLET_MISREADS = {"«", "»", "*", "©", "®", "¢", "°", "■", "●"}
 
 
@@ -219,17 +220,20 @@ def _blocks(image: Any, words: list[_Word], dpi: int) -> list[Block]:
 
 def _join(words: list[_Word]) -> str:
     """A line's words; a wide gap (a tab stop, a right-aligned date) becomes a tab."""
-    parts = [_bullet(words[0].text)]
+    parts = [_bullet(words[0], True)]
     for prev, cur in itertools.pairwise(words):
         gap = cur.left - (prev.left + prev.width)
         parts.append("\t" if gap > 2.5 * max(prev.height, cur.height) else " ")
-        parts.append(_bullet(cur.text))
+        parts.append(_bullet(cur, gap > 1.2 * max(prev.height, cur.height)))
     return "".join(parts)
 
 
-def _bullet(word: str) -> str:
-    """A bullet or a dot separator, which Tesseract often reads as «, *, © or °."""
-    return "•" if word in _BULLET_MISREADS else word
+def _bullet(word: _Word, set_apart: bool) -> str:
+    """A bullet or a dot separator, which Tesseract often reads as «, *, © or °, and as a
+    lone "e" or "o" where it starts a line or stands apart (not the Portuguese "e")."""
+    if word.text in _BULLET_MISREADS or (set_apart and word.text in _LETTER_BULLETS):
+        return "•"
+    return word.text
 
 
 def _read(image: Any, pno: int, dpi: int) -> tuple[list[Line], str, float]:
