@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pipeline.parser.lines import ParseState
 
+# below the LLM step's threshold (0.6), so a configured LLM is asked about these fields
+_MODEL_DECIDED = 0.5
+
 
 def _ratio(done: int, total: int) -> float:
     return round(done / total, 2) if total else 0.0
@@ -33,8 +36,14 @@ def run(state: ParseState) -> None:
     if doc.ocr_used:
         for key in conf:
             conf[key] = round(conf[key] * 0.8, 2)
+    decided = sorted(state.spans.decided) if state.spans is not None else []
+    for key in decided:
+        # the rules could not tell, the span model chose: low enough for the LLM to check
+        conf[key] = min(conf.get(key, 0.0), _MODEL_DECIDED)
     meta.confidence = conf
     warnings = meta.warnings
+    if decided:
+        warnings.append(f"decided by the span model, not the rules: {', '.join(decided)}")
     if doc.layout == "sidebar":
         warnings.append("sidebar layout: columns read one after the other")
     elif doc.layout == "columns":

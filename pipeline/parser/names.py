@@ -259,6 +259,9 @@ def find_name(state: ParseState, pieces_of: object, email: str | None) -> str | 
     scored.sort(key=lambda sc: -sc[0])
     if len(scored) > 1 and scored[0][0] - scored[1][0] < _CLOSE:
         # two candidates alike by layout: the span model breaks the tie
+        layout_choice = scored[0][1]
         scored = sorted(((s + _model_says(state, c), c) for s, c in scored[:3]),
                         key=lambda sc: -sc[0])
+        if state.spans is not None and scored[0][1] != layout_choice:
+            state.spans.decided.add("name")
     return scored[0][1] if scored else None

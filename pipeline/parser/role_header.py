@@ -83,6 +83,8 @@ def _evidence(spans: Spans | None, title: str, company: str) -> float:
     score += 0.4 if spans.says(title, "TITLE") else -0.4 if spans.says(title, "COMPANY") else 0
     score += 0.4 if spans.says(company, "COMPANY") else -0.4 if spans.says(company, "TITLE") \
         else 0
+    if score:
+        spans.decided.add("experience")
     return score
 
 

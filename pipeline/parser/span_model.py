@@ -31,6 +31,8 @@ class Spans:
     def __init__(self, text: str) -> None:
         self._text = text
         self._by_label: dict[str, frozenset[str]] | None = None
+        # fields whose value the model, not the rules, decided: their confidence says so
+        self.decided: set[str] = set()
 
     def says(self, text: str, label: str) -> bool:
         """Whether the model tagged exactly this text (spaces and case folded) as `label`."""

@@ -71,3 +71,20 @@ def test_the_shipped_model_is_loaded_once_and_tips_a_title_company_tie() -> None
     assert span_model.pipeline() is span_model.pipeline()
     spans = span_model.find("Software Engineer\nInfosys Limited")
     assert spans is not None and spans.says("Infosys Limited", "COMPANY")
+
+
+@pytest.mark.skipif(not (span_model.MODEL_DIR / "meta.json").exists(),
+                    reason="the shipped span model is built by make")
+def test_a_role_the_model_decided_has_low_confidence_and_says_so() -> None:
+    """No word list knows 'Clínica Santa Aurelia' or 'Physiotherapist': the model decides, the
+    confidence drops below the LLM step's threshold and a warning names the field."""
+    span_model.configure(span_model.MODEL_DIR)
+    lines: list[str | tuple[str, float, bool]] = [
+        ("Maren Solberg", 18.0, True), "maren@example.org", "", docgen.h("Experience"),
+        ("Clínica Santa Aurelia", 10.0, True), "Physiotherapist\t2019 - 2021",
+        "• Treated patients", ("Infosys Limited", 10.0, True), "Technology Lead\t2016 - 2019"]
+    res = parse_document(docgen.pdf([docgen.column(50, 60, lines, step=13)]), "cv.pdf")
+    assert [(e.title, e.company) for e in res.experience] == [
+        ("Physiotherapist", "Clínica Santa Aurelia"), ("Technology Lead", "Infosys Limited")]
+    assert res.meta.confidence["experience"] < 0.6
+    assert "decided by the span model, not the rules: experience" in res.meta.warnings
