@@ -79,3 +79,19 @@ def test_a_scanned_name_in_another_script_is_read_with_its_model(name: str, lang
         "Harbor Freight Ltd | 2019 - Present", "- Ran the night shift"]
     res = parse_document(docgen.scanned_pdf(docgen.scan_png(lines)), "scan.pdf")
     assert res.name == name
+
+
+@pytest.mark.parametrize("index", [0, 8])
+def test_a_noisy_skewed_jpeg_scan_parses_its_name_email_roles_and_education(index: int) -> None:
+    """The layout suite's scan: 200 dpi grey, 1–3° skew, speckles, blur and JPEG artefacts."""
+    from tests.layouts import LAYOUTS, people
+
+    person = people(40)[index]
+    data, filename = LAYOUTS["scan"](person)
+    res = parse_document(data, filename)
+    assert res.meta.ocr_used is True
+    assert (res.name, res.email) == (person.name, person.email)
+    assert [(e.company, e.start_date, e.end_date) for e in res.experience] == [
+        (r.company, r.start, r.end) for r in person.roles]
+    assert [(e.degree, e.institution, e.graduation_date) for e in res.education] == [
+        (s.degree, s.institution, s.year) for s in person.schools]
