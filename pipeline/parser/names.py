@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import cache
 
 from pipeline.parser import gazetteer, sections, vocab
 from pipeline.parser.lines import Line, ParseState
@@ -105,14 +107,9 @@ def _heading_words() -> set[str]:
     return {w for w in out if len(w) > 2 and w not in PARTICLES}
 
 
-_NOT_NAME: set[str] | None = None
-
-
-def _not_name_words() -> set[str]:
-    global _NOT_NAME
-    if _NOT_NAME is None:
-        _NOT_NAME = (_heading_words() | vocab.NOT_NAME_WORDS | _LABEL_WORDS | _SUBJECT_WORDS)
-    return _NOT_NAME
+@cache
+def _not_name_words() -> frozenset[str]:
+    return frozenset(_heading_words() | vocab.NOT_NAME_WORDS | _LABEL_WORDS | _SUBJECT_WORDS)
 
 
 def clean_candidate(piece: str) -> str:
@@ -224,13 +221,13 @@ _CLOSE = 0.5
 _ENTRY_SECTIONS = {"experience", "education", "skills", "certifications"}
 
 
-def find_name(state: ParseState, pieces_of: object, email: str | None) -> str | None:
+def find_name(state: ParseState, pieces_of: Callable[[str], list[str]],
+              email: str | None) -> str | None:
     """The best-scoring name candidate on the first page, or None.
 
     `pieces_of` cuts a line at its visual separators (the contact stage's `pieces`).
     """
     assert state.doc is not None
-    assert callable(pieces_of)
     lines = state.doc.lines
     top_ids = {id(ln) for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines}
     # referees are people too, but not the candidate

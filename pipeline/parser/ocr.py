@@ -8,8 +8,9 @@ baselines and taken out of the coordinates (Tesseract itself reads a few degrees
 well). Words Tesseract is unsure of and that hold no letter or digit are dropped as specks.
 
 Settings follow what was measured on this hardware (DESIGN.md): one OpenMP thread, a
-grayscale render near 200 dpi, LSTM engine with automatic page segmentation. A page that reads
-as garbage is checked with orientation detection (OSD) and read again after rotating.
+grayscale render near 200 dpi, LSTM engine with automatic page segmentation. Text too small
+for that resolution is read again enlarged. A page that reads as garbage is checked with
+orientation detection (OSD) and read again after rotating.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ _SCRIPT_OF = {
     "chi_sim": re.compile(r"[\u3400-\u9fff]"), "jpn": re.compile(r"[\u3040-\u30ff\u3400-\u9fff]"),
 }
 _LETTER_BULLETS = {"e", "o", "«e"}
+# word box heights in px: below the first, text is read again enlarged towards the second
+_SMALL_TEXT_PX = 16
+_GOOD_TEXT_PX = 26
+_MAX_SCALE = 2.5
 _BULLET_MISREADS = {"«", "»", "*", "©", "®", "¢", "°", "■", "●"}
 
 
@@ -236,8 +241,28 @@ def _bullet(word: _Word, set_apart: bool) -> str:
     return word.text
 
 
+def _sharper(image: Any, words: list[_Word], dpi: int) -> tuple[Any, list[_Word], int]:
+    """Text too small for Tesseract (a low-resolution scan, small print) read again enlarged
+    to about the height it reads best at; the more confident reading is kept."""
+    if not words:
+        return image, words, dpi
+    height = statistics.median(w.height for w in words)
+    if height >= _SMALL_TEXT_PX:
+        return image, words, dpi
+    scale = min(_MAX_SCALE, _GOOD_TEXT_PX / max(height, 1))
+    from PIL import Image
+
+    bigger = image.resize((round(image.width * scale), round(image.height * scale)),
+                          Image.Resampling.LANCZOS)
+    again = _words(bigger)
+    if again and statistics.fmean(w.conf for w in again) > statistics.fmean(
+            w.conf for w in words):
+        return bigger, again, round(dpi * scale)
+    return image, words, dpi
+
+
 def _read(image: Any, pno: int, dpi: int) -> tuple[list[Line], str, float]:
-    words = _words(image)
+    image, words, dpi = _sharper(image, _words(image), dpi)
     if pno == 0 and words:
         words = _reread_name(image, words)
     mean = statistics.fmean(w.conf for w in words) if words else 0.0

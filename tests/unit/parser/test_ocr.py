@@ -95,3 +95,14 @@ def test_a_noisy_skewed_jpeg_scan_parses_its_name_email_roles_and_education(inde
         (r.company, r.start, r.end) for r in person.roles]
     assert [(e.degree, e.institution, e.graduation_date) for e in res.education] == [
         (s.degree, s.institution, s.year) for s in person.schools]
+
+
+def test_small_print_on_a_low_resolution_scan_is_read_enlarged() -> None:
+    """7.5 pt text at 110 dpi is too small for Tesseract as it is; read enlarged, the stray
+    marks it otherwise glues to the company are gone."""
+    small = [(t[0], t[1] * 0.75, t[2]) if isinstance(t, tuple) else (t, 7.5, False)
+             for t in docgen.SCAN_LINES]
+    res = parse_document(docgen.scan_png(small, dpi=110), "scan.png")
+    assert res.email == "jordan.whitaker@example.com"
+    assert [(e.title, e.company, e.start_date) for e in res.experience][:1] == [
+        ("Warehouse Supervisor", "Acme Logistics Inc", "2018-05")]
