@@ -35,7 +35,8 @@ from pipeline.parser.lines import Extracted, Line, clean_text
 
 DPI = 200
 CONFIG = "--oem 1 --psm 3"
-_MIN_CONF = 55.0
+# a page read with less mean confidence than this is checked for rotation and script
+_CHECK_SCRIPT_CONF = 75.0
 _SPECK_CONF = 40.0
 # a word box's height in px → a font size in points comparable with text-layer PDFs
 _SIZE_FACTOR = 1.3
@@ -55,6 +56,8 @@ _LETTER_BULLETS = {"e", "o", "«e"}
 _SMALL_TEXT_PX = 16
 _GOOD_TEXT_PX = 26
 _MAX_SCALE = 2.5
+_SCRIPT_LANGUAGES = {"Japanese": "jpn", "Katakana": "jpn", "Hiragana": "jpn", "Han": "chi_sim",
+                     "Cyrillic": "rus", "Greek": "ell"}
 _BULLET_MISREADS = {"«", "»", "*", "©", "®", "¢", "°", "■", "●"}
 
 
@@ -74,10 +77,11 @@ def available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def _words(image: Any) -> list[_Word]:
+def _words(image: Any, lang: str = "eng") -> list[_Word]:
     import pytesseract
 
-    data = pytesseract.image_to_data(image, config=CONFIG, output_type=pytesseract.Output.DICT)
+    data = pytesseract.image_to_data(image, lang=lang, config=CONFIG,
+                                     output_type=pytesseract.Output.DICT)
     out: list[_Word] = []
     for i, raw in enumerate(data["text"]):
         text = clean_text(str(raw))
@@ -189,7 +193,7 @@ def _ink(gray: Any, words: list[_Word]) -> float:
     return dark / total if total else 0.0
 
 
-def _blocks(image: Any, words: list[_Word], dpi: int) -> list[Block]:
+def _blocks(image: Any, words: list[_Word], dpi: int, cjk: bool = False) -> list[Block]:
     """Tesseract's paragraphs as layout blocks, in points, with the skew taken out."""
     by_line: dict[tuple[int, int, int], list[_Word]] = {}
     for w in words:
@@ -212,7 +216,7 @@ def _blocks(image: Any, words: list[_Word], dpi: int) -> list[Block]:
         rx, ry = cx * cos - cy * sin, cx * sin + cy * cos
         dx, dy = rx - cx, ry - cy
         height = statistics.median(w.height for w in ws)
-        text = _join(ws)
+        text = _join(ws, cjk)
         raw = RawLine(text, (x0 + dx) * scale, (y0 + dy) * scale, (x1 + dx) * scale,
                       (y1 + dy) * scale, bool(typical) and inks[key] > typical * _BOLD_INK,
                       round(height * scale * _SIZE_FACTOR, 1))
@@ -223,12 +227,15 @@ def _blocks(image: Any, words: list[_Word], dpi: int) -> list[Block]:
     return list(blocks.values())
 
 
-def _join(words: list[_Word]) -> str:
-    """A line's words; a wide gap (a tab stop, a right-aligned date) becomes a tab."""
+def _join(words: list[_Word], cjk: bool = False) -> str:
+    """A line's words; a wide gap (a tab stop, a right-aligned date) becomes a tab. On a
+    Chinese or Japanese page, characters set close together ("2 0 1 1 年") are one word."""
     parts = [_bullet(words[0], True)]
     for prev, cur in itertools.pairwise(words):
         gap = cur.left - (prev.left + prev.width)
-        parts.append("\t" if gap > 2.5 * max(prev.height, cur.height) else " ")
+        height = max(prev.height, cur.height)
+        close = cjk and gap < 0.4 * height
+        parts.append("\t" if gap > 2.5 * height else "" if close else " ")
         parts.append(_bullet(cur, gap > 1.2 * max(prev.height, cur.height)))
     return "".join(parts)
 
@@ -241,7 +248,8 @@ def _bullet(word: _Word, set_apart: bool) -> str:
     return word.text
 
 
-def _sharper(image: Any, words: list[_Word], dpi: int) -> tuple[Any, list[_Word], int]:
+def _sharper(image: Any, words: list[_Word], dpi: int,
+             lang: str = "eng") -> tuple[Any, list[_Word], int]:
     """Text too small for Tesseract (a low-resolution scan, small print) read again enlarged
     to about the height it reads best at; the more confident reading is kept."""
     if not words:
@@ -254,45 +262,62 @@ def _sharper(image: Any, words: list[_Word], dpi: int) -> tuple[Any, list[_Word]
 
     bigger = image.resize((round(image.width * scale), round(image.height * scale)),
                           Image.Resampling.LANCZOS)
-    again = _words(bigger)
+    again = _words(bigger, lang)
     if again and statistics.fmean(w.conf for w in again) > statistics.fmean(
             w.conf for w in words):
         return bigger, again, round(dpi * scale)
     return image, words, dpi
 
 
-def _read(image: Any, pno: int, dpi: int) -> tuple[list[Line], str, float]:
-    image, words, dpi = _sharper(image, _words(image), dpi)
-    if pno == 0 and words:
+def _read(image: Any, pno: int, dpi: int, lang: str = "eng",
+          ) -> tuple[list[Line], str, float]:
+    image, words, dpi = _sharper(image, _words(image, lang), dpi, lang)
+    if pno == 0 and words and lang == "eng":
         words = _reread_name(image, words)
     mean = statistics.fmean(w.conf for w in words) if words else 0.0
     width = image.width * 72 / dpi
-    lines, layout = page_lines(_blocks(image, words, dpi), width, pno, tolerance=4.0)
+    cjk = lang.split("+")[0] in {"jpn", "chi_sim"}
+    lines, layout = page_lines(_blocks(image, words, dpi, cjk), width, pno, tolerance=4.0)
     return lines, layout, mean
 
 
-def _rotation(image: Any) -> int:
+def _orientation(image: Any) -> tuple[int, str]:
+    """Tesseract's orientation and script detection: (degrees to rotate, script name)."""
     import pytesseract
 
     try:
         osd = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError:
-        return 0
-    return int(osd.get("rotate", 0))
+        return 0, ""
+    return int(osd.get("rotate", 0)), str(osd.get("script", ""))
+
+
+def _language_for(script: str) -> str | None:
+    """The installed Tesseract languages for a page in `script` (None: English will do)."""
+    wanted = _SCRIPT_LANGUAGES.get(script)
+    if wanted is None or wanted not in _other_scripts():
+        return None
+    return f"{wanted}+eng"
 
 
 def ocr_image(image: Any, pno: int = 0, dpi: int = DPI) -> tuple[list[Line], str]:
-    """OCR one PIL image into lines and a layout; a poor read is retried after OSD rotation."""
+    """OCR one PIL image into lines and a layout.
+
+    A page read with little confidence is checked with orientation and script detection
+    (OSD): it is read again after rotating, and a page in another script (Japanese, Chinese,
+    Cyrillic, Greek) is read again with that script's model.
+    """
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     with timed("ocr"):
         image = image.convert("L")
         lines, layout, conf = _read(image, pno, dpi)
-        if conf < _MIN_CONF or len(lines) < 3:
-            angle = _rotation(image)
-            if angle:
-                rotated = image.rotate(-angle, expand=True)
-                lines2, layout2, conf2 = _read(rotated, pno, dpi)
-                if conf2 > conf:
+        if conf < _CHECK_SCRIPT_CONF or len(lines) < 3:
+            angle, script = _orientation(image)
+            lang = _language_for(script) or "eng"
+            if angle or lang != "eng":
+                turned = image.rotate(-angle, expand=True) if angle else image
+                lines2, layout2, conf2 = _read(turned, pno, dpi, lang)
+                if conf2 > conf or (lang != "eng" and lines2):
                     lines, layout = lines2, layout2
     return lines, layout
 

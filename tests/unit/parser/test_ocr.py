@@ -106,3 +106,19 @@ def test_small_print_on_a_low_resolution_scan_is_read_enlarged() -> None:
     assert res.email == "jordan.whitaker@example.com"
     assert [(e.title, e.company, e.start_date) for e in res.experience][:1] == [
         ("Warehouse Supervisor", "Acme Logistics Inc", "2018-05")]
+
+
+def test_a_scanned_japanese_page_is_read_with_the_japanese_model() -> None:
+    """English Tesseract reads a Japanese page as noise (language 'pt', a +1 phone); script
+    detection sends it to the Japanese model."""
+    if not _installed("jpn"):
+        pytest.skip("tesseract-ocr-jpn not installed (make installs it)")
+    lines: list[str | tuple[str, float, bool]] = [
+        ("山田 太郎", 20.0, True), "taro.yamada@example.jp  090-1234-5678",
+        "東京都新宿区西新宿2-8-1", "", ("職務経歴", 13.0, True),
+        "2019年4月 - 現在  株式会社サンプル  ソフトウェアエンジニア"]
+    res = parse_document(docgen.scan_png(lines), "scan.png")
+    assert res.meta.language == "ja"
+    assert res.name == "山田 太郎"
+    assert res.email == "taro.yamada@example.jp"
+    assert res.phone == "+819012345678"
