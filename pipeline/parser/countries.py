@@ -18,7 +18,7 @@ import re
 from babel import Locale
 from babel.core import get_global
 
-from pipeline.parser.dates_i18n import fold
+from pipeline.parser.lines import fold
 
 NAME_LOCALES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "zh", "ja", "ko", "ru")
 _AMBIGUOUS = {

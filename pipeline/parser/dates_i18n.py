@@ -10,10 +10,11 @@ here, one line per language. Everything is built once at import into regex alter
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from babel.dates import get_month_names
+
+from pipeline.parser.lines import fold
 
 # languages whose month names résumés print in Latin script (CJK months are numeric: 7月)
 MONTH_LOCALES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl")
@@ -54,16 +55,6 @@ SEASON_WORDS = (
     "autunno", "lente", "zomer", "herfst", "wiosna", "lato", "jesień", "zima",
     "sommersemester", "wintersemester",
 )
-
-
-_STROKES = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h"})
-
-
-def fold(text: str) -> str:
-    """Casefold and drop accents: the key month and heading words are matched on."""
-    # letters with a stroke have no decomposition: "wykształcenie" → "wyksztalcenie"
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_STROKES))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _month_table() -> dict[str, int]:

@@ -14,8 +14,7 @@ import re
 
 from pipeline.models import Education, Experience
 from pipeline.parser import dates
-from pipeline.parser.dates_i18n import fold
-from pipeline.parser.lines import Line, ParseState
+from pipeline.parser.lines import Line, ParseState, fold
 
 # label beginnings (accent-folded, casefolded), enough words to be unambiguous
 LABELS: dict[str, tuple[str, ...]] = {

@@ -31,7 +31,8 @@ def _ordered(state: ParseState) -> list[Line]:
     """Lines most likely to hold contact data first: top/contact sections, then the rest."""
     first = [ln for s in state.sections if s.kind in {"top", "contact"} for ln in s.lines]
     assert state.doc is not None
-    rest = [ln for ln in state.doc.lines if ln not in first]
+    taken = {id(ln) for ln in first}
+    rest = [ln for ln in state.doc.lines if id(ln) not in taken]
     return first + rest
 
 
@@ -98,7 +99,8 @@ def find_location(state: ParseState, lines: list[Line]) -> str | None:
     # a line with an email is a contact line wherever it sits (a page footer), and so is a
     # page header or footer
     assert state.doc is not None
-    top += [ln for ln in state.doc.lines if ln not in top and (
+    seen = {id(ln) for ln in top}
+    top += [ln for ln in state.doc.lines if id(ln) not in seen and (
         ln.is_header_footer or EMAIL_RE.search(ln.text))]
     best: tuple[float, str] | None = None
     for idx, ln in enumerate(top):

@@ -14,18 +14,17 @@ a location such as "München" or "上海").
 from __future__ import annotations
 
 import gzip
-import unicodedata
 from functools import cache
 from pathlib import Path
+
+from pipeline.parser import lines
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "cities.txt.gz"
 
 
 def fold(text: str) -> str:
-    """Accents stripped, casefolded, spaces collapsed: the key names are looked up by."""
-    nfkd = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in nfkd if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().replace("’", "'").split())
+    """`lines.fold` with spaces collapsed: the key names are looked up by."""
+    return " ".join(lines.fold(text).replace("’", "'").split())
 
 
 @cache

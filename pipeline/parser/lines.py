@@ -126,3 +126,13 @@ def is_caps(text: str) -> bool:
     """True for lines written in capitals (a common heading style)."""
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+_STROKES = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h"})
+
+
+def fold(text: str) -> str:
+    """Casefold and drop accents: the key words, names and places are compared on."""
+    # letters with a stroke have no decomposition: "wykształcenie" → "wyksztalcenie"
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_STROKES))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))

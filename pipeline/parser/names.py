@@ -11,12 +11,11 @@ local part choose one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import cache
 
 from pipeline.parser import gazetteer, sections, vocab
-from pipeline.parser.lines import Line, ParseState
+from pipeline.parser.lines import Line, ParseState, fold
 from pipeline.parser.places import is_region
 from pipeline.parser.skills import canonical_skill
 
@@ -69,12 +68,6 @@ _SUBJECT_WORDS = {
 }
 
 
-def _fold(text: str) -> str:
-    """Accents stripped and casefolded, to compare a name with an email address."""
-    nfkd = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in nfkd if not unicodedata.combining(ch)).casefold()
-
-
 def _is_letters(word: str) -> bool:
     core = re.sub(r"['’\-.]", "", word)
     return bool(core) and all(ch.isalpha() for ch in core)
@@ -96,7 +89,7 @@ def _token_ok(word: str) -> bool:
 
 
 def _words_of(text: str) -> set[str]:
-    return {_fold(w) for w in re.findall(r"[^\W\d_]+", text)}
+    return {fold(w) for w in re.findall(r"[^\W\d_]+", text)}
 
 
 def _heading_words() -> set[str]:
@@ -189,9 +182,9 @@ def _email_support(name: str, email: str | None) -> float:
     """How well the email's local part spells the name ("jose.garcia" for José García)."""
     if not email:
         return 0.0
-    local = _fold(email.split("@")[0])
+    local = fold(email.split("@")[0])
     parts = [p for p in re.split(r"[^a-z]+", local) if p]
-    tokens = [w for w in re.findall(r"[a-z]+", _fold(name)) if len(w) > 1]
+    tokens = [w for w in re.findall(r"[a-z]+", fold(name)) if len(w) > 1]
     if not tokens or not parts:
         return 0.0
     hits = sum(any(tok == p or (len(tok) > 3 and tok in p) for p in parts) for tok in tokens)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from pipeline.parser.dates_i18n import fold
+from pipeline.parser.lines import fold
 
 US_STATES = {
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",

@@ -12,8 +12,7 @@ import re
 from collections import Counter
 
 from pipeline.parser import headings_i18n, vocab
-from pipeline.parser.dates_i18n import fold
-from pipeline.parser.lines import Line, ParseState, Section
+from pipeline.parser.lines import Line, ParseState, Section, fold
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
     "experience": (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.parser.dates_i18n import fold
+from pipeline.parser.lines import fold
 
 TITLE_WORDS = {
     # es / pt
