@@ -2,8 +2,8 @@
 
 Reads ../shared/data/corpus/dotin (360 CC0 resumes with inline labels, see its README). Each
 text is parsed twice as a plain-text résumé through the whole parser:
-  1. as written: the predicted name is compared with the labelled `Name` (accents, case and
-     punctuation folded, as the shared scorer does);
+  1. as written: the predicted name is compared with the labelled `Name` through the shared
+     scorer's name normalisation (accents, case and punctuation folded);
   2. with every line holding the `Name` label removed: any name predicted now is invented
      (a heading, a skill, a place or a company taken for a person). This is the failure that
      merges different people into one candidate, so its count should be near 0.
@@ -15,22 +15,17 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.parse_layouts import SCORE
 from pipeline.errors import Rejected
 from pipeline.parser import parse_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "dotin"
 _LABEL = re.compile(r'<label type="([^"]+)">(.*?)</label>', re.S)
-
-
-def _fold(text: str) -> str:
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
 def _plain(xml: str) -> str:
@@ -68,7 +63,7 @@ def main() -> None:
             if got is None:
                 missed += 1
                 mistakes.append(f"missed  {path.parent.name}/{path.name}: {names[0]!r}")
-            elif _fold(got) in {_fold(n) for n in names}:
+            elif SCORE.norm_name(got) in {SCORE.norm_name(n) for n in names}:
                 right += 1
             else:
                 wrong += 1

@@ -13,33 +13,21 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
-import importlib.util
 import io
 import random
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pymupdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.parse_layouts import SCORE
 from pipeline.errors import Rejected
 from pipeline.parser import parse_document
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEV = SHARED / "data" / "parse-dev"
-
-
-def scorer() -> ModuleType:
-    """The shared scorer, imported from its file (it is not a package)."""
-    spec = importlib.util.spec_from_file_location("score_parse", SHARED / "bench" /
-                                                  "score_parse.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "parse-dev"
 
 
 def degrade(pdf: bytes, rng: random.Random, dpi: int = 200) -> bytes:
@@ -71,15 +59,15 @@ def _parse(data: bytes, name: str) -> dict[str, object]:
         return {"file": name, "error": str(exc)}
 
 
-def _macro(sp: ModuleType, preds: list[dict[str, object]]) -> float:
+def _macro(preds: list[dict[str, object]]) -> float:
     """MACRO of these predictions over their own truth files (an error scores as empty)."""
-    truths = sp.load_truth(str(DEV))
+    truths = SCORE.load_truth(str(DEV))
     per_file = {}
     for pred in preds:
         stem = Path(str(pred["file"])).stem
-        res, _ = sp.score_file(truths[stem], {} if "error" in pred else pred)
+        res, _ = SCORE.score_file(truths[stem], {} if "error" in pred else pred)
         per_file[stem] = {"res": res}
-    _, macro = sp.summarise(per_file, list(per_file))
+    _, macro = SCORE.summarise(per_file, list(per_file))
     return float(macro)
 
 
@@ -89,7 +77,6 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", type=Path, help="write the degraded PDFs here")
     args = ap.parse_args()
-    sp = scorer()
     rng = random.Random(args.seed)
     files = [p for p in sorted(DEV.glob("*.pdf")) if fnmatch.fnmatch(p.name, args.only)]
     text_preds, scan_preds = [], []
@@ -107,7 +94,7 @@ def main() -> None:
         ocr_seconds += time.perf_counter() - t0
         with pymupdf.open(stream=scan, filetype="pdf") as doc:
             pages += doc.page_count
-    text_macro, scan_macro = _macro(sp, text_preds), _macro(sp, scan_preds)
+    text_macro, scan_macro = _macro(text_preds), _macro(scan_preds)
     print(f"{len(files)} dev PDFs, {pages} scanned pages")
     print(f"text MACRO {text_macro:.3f}   scan MACRO {scan_macro:.3f}   "
           f"gap {text_macro - scan_macro:.3f} (target <= 0.10)")

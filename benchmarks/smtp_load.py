@@ -36,6 +36,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bulk_import import stage_seconds
 from bots.email.recruiters import register
 from bots.email.server import SmtpServer
 from hotgigs.bootstrap import bootstrap
@@ -66,22 +67,6 @@ def build(i: int, to: str | None, sender: str) -> tuple[str, str, bytes]:
     attach(msg, f"person{i}.pdf", text_pdf(f"Bench Person{i}", f"bench{i}@example.test"))
     return str(msg["Message-ID"]), to or INBOUND, msg.as_bytes(
         policy=msg.policy.clone(linesep="\r\n"))
-
-
-def stage_seconds(metrics_dir: Path) -> dict[str, float]:
-    """Seconds spent per stage, summed over every process from the metrics files."""
-    from prometheus_client import CollectorRegistry
-    from prometheus_client.multiprocess import MultiProcessCollector
-
-    registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(metrics_dir))
-    totals: dict[str, float] = {}
-    for family in registry.collect():
-        for sample in family.samples:
-            if sample.name == "hotgigs_stage_seconds_sum":
-                totals[sample.labels["stage"]] = (totals.get(sample.labels["stage"], 0.0)
-                                                  + sample.value)
-    return totals
 
 
 def main() -> None:
