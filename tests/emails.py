@@ -49,3 +49,19 @@ def winmail_dat(files: dict[str, bytes]) -> bytes:
         out += _tnef_attr(2, 0x8010, 0x0001, name.encode("cp1252") + b"\x00")
         out += _tnef_attr(2, 0x800F, 0x0006, data)
     return out
+
+
+def dkim_key() -> tuple[bytes, bytes]:
+    """A fresh RSA signing key (PEM, for dkimpy) and the DKIM TXT record that publishes it."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.DER,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)

@@ -3,7 +3,6 @@ answered, and only to the proven recruiter; the rest waits in quarantine, unansw
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 
 import pytest
@@ -175,19 +174,12 @@ def test_our_own_aligned_dkim_and_spf_checks_are_proof(harness: Harness) -> None
     ourselves against records a DNS server on loopback serves (HOTGIGS_DNS_SERVER); an aligned
     pass is proof, a tampered body or an address outside the SPF policy is not."""
     import dkim
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
 
+    from tests.emails import dkim_key
     from tests.fakes.dns_server import FakeDns
     from tests.integration.email_rig import wire_bytes
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM,
-                                serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.DER,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
-    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    private, record = dkim_key()
     recruiters.register(harness.services.db, SENDER)
     signed, tampered = _resume_mail("Signed Person"), _resume_mail("Tampered Person")
     raws = {}

@@ -8,14 +8,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import dkim
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bots.email import headers as hdr
 from bots.email.config import EmailConfig
 from bots.email.mime import body_resume, extract
 from bots.email.reply import reply_subject
-from tests.emails import attach, forwarded_as_attachment, message, winmail_dat
+from tests.emails import attach, dkim_key, forwarded_as_attachment, message, winmail_dat
 
 
 def _raw(msg: EmailMessage) -> bytes:
@@ -105,15 +103,7 @@ def test_reply_subjects_do_not_pile_up() -> None:
 
 
 def test_dkim_signatures_are_verified_with_dkimpy() -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM,
-                                serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.DER,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
-    import base64
-
-    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    private, record = dkim_key()
     raw = _raw(message())
     signed = dkim.sign(raw, b"sel", b"agency.test", private) + raw
 
