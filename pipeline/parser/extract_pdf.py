@@ -16,7 +16,7 @@ import pymupdf
 
 from pipeline.errors import Rejected
 from pipeline.parser import ocr
-from pipeline.parser.layout import Block, RawLine, page_lines
+from pipeline.parser.layout import Block, RawLine, document_layout, page_lines
 from pipeline.parser.lines import Extracted, Line, clean_text
 
 MAX_PAGES = 50
@@ -115,8 +115,5 @@ def extract_pdf(data: bytes) -> Extracted:
             pages.append(lines)
         _mark_headers_footers(pages)
         result = Extracted([ln for p in pages for ln in p], doc.page_count, "pymupdf", ocr_used)
-    if "sidebar" in layouts:
-        result.layout = "sidebar"
-    elif "columns" in layouts:
-        result.layout = "columns"
+    result.layout = document_layout(layouts)
     return result

@@ -151,3 +151,8 @@ def page_lines(blocks: list[Block], width: float, pno: int, *,
             )
             first = False
     return out, layout
+
+
+def document_layout(page_layouts: set[str]) -> str:
+    """A document's layout from its pages': a sidebar anywhere wins, then columns."""
+    return next((kind for kind in ("sidebar", "columns") if kind in page_layouts), "single")

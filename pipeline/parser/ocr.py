@@ -9,8 +9,9 @@ well). Words Tesseract is unsure of and that hold no letter or digit are dropped
 
 Settings follow what was measured on this hardware (DESIGN.md): one OpenMP thread, a
 grayscale render near 200 dpi, LSTM engine with automatic page segmentation. Text too small
-for that resolution is read again enlarged. A page that reads as garbage is checked with
-orientation detection (OSD) and read again after rotating.
+for that resolution is read again enlarged. A page read with little confidence is checked
+with orientation and script detection (OSD) and read again rotated, or with its script's
+model; a name line read with little confidence is read again with the other models.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ import pymupdf
 
 from pipeline.errors import Rejected
 from pipeline.metrics import timed
-from pipeline.parser.layout import Block, RawLine, page_lines
+from pipeline.parser.layout import Block, RawLine, document_layout, page_lines
 from pipeline.parser.lines import Extracted, Line, clean_text
 
 DPI = 200
 CONFIG = "--oem 1 --psm 3"
+_ONE_LINE = "--oem 1 --psm 7"  # a crop holding a single line of text
 # a page read with less mean confidence than this is checked for rotation and script
 _CHECK_SCRIPT_CONF = 75.0
 _SPECK_CONF = 40.0
@@ -77,10 +79,10 @@ def available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def _words(image: Any, lang: str = "eng") -> list[_Word]:
+def _words(image: Any, lang: str = "eng", config: str = CONFIG) -> list[_Word]:
     import pytesseract
 
-    data = pytesseract.image_to_data(image, lang=lang, config=CONFIG,
+    data = pytesseract.image_to_data(image, lang=lang, config=config,
                                      output_type=pytesseract.Output.DICT)
     out: list[_Word] = []
     for i, raw in enumerate(data["text"]):
@@ -97,8 +99,8 @@ def _words(image: Any, lang: str = "eng") -> list[_Word]:
 
 
 @cache
-def _other_scripts() -> tuple[str, ...]:
-    """Language sets worth a second read of a name, among the installed Tesseract models."""
+def _installed_models() -> tuple[str, ...]:
+    """Our other language sets (`_NAME_LANGUAGES`) as far as their models are installed."""
     import pytesseract
 
     try:
@@ -120,10 +122,8 @@ def _reread_name(image: Any, words: list[_Word]) -> list[_Word]:
     page is mostly Latin, so orientation/script detection does not help. The crop of that one
     line is read by each installed language set and the most confident reading is kept.
     """
-    import pytesseract
-
     top = [w for w in words if w.top < image.height * 0.3]
-    if not top or not _other_scripts():
+    if not top or not _installed_models():
         return words
     big = max(top, key=lambda w: w.height)
     line = [w for w in words if w.key == big.key]
@@ -135,14 +135,10 @@ def _reread_name(image: Any, words: list[_Word]) -> list[_Word]:
     y1 = max(w.top + w.height for w in line)
     crop = _framed(image, (x0, y0, x1, y1))
     best: tuple[float, str] = (base + _BETTER_BY, "")
-    for langs in _other_scripts():
-        data = pytesseract.image_to_data(crop, lang=langs, config="--oem 1 --psm 7",
-                                         output_type=pytesseract.Output.DICT)
-        read = [(str(t).strip(), float(c)) for t, c in zip(data["text"], data["conf"],
-                                                         strict=True)
-                if str(t).strip() and float(c) >= 0]
-        conf = statistics.fmean(c for _, c in read) if read else 0.0
-        text = " ".join(t for t, _ in read)
+    for langs in _installed_models():
+        read = _words(crop, langs, _ONE_LINE)
+        conf = statistics.fmean(w.conf for w in read) if read else 0.0
+        text = " ".join(w.text for w in read)
         # another script's model counts only when it read that script (the CJK models also
         # read Latin letters, without their accents)
         script = _SCRIPT_OF.get(langs)
@@ -152,7 +148,7 @@ def _reread_name(image: Any, words: list[_Word]) -> list[_Word]:
             best = (conf, text)
     if not best[1]:
         return words
-    merged = _Word(clean_text(best[1]), x0, y0, x1 - x0, y1 - y0, best[0], big.key)
+    merged = _Word(best[1], x0, y0, x1 - x0, y1 - y0, best[0], big.key)
     return [w for w in words if w.key != big.key] + [merged]
 
 
@@ -236,7 +232,7 @@ def _join(words: list[_Word], cjk: bool = False) -> str:
         height = max(prev.height, cur.height)
         close = cjk and gap < 0.4 * height
         parts.append("\t" if gap > 2.5 * height else "" if close else " ")
-        parts.append(_bullet(cur, gap > 1.2 * max(prev.height, cur.height)))
+        parts.append(_bullet(cur, gap > 1.2 * height))
     return "".join(parts)
 
 
@@ -295,7 +291,7 @@ def _orientation(image: Any) -> tuple[int, str]:
 def _language_for(script: str) -> str | None:
     """The installed Tesseract languages for a page in `script` (None: English will do)."""
     wanted = _SCRIPT_LANGUAGES.get(script)
-    if wanted is None or wanted not in _other_scripts():
+    if wanted is None or wanted not in _installed_models():
         return None
     return f"{wanted}+eng"
 
@@ -355,6 +351,5 @@ def extract_image(data: bytes) -> Extracted:
         lines.extend(page)
         layouts.add(layout)
     result = Extracted(lines, len(frames), "tesseract", ocr_used=True)
-    result.layout = "sidebar" if "sidebar" in layouts else (
-        "columns" if "columns" in layouts else "single")
+    result.layout = document_layout(layouts)
     return result
