@@ -97,11 +97,6 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) 
         slack = start_slack(router, services, slack_queue(services))
         if slack is not None:
             tree.started(f"Slack bot ({slack.mode})", slack.stop)
-        http = HttpServer(settings.http_host, settings.http_port, router)
-        http.start()
-        tree.started("HTTP server", http.stop)
-        log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
-
         _start_workers(settings, settings.workers if workers is None else workers, tree)
         if smtp:
             from hotgigs.mailbot import smtp_server
@@ -116,6 +111,11 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) 
 
         scheduler = start_scheduler(services)
         tree.started("scheduler", scheduler.stop)
+        # HTTP comes last, so a /healthz that answers means every door is already open
+        http = HttpServer(settings.http_host, settings.http_port, router)
+        http.start()
+        tree.started("HTTP server", http.stop)
+        log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
         log.info("hotgigs is serving; Ctrl-C to stop")
         stop_event.wait()
     finally:
