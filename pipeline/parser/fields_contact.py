@@ -22,6 +22,7 @@ URL_RE = re.compile(
     re.I,
 )
 _SEPARATORS = re.compile(r"\s*(?:\||•|·|▪|■|◆|●|\t|;|/{2}|\s{3,}| – | — )\s*")
+_SPACED_HYPHEN = re.compile(r"\s+-\s+")
 _LABEL = re.compile(r"^\s*(?:e-?mail|phone|mobile|mob|tel|telephone|cell|contact|address|"
                     r"location|linkedin|github|website|portfolio|name)\s*(?:no\.?)?\s*[:.-]\s*",
                     re.I)
@@ -105,7 +106,9 @@ def find_location(state: ParseState, lines: list[Line]) -> str | None:
     best: tuple[float, str] | None = None
     for idx, ln in enumerate(top):
         has_contact = bool(EMAIL_RE.search(ln.text) or phones.candidates(ln.text))
-        for piece in pieces(ln.text):
+        # "Mysore, Karnataka - Email me on Indeed": a spaced hyphen parts a place from the rest
+        # (not a name separator: "Self Employed - Microsoft IT" would turn into names)
+        for piece in (p for part in pieces(ln.text) for p in _SPACED_HYPHEN.split(part)):
             score = location_score(piece)
             if score <= 0:
                 continue

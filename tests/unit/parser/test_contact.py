@@ -60,6 +60,18 @@ def test_labelled_contact_lines_in_plain_text() -> None:
     assert "https://github.com/ana-souza-example" in res.links
 
 
+@pytest.mark.parametrize("line", [
+    "Pune, Maharashtra - Email me on Indeed: ravi.k@example.com",
+    "Pune, Maharashtra - +91 98450 12345",
+])
+def test_a_place_before_a_spaced_hyphen_is_the_location(line: str) -> None:
+    """Job-board exports write "City, State - Email me on ..." on one line; the place is read,
+    while the hyphen still does not cut names out of "Self Employed - Microsoft IT"."""
+    text = f"Ravi Kumar\nSystem Engineer - Example Systems\n\n{line}\n\nSKILLS\nJava\n"
+    res = parse_document(text.encode(), "cv.txt")
+    assert (res.name, res.location) == ("Ravi Kumar", "Pune, Maharashtra")
+
+
 def test_other_formats_rtf_and_html() -> None:
     rtf = (rb"{\rtf1\ansi {\b Jane Roe}\par jane.roe@example.com\par Boston, MA\par"
            rb" {\b Experience}\par Nurse | Mercy Hospital | 2018 - Present\par}")
