@@ -69,6 +69,15 @@ _LOC_RE = re.compile(r"^(?=[^\W\d_])(?=\S*[^\W\d_])[\w.'’ -]{2,41}"
                      r"(?:,\s*[^\W\d_][\w.'’ -]{1,30}){1,2}(?:\s+\d{5,6})?$")
 
 
+_POSTAL_TAIL = re.compile(r",\s*\d{3}\s?\d{2,3}(?:,\s*[A-Z]{2})?\s*$")
+
+
+def tidy_place(piece: str) -> str:
+    """'Kharadi, Pune, 411014, IN' → 'Kharadi, Pune': job-board exports end a place with its
+    postal code and country code as parts of their own, which no 'City, Region' shape has."""
+    return _POSTAL_TAIL.sub("", piece.strip())
+
+
 def location_score(piece: str) -> float:
     """How much a text piece looks like 'City, Region[, Country]'."""
     p = re.sub(r"\s+\d{5,6}(-\d{4})?$", "", piece.strip())
@@ -108,7 +117,8 @@ def find_location(state: ParseState, lines: list[Line]) -> str | None:
         has_contact = bool(EMAIL_RE.search(ln.text) or phones.candidates(ln.text))
         # "Mysore, Karnataka - Email me on Indeed": a spaced hyphen parts a place from the rest
         # (not a name separator: "Self Employed - Microsoft IT" would turn into names)
-        for piece in (p for part in pieces(ln.text) for p in _SPACED_HYPHEN.split(part)):
+        for piece in (tidy_place(p) for part in pieces(ln.text)
+                      for p in _SPACED_HYPHEN.split(part)):
             score = location_score(piece)
             if score <= 0:
                 continue

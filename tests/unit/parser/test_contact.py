@@ -60,16 +60,17 @@ def test_labelled_contact_lines_in_plain_text() -> None:
     assert "https://github.com/ana-souza-example" in res.links
 
 
-@pytest.mark.parametrize("line", [
-    "Pune, Maharashtra - Email me on Indeed: ravi.k@example.com",
-    "Pune, Maharashtra - +91 98450 12345",
+@pytest.mark.parametrize(("line", "place"), [
+    ("Pune, Maharashtra - Email me on Indeed: ravi.k@example.com", "Pune, Maharashtra"),
+    ("Pune, Maharashtra - +91 98450 12345", "Pune, Maharashtra"),
+    ("Kharadi, Pune, 411014, IN - Email me on Indeed: ravi.k@example.com", "Kharadi, Pune"),
 ])
-def test_a_place_before_a_spaced_hyphen_is_the_location(line: str) -> None:
+def test_a_place_before_a_spaced_hyphen_is_the_location(line: str, place: str) -> None:
     """Job-board exports write "City, State - Email me on ..." on one line; the place is read,
-    while the hyphen still does not cut names out of "Self Employed - Microsoft IT"."""
+    and its postal and country codes are dropped; the hyphen still does not cut names out of "Self Employed - Microsoft IT"."""
     text = f"Ravi Kumar\nSystem Engineer - Example Systems\n\n{line}\n\nSKILLS\nJava\n"
     res = parse_document(text.encode(), "cv.txt")
-    assert (res.name, res.location) == ("Ravi Kumar", "Pune, Maharashtra")
+    assert (res.name, res.location) == ("Ravi Kumar", place)
 
 
 def test_other_formats_rtf_and_html() -> None:
