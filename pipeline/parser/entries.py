@@ -32,12 +32,26 @@ def is_bullet(text: str) -> bool:
     return bool(BULLET_RE.match(text))
 
 
+# an achievement written without a bullet ("Reduced wait times by reorganising triage"): a
+# past-tense verb, then words in lower case, as no title or company is written
+_ACTION_START = re.compile(
+    r"^(?:[A-Z][a-z]{2,}(?:ed|ied)|Led|Built|Ran|Cut|Taught|Wrote|Drove|Grew|Won|Made|Set|"
+    r"Oversaw|Took|Held|Kept|Brought|Sold|Met|Began|Rebuilt|Undertook|Sped|Spearheaded)\s")
+
+
+def _achievement(words: list[str]) -> bool:
+    if len(words) < 5 or not _ACTION_START.match(" ".join(words[:2])):
+        return False
+    rest = [w for w in words[1:] if w[:1].isalpha()]
+    return bool(rest) and sum(w[0].islower() for w in rest) >= 0.6 * len(rest)
+
+
 def is_prose(text: str) -> bool:
-    """Description text rather than an entry header: long, or a sentence."""
+    """Description text rather than an entry header: long, a sentence, or an achievement."""
     words = text.split()
     if len(words) > 16 or len(text) > 120:
         return True
-    return len(words) > 9 and text.rstrip().endswith(".")
+    return (len(words) > 9 and text.rstrip().endswith(".")) or _achievement(words)
 
 
 def undouble(text: str) -> str:

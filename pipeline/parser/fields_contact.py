@@ -8,6 +8,7 @@ rather than taking the first line, which is often a city, a school or a job titl
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pipeline.parser import locations_i18n, names, names_cjk, phones, vocab
@@ -37,10 +38,25 @@ def _ordered(state: ParseState) -> list[Line]:
     return first + rest
 
 
+_CUT_EMAIL = re.compile(r"[\w.+-]+@[\w.-]*$")
+_EMAIL_TAIL = re.compile(r"^[\w.-]+")
+
+
 def find_email(lines: list[Line]) -> str | None:
     for ln in lines:
         for m in EMAIL_RE.finditer(ln.text):
             return m.group(0).strip(".")
+    return _wrapped_email(lines)
+
+
+def _wrapped_email(lines: list[Line]) -> str | None:
+    """'marcus.whitaker@ma' / 'il.example.com': a narrow sidebar wraps an address anywhere."""
+    for ln, nxt in itertools.pairwise(lines):
+        cut, tail = _CUT_EMAIL.search(ln.text.rstrip()), _EMAIL_TAIL.match(nxt.text.strip())
+        if cut and tail and ln.column == nxt.column:
+            m = EMAIL_RE.fullmatch(cut.group(0) + tail.group(0).rstrip("."))
+            if m:
+                return m.group(0)
     return None
 
 
@@ -112,6 +128,15 @@ def find_location(state: ParseState, lines: list[Line]) -> str | None:
     seen = {id(ln) for ln in top}
     top += [ln for ln in state.doc.lines if id(ln) not in seen and (
         ln.is_header_footer or EMAIL_RE.search(ln.text))]
+    # and so are the neighbours of an email or a phone ("About: Austin, TX / email / phone")
+    seen = {id(ln) for ln in top}
+    doc = state.doc.lines
+    contact = [i for i, ln in enumerate(doc)
+               if EMAIL_RE.search(ln.text) or _CUT_EMAIL.search(ln.text.rstrip())
+               or (len(ln.text) < 40 and phones.candidates(ln.text))]
+    near = {id(doc[j]) for i in contact for j in range(max(0, i - 2), min(len(doc), i + 3))
+            if doc[j].column == doc[i].column}
+    top += [ln for ln in doc if id(ln) in near and id(ln) not in seen]
     best: tuple[float, str] | None = None
     for idx, ln in enumerate(top):
         has_contact = bool(EMAIL_RE.search(ln.text) or phones.candidates(ln.text))

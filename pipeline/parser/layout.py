@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.parser import dates
 from pipeline.parser.lines import Line, is_caps
 
 
@@ -78,6 +79,11 @@ def _split_columns(blocks: list[Block], width: float) -> tuple[list[list[Block]]
         paired = sum(any(abs(a.y0 - b.y0) < 3 for b in right) for a in left)
         if paired >= 2 and paired * 2 > len(left):
             continue
+        # ... and so are dates printed at the right of their rows
+        dated = sum(_is_date_block(b) and any(abs(a.y0 - b.y0) < 3 for a in left)
+                    for b in right)
+        if dated >= 2 and dated * 2 > len(right):
+            continue
         score = min(lh, rh)
         if best is None or score > best[0]:
             middle = (max(b.x1 for b in left) + min(b.x0 for b in right)) / 2
@@ -85,6 +91,14 @@ def _split_columns(blocks: list[Block], width: float) -> tuple[list[list[Block]]
     if best is None:
         return [blocks], 0.0
     return best[1], best[2]
+
+
+def _is_date_block(block: Block) -> bool:
+    """A one-line block holding a date or a date range ('2018-11 — 2022-03', 'May 2020')."""
+    if len(block.lines) != 1:
+        return False
+    text = block.lines[0].text
+    return bool(dates.find_range(text) or dates.find_single(text))
 
 
 def _header_end(left: list[Block], right: list[Block], cross: list[Block]) -> float:

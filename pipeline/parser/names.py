@@ -106,7 +106,7 @@ def _not_name_words() -> frozenset[str]:
 
 
 def clean_candidate(piece: str) -> str:
-    """A piece without its label, honorific and trailing credentials ("Jane Doe, MBA")."""
+    """A piece without its label, honorific, trailing credentials ("Jane Doe, MBA") or role."""
     text = _LABEL.sub("", piece).strip(" ,;:|\"'“”‘’«»")
     text = _HONORIFIC.sub("", text)
     words = text.split()
@@ -117,6 +117,8 @@ def clean_candidate(piece: str) -> str:
         head, _, tail = text.rpartition(",")
         if tail.strip() and all(_is_credential(w) for w in tail.split()):
             text = head.strip()
+        elif len(head.split()) >= 2 and vocab.has_title_word(tail.strip().lower()):
+            text = head.strip()  # "Marcus Whitaker, Head of Science": the name, then a role
     return text
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from pipeline.parser import headings_i18n, vocab
-from pipeline.parser.lines import Line, ParseState, Section, fold
+from pipeline.parser.lines import Line, ParseState, Section, fold, is_caps
 
 _HEADINGS: dict[str, tuple[str, ...]] = {
     "experience": (
@@ -183,8 +184,26 @@ def _styled(line: Line, body: float) -> bool:
     return line.bold or line.caps or bool(body and line.size >= body + 1.5)
 
 
+def _split_labels(lines: list[Line], body: float) -> list[Line]:
+    """'Education<tab>Rhine Valley University' → the heading, then its text: a label column
+    prints each section's heading, in capitals or a heading's larger type, on the baseline of
+    the section's first line (a plain 'Languages<tab>German' is a label inside a section)."""
+    out: list[Line] = []
+    for line in lines:
+        head, tab, rest = line.text.strip().partition("\t")
+        styled = is_caps(head) or bool(body and line.size >= body + 1.5)
+        if (tab and rest.strip() and styled and _exact_kind(head.strip())
+                and not _exact_kind(rest.strip())):
+            out += [line.with_text(head.strip()),
+                    replace(line, text=rest.strip(), caps=is_caps(rest), block_start=True)]
+        else:
+            out.append(line)
+    return out
+
+
 def split_sections(lines: list[Line]) -> list[Section]:
     body = body_size(lines)
+    lines = _split_labels(lines, body)
     kinds = [heading_kind(line, body) for line in lines]
     headings = [line for line, kind in zip(lines, kinds, strict=True) if kind]
     styled = sum(_styled(line, body) for line in headings)

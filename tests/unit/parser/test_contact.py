@@ -66,8 +66,8 @@ def test_labelled_contact_lines_in_plain_text() -> None:
     ("Kharadi, Pune, 411014, IN - Email me on Indeed: ravi.k@example.com", "Kharadi, Pune"),
 ])
 def test_a_place_before_a_spaced_hyphen_is_the_location(line: str, place: str) -> None:
-    """Job-board exports write "City, State - Email me on ..." on one line; the place is read,
-    and its postal and country codes are dropped; the hyphen still does not cut names out of "Self Employed - Microsoft IT"."""
+    """Job-board exports write "City, State - Email me on ..." on one line: the place is read
+    and its postal and country codes are dropped."""
     text = f"Ravi Kumar\nSystem Engineer - Example Systems\n\n{line}\n\nSKILLS\nJava\n"
     res = parse_document(text.encode(), "cv.txt")
     assert (res.name, res.location) == ("Ravi Kumar", place)

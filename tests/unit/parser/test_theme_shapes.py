@@ -1,0 +1,91 @@
+"""Shapes community CV themes print (found with benchmarks/parse_themes.py), in generated PDFs.
+
+Each test builds the shape alone: achievements written without bullets, a label column that
+holds the headings and the dates, dates at the right of their rows, a sidebar that wraps the
+email address, and "Name, Title" on one line.
+"""
+
+from __future__ import annotations
+
+from pipeline.parser import layout, parse_document
+from pipeline.parser.layout import Block, RawLine
+from tests.unit.parser import docgen
+from tests.unit.parser.docgen import Text
+
+
+def _roles(res: object) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    return [(e.title, e.company, e.start_date, e.end_date)
+            for e in res.experience]  # type: ignore[attr-defined]
+
+
+def test_achievements_without_bullets_are_not_titles() -> None:
+    """Company and dates, then the title, then achievements starting with a past-tense verb:
+    the achievements describe the role; they do not name the next one."""
+    lines = docgen.column(60, 60, [
+        docgen.NAME, "priya.r@example.org", "", docgen.h("Experience"),
+        ("Northwind Traders Ltd\t03/2020 - Present", 10.0, True), "PHYSIOTHERAPIST",
+        "Reduced patient wait times by reorganising triage",
+        "Trained new staff on medication safety procedures",
+        ("Mercy Valley Health\t03/2018 - 02/2020", 10.0, True), "CLINICAL COORDINATOR",
+        "Coordinated care for a busy surgical ward",
+    ])
+    res = parse_document(docgen.pdf([lines]), "cv.pdf")
+    assert _roles(res) == [
+        ("PHYSIOTHERAPIST", "Northwind Traders Ltd", "2020-03", "present"),
+        ("CLINICAL COORDINATOR", "Mercy Valley Health", "2018-03", "2020-02"),
+    ]
+
+
+def test_a_label_column_holds_the_headings_and_the_dates() -> None:
+    """Headings in capitals on their section's first baseline, and dates in a narrow left
+    column a little off their row's baseline."""
+    page = [Text(220, 50, "Priya Ramanathan", 18, True), Text(220, 70, "priya.r@example.org"),
+            Text(60, 110, "WORK EXPERIENCE", 9), Text(220, 110, "Head of Science at Lakeview"),
+            Text(60, 114, "2021-06 to Present", 8), Text(240, 124, "Designed a course"),
+            Text(60, 150, "2017 to 2021", 8), Text(220, 146, "Teacher at Riverside Academy"),
+            Text(240, 160, "Taught algebra to five classes"),
+            Text(60, 200, "EDUCATION", 9), Text(220, 200, "Rhine Valley University"),
+            Text(220, 213, "Master of Science in Physics")]
+    res = parse_document(docgen.pdf([page]), "cv.pdf")
+    assert _roles(res) == [("Head of Science", "Lakeview", "2021-06", "present"),
+                           ("Teacher", "Riverside Academy", "2017", "2021")]
+    assert [e.institution for e in res.education] == ["Rhine Valley University"]
+
+
+def _block(x0: float, y0: float, *texts: str, width: float = 200) -> Block:
+    lines = [RawLine(t, x0, y0 + 14 * i, x0 + width, y0 + 14 * i + 10, False, 9.0)
+             for i, t in enumerate(texts)]
+    return Block(x0, y0, x0 + width, lines[-1].y1, lines)
+
+
+def test_dates_at_the_right_of_their_rows_are_not_a_column() -> None:
+    """Each date its own block at the right margin, on its row's baseline (as a browser
+    prints a flex row): the dates are glued to their rows, not read as a column after them."""
+    rows = [("Lakeview School, Head of Science", "2022 — 2024"),
+            ("Riverside Academy, Teacher", "2018-11 — 2022-03"),
+            ("Northgate School, Advisor", "2017-06 — 2018-11"),
+            ("Westbrook College, Lecturer", "2014-01 — 2017-05")]
+    blocks = [_block(80, 60, "Priya Ramanathan", width=250)]
+    for n, (header, when) in enumerate(rows):
+        y = 100 + 56 * n
+        blocks += [_block(160, y, header), _block(430, y, when, width=90),
+                   _block(175, y + 16, "Designed a course for new students",
+                          "Ran the maths club every week")]
+    lines, kind = layout.page_lines(blocks, 612, 0)
+    assert kind == "single"
+    assert [ln.text for ln in lines if "\t" in ln.text] == [f"{h}\t{w}" for h, w in rows]
+
+
+def test_a_sidebar_wraps_the_email_and_holds_the_place() -> None:
+    sidebar = docgen.column(40, 120, ["About", "Austin, TX", "priya.ramanathan@ma",
+                                      "il.example.com", "(512) 555-0117"], step=12)
+    main = docgen.column(230, 120, [docgen.h("Experience"),
+                                    ("Northwind Traders\t2019 - Present", 10.0, True),
+                                    "Data Analyst", "Built the weekly sales report",
+                                    docgen.h("Education"), "Lakeside University",
+                                    "Bachelor of Science in Statistics, 2019"])
+    name = [Text(40, 60, "Priya Ramanathan, Head of Data", 20, True)]
+    res = parse_document(docgen.pdf([name + sidebar + main]), "cv.pdf")
+    assert res.name == "Priya Ramanathan"
+    assert res.email == "priya.ramanathan@mail.example.com"
+    assert res.location == "Austin, TX"
