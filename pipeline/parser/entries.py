@@ -83,8 +83,27 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
             if not ln.block_start and wraps and not is_prose(prev):
                 out[-1] = out[-1].with_text(f"{prev} {ln.text}")
                 continue
+            if _lower_tail(out[-1], ln):
+                # "Akademie der Wis-" / "senschaften": a word hyphenated at the margin
+                glued = (f"{prev[:-1]}{ln.text.lstrip()}" if re.search(r"\w-$", prev)
+                         else f"{prev} {ln.text}")
+                out[-1] = replace(out[-1], text=glued, full_width=ln.full_width)
+                continue
         out.append(ln)
     return out
+
+
+def _lower_tail(prev: Line, line: Line) -> bool:
+    """'Reduced wait times by reorganising' / 'triage': a line in the same type that starts
+    with a lower-case word goes on with the line above, even where a browser printed each
+    line as a block of its own ('iOS Developer', 'eBay' start new lines)."""
+    word = line.text.lstrip().split(" ", 1)[0]
+    if not prev.size or "/" in word or "@" in word:
+        return False  # plain text has no type to compare; a link is no tail
+    return (word[:1].islower() and word.lower() == word and line.column == prev.column
+            and line.bold == prev.bold and abs(line.size - prev.size) < 0.5
+            and "\t" not in line.text and not dates.find_range(line.text)
+            and not prev.text.rstrip().endswith((".", "!", "?", ":")))
 
 
 def _may_wrap(line: Line) -> bool:

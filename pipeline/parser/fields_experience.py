@@ -72,6 +72,8 @@ def _range_of(text: str) -> dates.DateRange | None:
 def _header_like(text: str) -> bool:
     if is_bullet(text) or is_prose(text) or len(text) >= 110 or text.rstrip().endswith(":"):
         return False
+    if sections.is_heading_wording(text.strip()):
+        return False  # "Highlights" over a role's achievements labels them; it is no company
     # a label line ("Environment: Java, SQL", "Key Skills - Azure, SQL") describes the role;
     # it does not name it
     if re.match(r"^[A-Z][\w /&]{2,25}:\s", text):
@@ -154,8 +156,11 @@ def parse_experience(lines: list[Line], spans: Spans | None = None) -> list[Expe
         # an undated role printed between dated ones ends this role's description
         cut = next((n for n, x in enumerate(entry.desc_at)
                     if _undated_header(lines, x, bold_headers)), len(entry.desc_at))
+        end = entry.rng.end
+        if end is None and dates.OPEN_RE.search(lines[entry.anchor].text):
+            end = "present"  # "2020-03 –" with nothing after: held since then
         out.append(Experience(
-            title=title, company=company, start_date=entry.rng.start, end_date=entry.rng.end,
+            title=title, company=company, start_date=entry.rng.start, end_date=end,
             description="\n".join(entry.desc[:cut]) or None,
         ))
         if cut < len(entry.desc_at):

@@ -205,6 +205,12 @@ def split_sections(lines: list[Line]) -> list[Section]:
     body = body_size(lines)
     lines = _split_labels(lines, body)
     kinds = [heading_kind(line, body) for line in lines]
+    # a wording printed over and over ("Highlights" under every role) labels entries; a
+    # section heading is printed once
+    repeats = Counter(normalize_heading(ln.text) for ln, k in zip(lines, kinds, strict=True)
+                      if k)
+    kinds = [k if k is None or repeats[normalize_heading(ln.text)] < 3 else None
+             for ln, k in zip(lines, kinds, strict=True)]
     headings = [line for line, kind in zip(lines, kinds, strict=True) if kind]
     styled = sum(_styled(line, body) for line in headings)
     # a document whose headings are all styled alike prints a plain "Leadership" or

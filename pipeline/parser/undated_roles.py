@@ -27,7 +27,9 @@ class Block:
 
 def _short_line(text: str) -> bool:
     words = text.split()
-    return 0 < len(words) <= 10 and not text.rstrip().endswith((".", ":", ";", ","))
+    # a table row ("title<tab>company<tab>place") names more than a line of prose would
+    limit = 14 if "\t" in text else 10
+    return 0 < len(words) <= limit and not text.rstrip().endswith((".", ":", ";", ","))
 
 
 def undated_blocks(lines: list[Line]) -> list[Block]:

@@ -7,8 +7,10 @@ email address, and "Name, Title" on one line.
 
 from __future__ import annotations
 
-from pipeline.parser import layout, parse_document
+from pipeline.parser import layout, parse_document, sections
+from pipeline.parser.fields_experience import parse_experience
 from pipeline.parser.layout import Block, RawLine
+from pipeline.parser.lines import Line
 from tests.unit.parser import docgen
 from tests.unit.parser.docgen import Text
 
@@ -89,3 +91,28 @@ def test_a_sidebar_wraps_the_email_and_holds_the_place() -> None:
     assert res.name == "Priya Ramanathan"
     assert res.email == "priya.ramanathan@mail.example.com"
     assert res.location == "Austin, TX"
+
+
+def test_a_label_over_every_role_and_lines_printed_as_blocks() -> None:
+    """'Highlights' under each role labels its achievements (a heading is printed once); an
+    open range ('2020-03 –') is a role held since; a browser prints each wrapped line as a
+    block of its own, and a lower-case tail ('triage', 'senschaften') goes on with the line
+    above, a word hyphenated at the margin joined whole."""
+    def line(text: str, bold: bool = False) -> Line:
+        return Line(text, bold=bold, size=10.0, block_start=True)
+    lines = [line("Priya Ramanathan", True), line("EXPERIENCE", True)]
+    for header in [["Northwind Health Ltd\t2020-03 –", "Physiotherapist"],
+                   ["Research Fellow\t2018-03 – 2020-02", "Akademie der Wis-", "senschaften"],
+                   ["Mercy Valley Hospital\t2016-05 – 2018-02", "Registered Nurse"]]:
+        lines += [line(text, True) for text in header]
+        lines += [line("Highlights", True), line("Reduced patient wait times by reorganising"),
+                  line("triage")]
+    found = sections.split_sections(lines)
+    assert [s.kind for s in found] == ["top", "experience"]
+    roles = [(e.title, e.company, e.start_date, e.end_date)
+             for e in parse_experience(found[1].lines)]
+    assert roles == [
+        ("Physiotherapist", "Northwind Health Ltd", "2020-03", "present"),
+        ("Research Fellow", "Akademie der Wissenschaften", "2018-03", "2020-02"),
+        ("Registered Nurse", "Mercy Valley Hospital", "2016-05", "2018-02"),
+    ]
