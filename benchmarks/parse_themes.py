@@ -64,12 +64,15 @@ def _squash(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
 
-def _near(lines: list[str], anchors: tuple[str | None, ...], year: str) -> bool:
-    """Whether `year` is printed on, or a line next to, a line naming the entry."""
+def _near(lines: list[str], anchors: tuple[str | None, ...], year: str, *,
+          alone: bool = False) -> bool:
+    """Whether `year` is printed on, or a line next to, a line naming the entry; `alone`:
+    as a year of its own, not a month's ("04/2010" by a school is a job's date)."""
     keys = [_squash(a) for a in anchors if a]
+    pattern = rf"(?<![\d/.-]){year}(?![\d/.-])" if alone else year
     for i, line in enumerate(lines):
         if any(k and k in _squash(line) for k in keys) and any(
-                year in near for near in lines[max(0, i - 1): i + 2]):
+                re.search(pattern, near) for near in lines[max(0, i - 1): i + 2]):
             return True
     return False
 
@@ -97,7 +100,8 @@ def _shown(truth: dict[str, Any], page_text: str) -> dict[str, Any]:
             + [(e, (e.get("institution"), e.get("degree"))) for e in seen["education"]]:
         for key in ("start_date", "end_date", "graduation_date"):
             year = str(entry.get(key, ""))[:4]
-            if year.isdigit() and not _near(lines, anchors, year):
+            if year.isdigit() and not _near(lines, anchors, year,
+                                            alone=key == "graduation_date"):
                 entry.pop(key)
     return seen
 

@@ -94,11 +94,13 @@ def _split_columns(blocks: list[Block], width: float) -> tuple[list[list[Block]]
 
 
 def _is_date_block(block: Block) -> bool:
-    """A one-line block holding a date or a date range ('2018-11 — 2022-03', 'May 2020')."""
-    if len(block.lines) != 1:
+    """A block holding a date or a date range and little else ('2018-11 — 2022-03',
+    'May 2016 –' / 'Present')."""
+    if len(block.lines) > 3:
         return False
-    text = block.lines[0].text
-    return bool(dates.find_range(text) or dates.find_single(text))
+    text = " ".join(ln.text for ln in block.lines)
+    return bool(dates.find_range(text) or dates.find_single(text)) and len(
+        dates.strip_dates(text).split()) <= 2
 
 
 def _header_end(left: list[Block], right: list[Block], cross: list[Block]) -> float:
@@ -115,19 +117,95 @@ def _header_end(left: list[Block], right: list[Block], cross: list[Block]) -> fl
     return max(above, default=0.0)
 
 
+def _band_gutter(band: list[Block]) -> tuple[float, float] | None:
+    """The free x-interval parting a band's blocks into a left and a right side, where each
+    side holds text that is more than a date (a date beside its row is glued, not a side)."""
+    best: tuple[float, float] | None = None
+    for pivot in band:
+        left = [b for b in band if b.x1 <= pivot.x0]
+        right = [b for b in band if b.x0 >= pivot.x0]
+        if not left or len(left) + len(right) != len(band):
+            continue
+        if all(_is_date_block(b) for b in left) or all(_is_date_block(b) for b in right):
+            continue
+        lo, hi = max(b.x1 for b in left), min(b.x0 for b in right)
+        if hi - lo >= 8 and (best is None or hi - lo > best[1] - best[0]):
+            best = (lo, hi)
+    return best
+
+
+def _balanced(region: list[Block], gutter: float) -> bool:
+    """Cards carry text of like weight on both sides; a label column beside its rows does
+    not (a few words of dates or headings against whole paragraphs)."""
+    def words(side: list[Block]) -> int:
+        return sum(len(ln.text.split()) for b in side for ln in b.lines)
+    left = words([b for b in region if b.x1 <= gutter])
+    right = words([b for b in region if b.x1 > gutter])
+    return min(left, right) >= 0.3 * max(left, right)
+
+
+def _reading_order(group: list[Block]) -> tuple[list[Block], dict[int, int]]:
+    """Blocks top to bottom, except where cards stand side by side for two rows or more
+    (two schools, two projects): the left card is read whole, then the right one.
+
+    Blocks that overlap vertically form a band; consecutive bands parted by a common free
+    x-interval (or standing on one side of it) form a region, read left side first. Also
+    returns each card block's side (by id), so nothing is glued across the cards' gutter.
+    """
+    blocks = sorted(group, key=lambda b: (round(b.y0), b.x0))
+    bands: list[list[Block]] = []
+    bottom = -1.0
+    for b in blocks:
+        if bands and b.y0 < bottom - 1:
+            bands[-1].append(b)
+            bottom = max(bottom, b.y1)
+        else:
+            bands.append([b])
+            bottom = b.y1
+    out: list[Block] = []
+    sides: dict[int, int] = {}
+    i = 0
+    while i < len(bands):
+        gutter = _band_gutter(bands[i])
+        j, two_sided, end = i + 1, 1, i + 1
+        while gutter and j < len(bands):
+            nxt = _band_gutter(bands[j])
+            if nxt is not None and max(gutter[0], nxt[0]) < min(gutter[1], nxt[1]):
+                gutter = (max(gutter[0], nxt[0]), min(gutter[1], nxt[1]))
+                two_sided, end = two_sided + 1, j + 1
+            elif nxt is not None or any(b.x0 < gutter[1] and b.x1 > gutter[0]
+                                        for b in bands[j]):
+                break  # a block crosses the gutter: the region ends
+            j += 1
+        # one-sided bands after the last two-sided one are the page going on below the cards
+        j = end
+        region = [b for band in bands[i:j] for b in band]
+        if gutter and two_sided >= 2 and _balanced(region, gutter[0]):
+            for side, blocks_of_side in enumerate(
+                    ([b for b in region if b.x1 <= gutter[0]],
+                     [b for b in region if b.x1 > gutter[0]])):
+                out += blocks_of_side
+                sides.update({id(b): 2 * i + side for b in blocks_of_side})
+        else:
+            out += region
+        i = j
+    return out, sides
+
+
 def _ordered_lines(group: list[Block], tolerance: float) -> list[tuple[RawLine, bool, bool]]:
-    """Lines of a group top to bottom; a one-line block sitting on another line's baseline
-    (a right-aligned date, a left date label) is glued onto that line with a tab."""
-    group = sorted(group, key=lambda b: (round(b.y0), b.x0))
+    """Lines of a group in reading order; a one-line block sitting on another line's
+    baseline (a right-aligned date, a left date label) is glued onto that line with a tab."""
+    group, sides = _reading_order(group)
     rows: list[tuple[RawLine, bool, bool]] = []
     singles = [b for b in group if len(b.lines) == 1]
     merged: set[int] = set()
     for b in group:
         if id(b) in merged:
             continue
+        merged.add(id(b))  # read: no later line may glue it on again
         for i, ln in enumerate(b.lines):
             for s in singles:
-                if s is b or id(s) in merged:
+                if s is b or id(s) in merged or sides.get(id(s)) != sides.get(id(b)):
                     continue
                 sl = s.lines[0]
                 if (abs(sl.y0 - ln.y0) < tolerance and abs(sl.y1 - ln.y1) < tolerance

@@ -116,3 +116,18 @@ def test_a_label_over_every_role_and_lines_printed_as_blocks() -> None:
         ("Research Fellow", "Akademie der Wissenschaften", "2018-03", "2020-02"),
         ("Registered Nurse", "Mercy Valley Hospital", "2016-05", "2018-02"),
     ]
+
+
+def test_cards_side_by_side_are_read_one_after_the_other() -> None:
+    """Two schools printed as cards in a row: each card is read whole, nothing is glued
+    across the gap between them, and a single column around them keeps its order."""
+    blocks = [_block(50, 40, "EDUCATION", width=80),
+              _block(50, 60, "Rhine Valley University", width=140),
+              _block(306, 58, "Universidad de Valdemora", width=150),
+              _block(50, 78, "2013", "Master of Science in Logistics", width=140),
+              _block(306, 78, "2011", "Bachelor of Commerce", width=150),
+              _block(50, 130, "SKILLS", width=80), _block(50, 150, "Python, SQL", width=100)]
+    lines, _ = layout.page_lines(blocks, 612, 0)
+    assert [ln.text for ln in lines] == [
+        "EDUCATION", "Rhine Valley University", "2013", "Master of Science in Logistics",
+        "Universidad de Valdemora", "2011", "Bachelor of Commerce", "SKILLS", "Python, SQL"]
