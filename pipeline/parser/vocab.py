@@ -74,8 +74,16 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z][a-z\-]*", text.lower()))
 
 
+# a compound ending in a title word is a title too: "Physiotherapist", "Webdeveloper",
+# "Projektmanager" (long endings only: "lead" would find "unleaded")
+_LONG_TITLES = "|".join(sorted((w for w in TITLE_WORDS if len(w) >= 6), key=len, reverse=True))
+_TITLE_ENDINGS = re.compile(rf"[a-z]{{3,}}(?:{_LONG_TITLES})$")
+
+
 def has_title_word(text: str) -> bool:
-    return bool(_words(text) & TITLE_WORDS) or vocab_i18n.has_title_word(text)
+    words = _words(text)
+    return bool(words & TITLE_WORDS) or any(_TITLE_ENDINGS.match(w) for w in words) \
+        or vocab_i18n.has_title_word(text)
 
 
 def has_org_word(text: str) -> bool:

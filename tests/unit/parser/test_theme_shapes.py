@@ -131,3 +131,15 @@ def test_cards_side_by_side_are_read_one_after_the_other() -> None:
     assert [ln.text for ln in lines] == [
         "EDUCATION", "Rhine Valley University", "2013", "Master of Science in Logistics",
         "Universidad de Valdemora", "2011", "Bachelor of Commerce", "SKILLS", "Python, SQL"]
+
+
+def test_a_compound_title_is_a_title() -> None:
+    """'Physiotherapist', 'Projektmanager': a word ending in a title word names the role, so
+    an unknown company beside it is the company."""
+    lines = [Line(text, bold="\t" in text, size=10.0) for text in (
+        "Clínica Santa Aurelia\t2020-03 – 2023-01", "Physiotherapist",
+        "• Ran the outpatient clinic", "Klinikum Rheinufer\t2016-05 – 2020-02",
+        "Projektmanager", "• Led the move to the new wing")]
+    roles = [(e.title, e.company) for e in parse_experience(lines)]
+    assert roles == [("Physiotherapist", "Clínica Santa Aurelia"),
+                     ("Projektmanager", "Klinikum Rheinufer")]
