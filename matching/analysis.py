@@ -2,8 +2,9 @@
 
 Required and nice-to-have skills are canonical names from the parser's taxonomy, sorted by the
 section or line they appear in ("Requirements", "Must have", "Nice to have", "… is a plus").
-Also: minimum years ("5+ years of experience"), seniority from the title, location/remote,
-and the description's word counts for text relevance. Pure functions; no database.
+Also: minimum years ("5+ years of experience"), seniority from the title, the title's O*NET
+occupation, location/remote, and the description's word counts for text relevance. Pure
+functions; no database.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import re
 
 from pydantic import BaseModel, Field
 
+from matching.occupation import occupation_of
 from matching.text import stem, term_counts, words
 from pipeline.parser.skills import find_skills
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: the O*NET occupation of the title
 
 _NICE = re.compile(
     r"\b(nice[- ]to[- ]haves?|preferred|preferably|bonus|a plus|is a plus|are a plus|plus if|"
@@ -57,6 +59,7 @@ class JobAnalysis(BaseModel):
     title: str
     title_terms: list[str] = Field(default_factory=list)
     seniority: str | None = None
+    occupation: str | None = None  # O*NET-SOC code the title names
     required_skills: list[str] = Field(default_factory=list)
     nice_skills: list[str] = Field(default_factory=list)
     min_years: int | None = None
@@ -159,8 +162,10 @@ def analyze_job(title: str, description: str, *, location: str | None = None,
     level = seniority_of(title)
     if level is None and years is not None and years >= 7:
         level = "senior"
+    found = occupation_of(title.strip())
     return JobAnalysis(
         title=title.strip(), title_terms=title_terms(title), seniority=level,
+        occupation=found[0] if found else None,
         required_skills=list(required), nice_skills=list(nice), min_years=years,
         location=(location or None), remote=bool(remote), terms=dict(counts), words=surface,
     )
