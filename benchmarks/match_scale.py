@@ -6,9 +6,10 @@ Creates a throw-away database on the local server (dropped at the end), migrates
 generated candidates (skills drawn from the taxonomy by occupation, role texts drawn from a
 pool generated per occupation, profiles, short-list keys and word statistics computed by the
 worker's own functions) with COPY, then times `match_job` for generated jobs: every candidate
-(operator view) and one recruiter's tenth. The candidates are generated again for each table
-(same seed) instead of being held in memory, and the short-list indexes are built after the
-COPY, as a bulk load does. Prints the load time and p50/p95 in milliseconds. Nothing is
+(operator view) and one recruiter's tenth. At most 100,000 distinct candidates are generated;
+a larger run repeats them under new ids and owners (so every table and index has its full
+size, and each key's posting list is as long as with distinct people). The short-list indexes
+are built after the COPY, as a bulk load does. Prints the load time and p50/p95 in milliseconds. Nothing is
 asserted; the targets are p95 < 300 ms at 100,000 and < 800 ms at 1,000,000.
 """
 
@@ -23,20 +24,23 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 import psycopg
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import matching.profile
 from matching.index import DOCS, LENGTH, key_impacts
 from matching.jobs import create_job, match_job
-from matching.profile import build_profile
+from matching.profile import Profile, build_profile
 from matching.text import term_counts
 from storage.db import Database, upgrade
+from storage.models import Job
 
 # Role texts come from a small pool, so the skill finder (spaCy) runs once per pool text.
 matching.profile.find_skills = lru_cache(maxsize=None)(matching.profile.find_skills)
@@ -105,16 +109,34 @@ def generate(rng: random.Random, cid: int, pool: dict[str, list[tuple[str, list[
     return data, skills, str(roles[0]["title"]), rng.choice(CITIES)
 
 
-Row = tuple[int, int, dict[str, object], list[str], str, str]
+DISTINCT = 100_000  # distinct generated candidates; beyond, each is repeated under new ids
 
 
-def candidates(count: int, owners: int) -> Iterator[Row]:
-    """The generated candidates, the same on every call (fixed seed)."""
+@dataclass
+class Template:
+    """One generated candidate, serialised once for every id that repeats it."""
+
+    data: str
+    skills: list[str]
+    title: str
+    city: str
+    profile: tuple[object, ...]  # titles, years, skills, doc, terms, doc_len, fields, evidence
+    counts: dict[str, int]
+    built: Profile
+
+
+def templates(count: int, today: date) -> list[Template]:
     rng = random.Random(42)
     pool = role_pool(rng)
-    for cid in range(1, count + 1):
+    out = []
+    for cid in range(1, min(count, DISTINCT) + 1):
         data, skills, title, city = generate(rng, cid, pool)
-        yield cid, cid % owners + 1, data, skills, title, city
+        p = build_profile(data, skills, latest_title=title, location=city, today=today)
+        counts = dict(term_counts(p.doc))
+        out.append(Template(json.dumps(data), skills, title, city, (
+            json.dumps(p.titles), p.years, json.dumps(p.skills), p.doc, json.dumps(counts),
+            sum(counts.values()), json.dumps(p.fields), json.dumps(p.evidence)), counts, p))
+    return out
 
 
 KEY_INDEXES = (
@@ -126,8 +148,23 @@ KEY_INDEXES = (
 def load(url: str, count: int, owners: int) -> None:
     now = datetime.now(UTC)
     today = date.today()
+    made = templates(count, today)
+    copies = [count // len(made) + (1 if n < count % len(made) else 0) for n in range(len(made))]
     df: Counter[str] = Counter()
     total_len = 0
+    for t, times in zip(made, copies, strict=True):
+        for term in t.counts:
+            df[term] += times
+        total_len += times * sum(t.counts.values())
+    df[DOCS], df[LENGTH] = count, total_len
+    dfs = dict(df)
+    keys = [key_impacts(t.built, t.counts, total_len / count, dfs, count, today) for t in made]
+
+    def rows() -> Iterator[tuple[int, int, Template, int]]:
+        for cid in range(1, count + 1):
+            n = (cid - 1) % len(made)
+            yield cid, cid % owners + 1, made[n], n
+
     with psycopg.connect(url) as conn:
         for n in range(1, owners + 1):
             conn.execute("INSERT INTO recruiters (id, identity, created_at) VALUES (%s, %s, %s)",
@@ -136,42 +173,26 @@ def load(url: str, count: int, owners: int) -> None:
             conn.execute(f"DROP INDEX {name}")
         with conn.cursor() as cur:
             with cur.copy("COPY candidates (id, owner_id, name, location, latest_title, data, "
-                          "created_at, updated_at) FROM STDIN") as cand_copy:
-                for cid, owner, data, _, title, city in candidates(count, owners):
-                    cand_copy.write_row((cid, owner, data["name"], city, title, json.dumps(data),
-                                         now, now))
-            with cur.copy("COPY candidate_skills (candidate_id, skill) FROM STDIN") as sk:
-                for cid, _, _, skills, _, _ in candidates(count, owners):
-                    for skill in skills:
-                        sk.write_row((cid, skill))
+                          "created_at, updated_at) FROM STDIN") as cp:
+                for cid, owner, t, _ in rows():
+                    cp.write_row((cid, owner, f"Person {cid}", t.city, t.title, t.data, now, now))
+            with cur.copy("COPY candidate_skills (candidate_id, skill) FROM STDIN") as cp:
+                for cid, _, t, _ in rows():
+                    for skill in t.skills:
+                        cp.write_row((cid, skill))
             with cur.copy("COPY candidate_profiles (candidate_id, owner_id, titles, years, "
-                          "skills, location, doc, terms, doc_len, fields, evidence, updated_at) "
-                          "FROM STDIN") as pc:
-                for cid, owner, data, skills, title, city in candidates(count, owners):
-                    p = build_profile(data, skills, latest_title=title, location=city,
-                                      today=today)
-                    counts = term_counts(p.doc)
-                    df.update(counts.keys())
-                    total_len += sum(counts.values())
-                    pc.write_row((cid, owner, json.dumps(p.titles), p.years,
-                                  json.dumps(p.skills), city, p.doc, json.dumps(counts),
-                                  sum(counts.values()), json.dumps(p.fields),
-                                  json.dumps(p.evidence), now))
-            df[DOCS], df[LENGTH] = count, total_len
-            with cur.copy("COPY term_stats (term, df) FROM STDIN") as ts:
+                          "skills, doc, terms, doc_len, fields, evidence, location, updated_at) "
+                          "FROM STDIN") as cp:
+                for cid, owner, t, _ in rows():
+                    cp.write_row((cid, owner, *t.profile, t.city, now))
+            with cur.copy("COPY term_stats (term, df) FROM STDIN") as cp:
                 for term, n in df.items():
-                    ts.write_row((term[:100], n))
-            avg_len = total_len / count
-            dfs = dict(df)
+                    cp.write_row((term[:100], n))
             with cur.copy("COPY profile_keys (candidate_id, key, owner_id, impact) "
-                          "FROM STDIN") as keys:
-                for cid, owner, data, skills, title, city in candidates(count, owners):
-                    p = build_profile(data, skills, latest_title=title, location=city,
-                                      today=today)
-                    counts = term_counts(p.doc)
-                    for key, impact in key_impacts(p, dict(counts), avg_len, dfs, count,
-                                                   today).items():
-                        keys.write_row((cid, key, owner, impact))
+                          "FROM STDIN") as cp:
+                for cid, owner, _, n in rows():
+                    for key, impact in keys[n].items():
+                        cp.write_row((cid, key, owner, impact))
             for name, columns in KEY_INDEXES:
                 cur.execute(f"CREATE INDEX {name} ON {columns}")
             cur.execute("SELECT setval('candidates_id_seq', %s)", (count,))
@@ -197,8 +218,6 @@ JOBS = [
 
 
 def timed(db: Database, job_ids: list[int], owner: int | None, rounds: int) -> list[float]:
-    from storage.models import Job
-
     times = []
     for _ in range(rounds):
         for job_id in job_ids:
@@ -218,24 +237,33 @@ def main() -> None:
     parser.add_argument("--owners", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
+    parser.add_argument("--existing", help="time a database kept by --keep (no load, no drop)")
     args = parser.parse_args()
     name = f"hotgigs_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
     base = args.admin_url.rsplit("/", 1)[0]
+    if args.existing:
+        name, args.keep = args.existing.rsplit("/", 1)[1], True
+    else:
+        with psycopg.connect(args.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
     url = f"{base}/{name}"
     sa_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     db = None
     try:
-        upgrade(sa_url, "heads")
-        t0 = time.monotonic()
-        load(url, args.candidates, args.owners)
-        print(f"loaded {args.candidates} candidates in {time.monotonic() - t0:.0f} s",
-              file=sys.stderr)
+        if not args.existing:
+            upgrade(sa_url, "heads")
+            t0 = time.monotonic()
+            load(url, args.candidates, args.owners)
+            print(f"loaded {args.candidates} candidates in {time.monotonic() - t0:.0f} s",
+                  file=sys.stderr)
         db = Database(sa_url)
         with db.session() as session:
-            # the jobs are saved without an owner (operator jobs) and ranked two ways below
-            job_ids = [create_job(session, title=t, description=d).id for t, d in JOBS]
+            # the jobs are saved without an owner (operator jobs) and ranked two ways below;
+            # a kept database keeps its jobs (their analysis is re-made when it is outdated)
+            job_ids = list(session.scalars(select(Job.id).order_by(Job.id)))
+            if not job_ids:
+                job_ids = [create_job(session, title=t, description=d).id for t, d in JOBS]
         timed(db, job_ids, None, 1)  # warm the caches once
         everyone = timed(db, job_ids, None, args.rounds)
         one_owner = timed(db, job_ids, 1, args.rounds)
@@ -250,8 +278,11 @@ def main() -> None:
     finally:
         if db is not None:
             db.dispose()
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.keep:
+            print(f"kept {sa_url}", file=sys.stderr)
+        else:
+            with psycopg.connect(args.admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -135,6 +135,8 @@ def explain(job: JobAnalysis, name: str | None, years: float | None, location: s
         level = ("close to" if parts["feedback"] >= 0.6 else "somewhat like"
                  if parts["feedback"] >= 0.3 else "unlike")
         reasons.append(f"Resume reads {level} the best-matching resumes for this job.")
+    if parts.get("peer_title", 0) >= 0.5:
+        reasons.append("Titles like those of the best-matching resumes for this job.")
     return {
         "summary": " · ".join(short) or "no skills, title or dates to compare",
         "reasons": reasons,

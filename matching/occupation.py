@@ -20,7 +20,7 @@ from matching.text import STOPWORDS
 
 MIN_FIT = 0.45  # below this a title names no occupation we can tell
 # Abbreviations written in titles where the occupation list spells the words out.
-_ABBREVIATIONS = {"it": "information technology computer",
+_ABBREVIATIONS = {"it": "information technology computer", "backend": "software",
                   "technology": "technology computer", "software": "software computer", "hr": "human resources", "vp": "vice president",
                   "cfo": "chief financial officer", "cto": "chief technology officer",
                   "ceo": "chief executive", "rn": "registered nurse", "qa": "quality assurance",
@@ -59,9 +59,17 @@ def _key(word: str) -> str:
     return re.sub(r"(ial|al|e)$", "", _singular(word)) or word
 
 
+# Titles in common use that O*NET words differently.
+_PHRASES = {"software engineer": "software developer", "developer advocate": "advocate",
+            "bookkeeper": "bookkeeping clerk", "cpa": "accountant"}
+
+
 def _words(title: str) -> list[str]:
     out: list[str] = []
-    for word in re.findall(r"[a-z][a-z0-9&+#]*", title.lower()):
+    lowered = title.lower()
+    for phrase, replacement in _PHRASES.items():
+        lowered = re.sub(rf"\b{phrase}\b", replacement, lowered)
+    for word in re.findall(r"[a-z][a-z0-9&+#]*", lowered):
         out += _ABBREVIATIONS.get(word, word).split()
     return [w for w in out if w not in STOPWORDS and len(w) > 1]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from matching.analysis import seniority_of
+from matching.analysis import seniority_of, spell_out
 from matching.occupation import occupation_of
 from matching.text import term_counts
 from pipeline.parser.skills import find_skills
@@ -132,7 +132,7 @@ def build_profile(data: dict[str, Any], skills: list[str], *, latest_title: str 
         titles=distinct,
         years=years_of_experience(experience, today=today),
         skills=last_used, location=location, doc="\n".join(p for p in parts if p),
-        fields={"title": dict(term_counts("\n".join(distinct[:6]))),
+        fields={"title": dict(term_counts(spell_out("\n".join(distinct[:6])))),
                 "skill": dict(term_counts("\n".join(last_used)))},
         evidence={"depth": {s: [min(months.get(s, 0), 600), last_used[s]] for s in last_used},
                   "occupations": list(dict.fromkeys(occupations)),

@@ -32,9 +32,12 @@ from matching.score import (
     combine,
     feedback_part,
     feedback_query,
+    feedback_titles,
     first_pass,
     parts_of,
+    peer_title_part,
     score,
+    weighted,
 )
 from matching.text import idf, top_terms
 from storage.models import Candidate as CandidateRow
@@ -45,6 +48,7 @@ QUERY_WORDS = 12  # words sent to the full-text index
 QUERY_TERMS = 400  # job terms BM25 scores with (all but the longest descriptions)
 EXPAND_TERMS = 30  # the job's strongest terms whose associated words join the query
 EXPANSION = 0.3  # an associated word weighs this share of the term it came from (x npmi)
+LIST_EXPANSION = 0.3  # the same for jobs given as a skill list
 KEY_PROBES = 24  # words probed in profile_keys
 KEY_LIMIT = 150  # candidates read per probed key
 
@@ -66,8 +70,7 @@ def _related_to() -> dict[str, frozenset[str]]:
 def associations() -> dict[str, list[tuple[str, float]]]:
     """stem -> [(associated stem, normalised PMI)], strongest first (shipped, built offline)."""
     path = resources.files("matching").joinpath("data", "associations.json.gz")
-    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as f:
-        doc = json.load(f)
+    doc = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
     return {t: [(o, float(w)) for o, w in pairs] for t, pairs in doc["terms"].items()}
 
 
@@ -78,9 +81,11 @@ def expansion_terms(job: JobAnalysis) -> set[str]:
 
 
 def query_weights(job: JobAnalysis, docs: int, dfs: dict[str, int], *,
-                  expansion: float = EXPANSION) -> dict[str, float]:
+                  expansion: float | None = None) -> dict[str, float]:
     """The job's most telling terms, weighted by idf and (damped) repetition, then the words
     associated with its strongest terms at `expansion` of their weight."""
+    if expansion is None:
+        expansion = LIST_EXPANSION if job.skill_list else EXPANSION
     weights = {t: idf(dfs.get(t, 0), docs) for t in job.terms if dfs.get(t, 0) > 0}
     chosen = top_terms(job.terms, weights, QUERY_TERMS)
     query = {t: weights[t] * (1 + math.log(job.terms[t])) for t in chosen}
@@ -206,9 +211,9 @@ def rank(session: Session, job: JobAnalysis, *, owner_id: int | None,
     computed = [(cand, *parts_of(job, cand, query, avg_len, today))
                 for cand in load(session, ids)]
     add_feedback(session, [(cand, parts) for cand, parts, _ in computed], avg_len)
-    matches = [combine(job, cand, parts, facts) for cand, parts, facts in computed]
-    matches.sort(key=lambda m: (-m.score, m.candidate_id))
-    return matches[:top]
+    # Explanations are written for the `top` shown only.
+    computed.sort(key=lambda row: (-weighted(job, row[1]), row[0].id))
+    return [combine(job, cand, parts, facts) for cand, parts, facts in computed[:top]]
 
 
 def add_feedback(session: Session, scored: list[tuple[Candidate, dict[str, float]]],
@@ -221,8 +226,10 @@ def add_feedback(session: Session, scored: list[tuple[Candidate, dict[str, float
     top = [cand for cand, _ in best]
     docs, _, dfs = corpus_stats(session, {t for cand in top for t in cand.terms})
     fb_query = feedback_query(top, dfs, docs)
+    fb_titles = feedback_titles(top, dfs, docs)
     for cand, parts in scored:
         parts["feedback"] = feedback_part(fb_query, cand, avg_len)
+        parts["peer_title"] = peer_title_part(fb_titles, cand)
 
 
 def job_query(session: Session, job: JobAnalysis) -> tuple[dict[str, float], float]:

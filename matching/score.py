@@ -26,12 +26,17 @@ from matching.text import bm25_ceiling, bm25f, idf
 from pipeline.parser.skills import skill_info
 
 WEIGHTS = {"required": 35.0, "nice": 10.0, "text": 25.0, "title": 20.0, "occupation": 10.0,
-           "years": 10.0, "level": 5.0, "location": 5.0, "feedback": 10.0}
+           "years": 10.0, "level": 5.0, "location": 5.0, "feedback": 10.0, "peer_title": 10.0}
+# Jobs given only as a skill list have no title or prose parts to lean on: their own weights.
+LIST_WEIGHTS = {"required": 35.0, "nice": 10.0, "text": 25.0, "title": 20.0, "occupation": 10.0,
+                "years": 10.0, "level": 5.0, "location": 5.0, "feedback": 10.0,
+                "peer_title": 10.0}
 # The first pass that picks the feedback resumes: a fixed prior set by hand, never tuned.
 FIRST_PASS = {"required": 35.0, "nice": 10.0, "text": 25.0, "title": 20.0, "occupation": 10.0,
               "years": 10.0, "level": 5.0, "location": 5.0}
 FEEDBACK_DOCS = 10  # best first-pass resumes whose words make the feedback query
 FEEDBACK_TERMS = 60  # words in the feedback query
+PEER_TITLE_WORDS = 4  # title words of the best first-pass resumes a title is compared with
 RELATED_CREDIT = 0.5  # a related skill (PostgreSQL for SQL) counts half
 TEXT_SCALE = 0.25  # a resume at a quarter of the BM25 ceiling scores ~63% on text
 FIELD_WEIGHTS = {"title": 3.0, "skill": 2.0}  # BM25F: a title or skill word counts 3x / 2x
@@ -119,12 +124,17 @@ def coverage(wanted: list[str], have: Mapping[str, int | None], today: date,
     return (credit / len(wanted) if wanted else 0.0), detail
 
 
+@lru_cache(maxsize=65536)
+def _title_stems(title: str) -> frozenset[str]:
+    return frozenset(title_terms(title))
+
+
 def title_fit(job: JobAnalysis, titles: list[str]) -> tuple[float, str | None]:
     """Share of the job title's role words found in the candidate's titles (latest counts most)."""
     wanted = set(job.title_terms)
     best, best_title = 0.0, None
     for rank, title in enumerate(titles[:6]):
-        have = set(title_terms(title))
+        have = _title_stems(title)
         fit = len(wanted & have) / len(wanted) * (1.0 if rank == 0 else 0.8)
         if fit > best:
             best, best_title = fit, title
@@ -209,6 +219,10 @@ def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_
     return parts, facts
 
 
+def weights_for(job: JobAnalysis) -> Mapping[str, float]:
+    return LIST_WEIGHTS if job.skill_list else WEIGHTS
+
+
 def first_pass(parts: Mapping[str, float]) -> float:
     return sum(FIRST_PASS.get(p, 0.0) * v for p, v in parts.items())
 
@@ -234,6 +248,28 @@ def feedback_query(top: list[Candidate], dfs: Mapping[str, int], docs: int) -> d
     return {t: summed[t] / scale for t in best}
 
 
+def feedback_titles(top: list[Candidate], dfs: Mapping[str, int],
+                    docs: int) -> dict[str, float]:
+    """The title words most of the best first-pass resumes share, idf-weighted: a stand-in
+    title for jobs given without one (a skill list) and a check on the job's own."""
+    seen: dict[str, int] = {}
+    for cand in top:
+        for term in cand.fields.get("title", {}):
+            seen[term] = seen.get(term, 0) + 1
+    weights = {t: n * idf(dfs.get(t, 0), docs) for t, n in seen.items() if n >= 2}
+    best = sorted(weights, key=lambda t: (-weights[t], t))[:PEER_TITLE_WORDS]
+    return {t: weights[t] for t in best}
+
+
+def peer_title_part(peer: Mapping[str, float], cand: Candidate) -> float:
+    """Share of the peer title words (by weight) found in the candidate's titles."""
+    total = sum(peer.values())
+    if not total:
+        return 0.0
+    titles = cand.fields.get("title", {})
+    return sum(w for t, w in peer.items() if t in titles) / total
+
+
 def feedback_part(fb_query: Mapping[str, float], cand: Candidate, avg_len: float) -> float:
     ceiling = bm25_ceiling(fb_query)
     if ceiling <= 0:
@@ -243,16 +279,26 @@ def feedback_part(fb_query: Mapping[str, float], cand: Candidate, avg_len: float
 
 
 def score(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_len: float,
-          *, today: date | None = None, weights: Mapping[str, float] = WEIGHTS) -> Match:
+          *, today: date | None = None, weights: Mapping[str, float] | None = None) -> Match:
     """Score one candidate; `query` is the job's terms weighted by idf over all candidates."""
     today = today or date.today()
     parts, facts = parts_of(job, cand, query, avg_len, today)
     return combine(job, cand, parts, facts, weights)
 
 
+def weighted(job: JobAnalysis, parts: Mapping[str, float],
+             weights: Mapping[str, float] | None = None) -> float:
+    """The 0–100 score of computed parts (what `combine` reports, without the explanation)."""
+    weights = weights_for(job) if weights is None else weights
+    total = sum(weights.get(p, 0.0) for p in parts)
+    return round(100 * sum(weights.get(p, 0.0) * v for p, v in parts.items()) / total, 1) \
+        if total else 0.0
+
+
 def combine(job: JobAnalysis, cand: Candidate, parts: dict[str, float], facts: dict[str, Any],
-            weights: Mapping[str, float] = WEIGHTS) -> Match:
+            weights: Mapping[str, float] | None = None) -> Match:
     """The weighted 0–100 score of computed parts, with its explanation."""
+    weights = weights_for(job) if weights is None else weights
     parts = {p: v for p, v in parts.items() if weights.get(p, 0.0) > 0}
     total_weight = sum(weights[p] for p in parts)
     value = (100 * sum(weights[p] * v for p, v in parts.items()) / total_weight

@@ -85,14 +85,15 @@ def bm25f(query: Mapping[str, float], doc: Mapping[str, int],
     less one; length normalisation is the body's, as short fields barely change it.
     """
     norm = K1 * (1 - B + B * doc_len / max(avg_len, 1.0))
+    shared = (query.keys() & doc.keys()) if len(query) < len(doc) else (doc.keys() & query.keys())
+    extras = [(fields.get(name) or {}, extra - 1.0) for name, extra in field_weights.items()]
     score = 0.0
-    for term, weight in query.items():
-        tf = float(doc.get(term, 0))
-        if not tf:
-            continue
-        for name, extra in field_weights.items():
-            tf += (extra - 1.0) * fields.get(name, {}).get(term, 0)
-        score += weight * tf * (K1 + 1) / (tf + norm)
+    for term in shared:
+        tf = float(doc[term])
+        for counts, extra in extras:
+            if term in counts:
+                tf += extra * counts[term]
+        score += query[term] * tf * (K1 + 1) / (tf + norm)
     return score
 
 
