@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from matching.profile import Profile, build_profile
 from matching.score import FIELD_WEIGHTS, depth_factor, recency
-from matching.text import B, K1, idf, term_counts
+from matching.text import K1, B, idf, term_counts
 from storage.models import (
     Candidate,
     CandidateProfile,

@@ -20,11 +20,14 @@ from matching.text import STOPWORDS
 
 MIN_FIT = 0.45  # below this a title names no occupation we can tell
 # Abbreviations written in titles where the occupation list spells the words out.
-_ABBREVIATIONS = {"it": "information technology computer", "backend": "software",
-                  "technology": "technology computer", "software": "software computer", "hr": "human resources", "vp": "vice president",
-                  "cfo": "chief financial officer", "cto": "chief technology officer",
-                  "ceo": "chief executive", "rn": "registered nurse", "qa": "quality assurance",
-                  "ar": "accounts receivable", "ap": "accounts payable", "sr": "", "jr": ""}
+_ABBREVIATIONS = {
+    "it": "information technology computer", "backend": "software",
+    "technology": "technology computer", "software": "software computer",
+    "hr": "human resources", "vp": "vice president", "cfo": "chief financial officer",
+    "cto": "chief technology officer", "ceo": "chief executive", "rn": "registered nurse",
+    "qa": "quality assurance", "ar": "accounts receivable", "ap": "accounts payable",
+    "sr": "", "jr": "",
+}
 _NOISE = frozenset({"senior", "junior", "lead", "principal", "staff", "intern", "internship",
                     "trainee", "assistant", "associate", "ii", "iii", "iv", "i", "level",
                     "summer", "remote", "hybrid", "entry", "head", "chief", "director",
