@@ -31,9 +31,9 @@ from pipeline.parser.skills import skill_info
 WEIGHTS = {"required": 5.0, "nice": 0.0, "text": 0.0, "title": 100.0, "occupation": 0.0,
            "years": 50.0, "level": 10.0, "location": 10.0, "feedback": 15.0, "peer_title": 0.0}
 # Jobs given only as a skill list have no title or prose parts to lean on: their own weights.
-LIST_WEIGHTS = {"required": 75.0, "nice": 10.0, "text": 10.0, "title": 20.0,
-                "occupation": 10.0, "years": 10.0, "level": 5.0, "location": 5.0,
-                "feedback": 75.0, "peer_title": 50.0}
+LIST_WEIGHTS = {"required": 15.0, "nice": 10.0, "text": 5.0, "title": 10.0,
+                "occupation": 10.0, "years": 10.0, "level": 10.0, "location": 10.0,
+                "feedback": 10.0, "peer_title": 10.0}
 # The first pass that picks the feedback resumes: a fixed prior set by hand, never tuned.
 FIRST_PASS = {"required": 35.0, "nice": 10.0, "text": 25.0, "title": 20.0, "occupation": 10.0,
               "years": 10.0, "level": 5.0, "location": 5.0}
