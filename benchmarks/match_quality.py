@@ -36,17 +36,17 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matching.analysis import JobAnalysis, analyze_job
+from matching.feedback import FIRST_PASS, add_feedback
 from matching.index import corpus_stats, index_candidates
 from matching.rank import (
     EXPANSION,
     LIST_EXPANSION,
-    add_feedback,
     expansion_terms,
     load,
     query_weights,
     shortlist,
 )
-from matching.score import FIRST_PASS, LIST_WEIGHTS, WEIGHTS, parts_of
+from matching.score import LIST_WEIGHTS, WEIGHTS, parts_of
 from pipeline.models import ParsedResume
 from pipeline.parser import parse_document
 from storage.db import Database, upgrade

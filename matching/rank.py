@@ -24,21 +24,9 @@ from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
 from matching.analysis import JobAnalysis
+from matching.feedback import add_feedback
 from matching.index import corpus_stats
-from matching.score import (
-    FEEDBACK_DOCS,
-    Candidate,
-    Match,
-    combine,
-    feedback_part,
-    feedback_query,
-    feedback_titles,
-    first_pass,
-    parts_of,
-    peer_title_part,
-    score,
-    weighted,
-)
+from matching.score import Candidate, Match, combine, parts_of, score, weighted
 from matching.text import idf, top_terms
 from storage.models import Candidate as CandidateRow
 from storage.models import CandidateProfile, CandidateSkill, ProfileKey
@@ -214,22 +202,6 @@ def rank(session: Session, job: JobAnalysis, *, owner_id: int | None,
     # Explanations are written for the `top` shown only.
     computed.sort(key=lambda row: (-weighted(job, row[1]), row[0].id))
     return [combine(job, cand, parts, facts) for cand, parts, facts in computed[:top]]
-
-
-def add_feedback(session: Session, scored: list[tuple[Candidate, dict[str, float]]],
-                 avg_len: float) -> None:
-    """Add the "feedback" part to each candidate's parts: closeness to the best first-pass
-    resumes (`feedback_query`); one read of `term_stats` for their words."""
-    if len(scored) <= FEEDBACK_DOCS:
-        return  # too few candidates to tell the best from the rest
-    best = sorted(scored, key=lambda pair: (-first_pass(pair[1]), pair[0].id))[:FEEDBACK_DOCS]
-    top = [cand for cand, _ in best]
-    docs, _, dfs = corpus_stats(session, {t for cand in top for t in cand.terms})
-    fb_query = feedback_query(top, dfs, docs)
-    fb_titles = feedback_titles(top, dfs, docs)
-    for cand, parts in scored:
-        parts["feedback"] = feedback_part(fb_query, cand, avg_len)
-        parts["peer_title"] = peer_title_part(fb_titles, cand)
 
 
 def job_query(session: Session, job: JobAnalysis) -> tuple[dict[str, float], float]:

@@ -4,8 +4,9 @@ Parts: required and nice-to-have skills (each weighed by how long and how recent
 in a role), text relevance (BM25F: title and skill words weigh more than body text, over the
 job's words and the words associated with them), title fit, occupation (O*NET occupation of
 the job title against the candidate's titles), years against the minimum, seniority, and
-location/remote. A part the job says nothing about (no minimum years, no location) is left out
-and the others share its weight, so a score always means "how much of what this job asks for".
+location/remote, and closeness to the best first-pass resumes (`matching.feedback`). A part
+the job says nothing about (no minimum years, no location) is left
+out and the others share its weight, so a score always means "how much of what this job asks for".
 The weights were chosen on half of the dev jobs and checked on the other half
 (`benchmarks/match_quality.py`).
 """
@@ -22,7 +23,7 @@ from typing import Any
 from matching.analysis import LEVELS, JobAnalysis, seniority_of, title_terms
 from matching.explain import explain
 from matching.occupation import closeness
-from matching.text import bm25_ceiling, bm25f, idf
+from matching.text import bm25_ceiling, bm25f
 from pipeline.parser.skills import skill_info
 
 # Chosen by `benchmarks/match_quality.py` on all 50 dev jobs (each half's own figures come
@@ -34,12 +35,6 @@ WEIGHTS = {"required": 5.0, "nice": 0.0, "text": 0.0, "title": 100.0, "occupatio
 LIST_WEIGHTS = {"required": 15.0, "nice": 10.0, "text": 5.0, "title": 10.0,
                 "occupation": 10.0, "years": 10.0, "level": 10.0, "location": 10.0,
                 "feedback": 10.0, "peer_title": 10.0}
-# The first pass that picks the feedback resumes: a fixed prior set by hand, never tuned.
-FIRST_PASS = {"required": 35.0, "nice": 10.0, "text": 25.0, "title": 20.0, "occupation": 10.0,
-              "years": 10.0, "level": 5.0, "location": 5.0}
-FEEDBACK_DOCS = 10  # best first-pass resumes whose words make the feedback query
-FEEDBACK_TERMS = 60  # words in the feedback query
-PEER_TITLE_WORDS = 4  # title words of the best first-pass resumes a title is compared with
 RELATED_CREDIT = 0.5  # a related skill (PostgreSQL for SQL) counts half
 TEXT_SCALE = 0.25  # a resume at a quarter of the BM25 ceiling scores ~63% on text
 FIELD_WEIGHTS = {"title": 3.0, "skill": 2.0}  # BM25F: a title or skill word counts 3x / 2x
@@ -224,61 +219,6 @@ def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_
 
 def weights_for(job: JobAnalysis) -> Mapping[str, float]:
     return LIST_WEIGHTS if job.skill_list else WEIGHTS
-
-
-def first_pass(parts: Mapping[str, float]) -> float:
-    return sum(FIRST_PASS.get(p, 0.0) * v for p, v in parts.items())
-
-
-def feedback_query(top: list[Candidate], dfs: Mapping[str, int], docs: int) -> dict[str, float]:
-    """Pseudo-relevance feedback: the words the best first-pass resumes share, idf-weighted.
-
-    Each resume gives its words' field-weighted frequency share times idf; summed over the
-    resumes, the `FEEDBACK_TERMS` strongest make a query that favours resumes like them.
-    """
-    summed: dict[str, float] = {}
-    for cand in top:
-        length = max(cand.doc_len, 1)
-        for term, tf in cand.terms.items():
-            boosted = tf + sum((w - 1) * cand.fields.get(f, {}).get(term, 0)
-                               for f, w in FIELD_WEIGHTS.items())
-            weight = boosted / length * idf(dfs.get(term, 0), docs)
-            summed[term] = summed.get(term, 0.0) + weight
-    best = sorted(summed, key=lambda t: (-summed[t], t))[:FEEDBACK_TERMS]
-    if not best:
-        return {}
-    scale = summed[best[0]]
-    return {t: summed[t] / scale for t in best}
-
-
-def feedback_titles(top: list[Candidate], dfs: Mapping[str, int],
-                    docs: int) -> dict[str, float]:
-    """The title words most of the best first-pass resumes share, idf-weighted: a stand-in
-    title for jobs given without one (a skill list) and a check on the job's own."""
-    seen: dict[str, int] = {}
-    for cand in top:
-        for term in cand.fields.get("title", {}):
-            seen[term] = seen.get(term, 0) + 1
-    weights = {t: n * idf(dfs.get(t, 0), docs) for t, n in seen.items() if n >= 2}
-    best = sorted(weights, key=lambda t: (-weights[t], t))[:PEER_TITLE_WORDS]
-    return {t: weights[t] for t in best}
-
-
-def peer_title_part(peer: Mapping[str, float], cand: Candidate) -> float:
-    """Share of the peer title words (by weight) found in the candidate's titles."""
-    total = sum(peer.values())
-    if not total:
-        return 0.0
-    titles = cand.fields.get("title", {})
-    return sum(w for t, w in peer.items() if t in titles) / total
-
-
-def feedback_part(fb_query: Mapping[str, float], cand: Candidate, avg_len: float) -> float:
-    ceiling = bm25_ceiling(fb_query)
-    if ceiling <= 0:
-        return 0.0
-    raw = bm25f(fb_query, cand.terms, cand.fields, FIELD_WEIGHTS, cand.doc_len, avg_len)
-    return 1 - math.exp(-raw / (TEXT_SCALE * ceiling))
 
 
 def score(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_len: float,
