@@ -85,3 +85,44 @@ def test_profile_keys_follow_reindexing_and_erasure(services: Services) -> None:
         session.flush()
         assert session.scalar(select(ProfileKey.key).where(
             ProfileKey.candidate_id == ids["deep"])) is None
+
+
+def _profile_before_0009(url: str) -> None:
+    """A candidate indexed by the matching of revision 0008 (no fields, evidence or keys)."""
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO candidates (id, name, latest_title, data, created_at, "
+                          "updated_at) VALUES (1, 'Old Profile', 'Accountant', '{}', "
+                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO candidate_skills (candidate_id, skill) "
+                          "VALUES (1, 'QuickBooks')"))
+        conn.execute(text(
+            "INSERT INTO candidate_profiles (candidate_id, titles, years, skills, doc, terms, "
+            "doc_len, updated_at) VALUES (1, '[\"Accountant\"]', 5, '{\"QuickBooks\": 2025}', "
+            "'Accountant. Ledger and QuickBooks.', '{\"account\": 1, \"ledger\": 1, "
+            "\"quickbook\": 1}', 3, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO term_stats (term, df) VALUES ('#docs', 1), "
+                          "('#len', 3), ('account', 1), ('ledger', 1), ('quickbook', 1)"))
+    engine.dispose()
+
+
+def test_migration_gives_existing_profiles_their_keys(tmp_path: Any, empty_pg_url: str) -> None:
+    from storage.db import Database, upgrade
+
+    for url in (f"sqlite:///{tmp_path / 'old.sqlite3'}", empty_pg_url):
+        upgrade(url, "0008_email_proof")
+        _profile_before_0009(url)
+        upgrade(url)
+        db = Database(url)
+        try:
+            with db.session() as session:
+                keys = set(session.scalars(select(ProfileKey.key)))
+                assert keys == {"s:QuickBooks", "w:account", "w:ledger", "w:quickbook"}
+                found = match_job(session, "Accountant\nQuickBooks and ledgers", top=3)
+                assert [m.candidate_id for m in found] == [1]
+        finally:
+            db.dispose()
