@@ -242,7 +242,9 @@ def combine(job: JobAnalysis, cand: Candidate, parts: dict[str, float], facts: d
             weights: Mapping[str, float] | None = None) -> Match:
     """The weighted 0–100 score of computed parts, with its explanation."""
     weights = weights_for(job) if weights is None else weights
+    # Only parts that count are scored and explained: a reason never names an uncounted fact.
     parts = {p: v for p, v in parts.items() if weights.get(p, 0.0) > 0}
+    facts = {k: v for k, v in facts.items() if k in parts}
     total_weight = sum(weights[p] for p in parts)
     value = (100 * sum(weights[p] * v for p, v in parts.items()) / total_weight
              if total_weight else 0.0)

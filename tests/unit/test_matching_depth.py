@@ -12,7 +12,7 @@ from typing import Any
 from matching.analysis import analyze_job
 from matching.occupation import closeness, occupation_of
 from matching.profile import build_profile
-from matching.score import Candidate, combine, parts_of, score
+from matching.score import WEIGHTS, Candidate, combine, parts_of, score
 from matching.text import term_counts
 
 TODAY = date(2026, 6, 1)
@@ -100,5 +100,11 @@ def test_occupation_part_and_its_reason() -> None:
     query = {t: 1.0 for t in job.terms}
     parts = {c.id: parts_of(job, c, query, 10, TODAY) for c in (auditor, chef)}
     assert parts[1][0]["occupation"] == 1.0 and parts[2][0]["occupation"] == 0.0
-    match = combine(job, auditor, *parts[1])
-    assert "Accountants and Auditors (O*NET)" in match.explanation["summary"]
+    counted = combine(job, auditor, *parts[1], weights={**WEIGHTS, "occupation": 10.0})
+    assert "Accountants and Auditors (O*NET)" in counted.explanation["summary"]
+    assert counted.explanation["occupation"] == {"job": "13-2011.00",
+                                                 "candidate": "13-2011.00"}
+    # a part weighted 0 is neither scored nor given as a reason
+    ignored = combine(job, auditor, *parts[1], weights={**WEIGHTS, "occupation": 0.0})
+    assert "occupation" not in ignored.explanation["parts"]
+    assert not any("O*NET" in r for r in ignored.explanation["reasons"])
