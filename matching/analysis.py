@@ -2,8 +2,9 @@
 
 Required and nice-to-have skills are canonical names from the parser's taxonomy, sorted by the
 section or line they appear in ("Requirements", "Must have", "Nice to have", "… is a plus").
-Also: minimum years ("5+ years of experience"), seniority from the title, location/remote,
-and the description's word counts for text relevance. Pure functions; no database.
+Also: minimum years ("5+ years of experience"), seniority from the title, the title's O*NET
+occupation, location/remote, and the description's word counts for text relevance. Pure
+functions; no database.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import re
 
 from pydantic import BaseModel, Field
 
+from matching.occupation import occupation_of
 from matching.text import stem, term_counts, words
 from pipeline.parser.skills import find_skills
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: the O*NET occupation of the title
 
 _NICE = re.compile(
     r"\b(nice[- ]to[- ]haves?|preferred|preferably|bonus|a plus|is a plus|are a plus|plus if|"
@@ -57,6 +59,8 @@ class JobAnalysis(BaseModel):
     title: str
     title_terms: list[str] = Field(default_factory=list)
     seniority: str | None = None
+    occupation: str | None = None  # O*NET-SOC code the title names
+    skill_list: bool = False  # given only as a list of skills (no title, no prose)
     required_skills: list[str] = Field(default_factory=list)
     nice_skills: list[str] = Field(default_factory=list)
     min_years: int | None = None
@@ -74,12 +78,20 @@ def seniority_of(title: str | None) -> str | None:
     return max(found, key=LEVELS.index) if found else None
 
 
+def spell_out(title: str) -> str:
+    """A title with "IT" written out: in a title it names the field, never the pronoun."""
+    return re.sub(r"\bit\b", "information technology", title, flags=re.I)
+
+
 def title_terms(title: str | None) -> list[str]:
-    """Stems of a title's role words, without level words ("Senior Accountant" -> account)."""
+    """Stems of a title's role words, without level words ("Senior Accountant" -> account);
+    an adjective meets its noun ("Financial Advisor" and "Finance Manager" share financ)."""
     if not title:
         return []
-    kept = [w for w in words(title) if w not in _LEVEL_WORDS and w not in _TITLE_NOISE]
-    return list(dict.fromkeys(stem(w) for w in kept))
+    kept = [w for w in words(spell_out(title)) if w not in _LEVEL_WORDS and w not in _TITLE_NOISE]
+    stems = (stem(w) for w in kept)
+    return list(dict.fromkeys(re.sub(r"(ial|al|e)$", "", s) if len(s) > 5 else s
+                              for s in stems))
 
 
 def _heading_kind(line: str) -> str | None:
@@ -129,6 +141,15 @@ def min_years(text: str) -> int | None:
     return max(found) if found else None
 
 
+def is_skill_list(title: str, description: str) -> bool:
+    """True for a job given as "Required skills: a, b, c" (lines of short items, no title)."""
+    if title.strip():
+        return False
+    lines = [ln.partition(":")[2] if ":" in ln else ln for ln in description.splitlines()]
+    items = [i for ln in lines for i in re.split(r"[,;|•]", ln) if i.strip()]
+    return bool(items) and all(len(i.split()) <= 4 for i in items)
+
+
 def analyze_job(title: str, description: str, *, location: str | None = None,
                 remote: bool | None = None) -> JobAnalysis:
     """Analyse a job once; `remote=None` lets the description say whether it is remote."""
@@ -159,8 +180,11 @@ def analyze_job(title: str, description: str, *, location: str | None = None,
     level = seniority_of(title)
     if level is None and years is not None and years >= 7:
         level = "senior"
+    found = occupation_of(title.strip())
     return JobAnalysis(
         title=title.strip(), title_terms=title_terms(title), seniority=level,
+        occupation=found[0] if found else None,
+        skill_list=is_skill_list(title, description),
         required_skills=list(required), nice_skills=list(nice), min_years=years,
         location=(location or None), remote=bool(remote), terms=dict(counts), words=surface,
     )

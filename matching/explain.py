@@ -1,8 +1,9 @@
 """Why a candidate scored what they did, in words a recruiter reads in a second.
 
 `summary` is one line ("4/5 required skills, missing Kubernetes · 7.5 yrs (5+ asked) · …");
-`reasons` are the same facts, one sentence each, for a detail view. All user-facing wording of
-matching lives here (STYLE.md, habit 9).
+`reasons` are the same facts, one sentence each, for a detail view: skills with how long and
+until when the roles that mention them ran, occupation (O*NET) and seniority against the
+job's. All user-facing wording of matching lives here (STYLE.md, habit 9).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from matching.analysis import JobAnalysis
+from matching.occupation import title_of
 
 
 def _names(items: list[str], limit: int = 4) -> str:
@@ -33,7 +35,37 @@ def _skills(kind: str, detail: dict[str, Any], total: int) -> tuple[str, str]:
         long += f" Missing: {_names(detail['missing'], 6)}."
     if detail["not_recent"]:
         long += f" Not used recently: {_names(detail['not_recent'], 4)}."
+    used = detail.get("used") or {}
+    shown = [_use(skill, used[skill]) for skill in detail["matched"] if skill in used]
+    if shown:
+        long += f" Used in roles: {_names(shown, 4)}."
     return short, long
+
+
+def _use(skill: str, use: dict[str, Any]) -> str:
+    """'Python 6 yrs to 2025', 'Excel listed only' (from the roles that mention it)."""
+    months, last = int(use.get("months") or 0), use.get("last")
+    if not months and last is None:
+        return f"{skill} listed only"
+    span = f"{months / 12:.1f}".rstrip("0").rstrip(".") + " yrs" if months else "undated"
+    return f"{skill} {span}" + (f" to {last}" if last is not None else "")
+
+
+def _occupation(job: JobAnalysis, fit: float, code: str | None) -> tuple[str | None, str]:
+    wanted = title_of(job.occupation or "") or job.occupation
+    if code is None:
+        return None, f"No title on the resume names an occupation close to {wanted} (O*NET)."
+    theirs = title_of(code) or code
+    if fit >= 0.95:
+        return f"{theirs} (O*NET)", f"Occupation {theirs} (O*NET), the job's own."
+    return None, (f"Occupation {theirs} (O*NET), " +
+                  ("near" if fit >= 0.5 else "far from") + f" the job's {wanted}.")
+
+
+def _level(job: JobAnalysis, level: str | None, value: float) -> str:
+    theirs = f"latest title reads {level}" if level else "no level in the latest title"
+    verdict = "fits" if value >= 0.7 else "differs from"
+    return f"Seniority: {theirs}; {verdict} the {job.seniority} level asked."
 
 
 def _years(minimum: int, years: float | None) -> tuple[str, str]:
@@ -86,12 +118,25 @@ def explain(job: JobAnalysis, name: str | None, years: float | None, location: s
                 if fit > 0 else f"a different role from “{job.title}”."))
         else:
             reasons.append("No job title found on the resume.")
+    if "occupation" in facts:
+        s_occ, long = _occupation(job, *facts["occupation"])
+        if s_occ:
+            short.append(s_occ)
+        reasons.append(long)
+    if "level" in parts:
+        reasons.append(_level(job, facts.get("level"), parts["level"]))
     if "location" in parts:
         s, long = _location(job, location)
         short.append(s)
         reasons.append(long)
     if "text" in parts:
         reasons.append(_text(parts["text"]))
+    if "feedback" in parts:
+        level = ("close to" if parts["feedback"] >= 0.6 else "somewhat like"
+                 if parts["feedback"] >= 0.3 else "unlike")
+        reasons.append(f"Resume reads {level} the best-matching resumes for this job.")
+    if parts.get("peer_title", 0) >= 0.5:
+        reasons.append("Titles like those of the best-matching resumes for this job.")
     return {
         "summary": " · ".join(short) or "no skills, title or dates to compare",
         "reasons": reasons,
@@ -100,5 +145,7 @@ def explain(job: JobAnalysis, name: str | None, years: float | None, location: s
         "nice": facts.get("nice"),
         "years": {"candidate": years, "minimum": job.min_years},
         "title": facts["title"][1] if "title" in facts else None,
+        "occupation": ({"job": job.occupation, "candidate": facts["occupation"][1]}
+                       if "occupation" in facts else None),
         "location": {"candidate": location, "job": job.location, "remote": job.remote},
     }

@@ -3,7 +3,9 @@
 `index_candidates` runs after every chunk of parsed resumes (through `find_matches_many`): it
 rebuilds each candidate's row in `candidate_profiles` (the database's own full-text index
 follows by trigger) and moves the document frequencies in `term_stats` by the difference, with
-one upsert for the whole chunk.
+one upsert for the whole chunk. It also rewrites the candidates' rows in `profile_keys`: their
+most telling words and their skills, each with a strength, which `matching.rank` reads to
+short-list candidates with index range scans.
 """
 
 from __future__ import annotations
@@ -12,18 +14,27 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from matching.profile import build_profile
-from matching.text import term_counts
-from storage.models import Candidate, CandidateProfile, CandidateSkill, TermStat, utcnow
+from matching.profile import Profile, build_profile
+from matching.score import FIELD_WEIGHTS, depth_factor, recency
+from matching.text import K1, B, idf, term_counts
+from storage.models import (
+    Candidate,
+    CandidateProfile,
+    CandidateSkill,
+    ProfileKey,
+    TermStat,
+    utcnow,
+)
 
 DOCS = "#docs"  # term_stats row: number of profiles
 LENGTH = "#len"  # term_stats row: sum of profile lengths
 TERM_CHARS = 100  # term_stats.term is a String(100)
+KEY_WORDS = 30  # words per candidate in profile_keys (their titles' and skills' words first)
 
 
 def bump_terms(session: Session, deltas: dict[str, int]) -> None:
@@ -57,9 +68,45 @@ def _skills_of(session: Session, candidate_ids: list[int]) -> dict[int, list[str
     return found
 
 
+def key_impacts(built: Profile, counts: dict[str, int], avg_len: float, dfs: dict[str, int],
+                docs: int, today: date) -> dict[str, float]:
+    """A profile's `profile_keys`: `s:<skill>` by depth and recency, `w:<stem>` for its
+    `KEY_WORDS` most telling words by saturated field-weighted frequency (BM25F's tf part)."""
+    found: dict[str, float] = {}
+    depth = built.evidence.get("depth", {})
+    for skill, last in built.skills.items():
+        months = int((depth.get(skill) or [0])[0] or 0)
+        found[f"s:{skill}"[:TERM_CHARS]] = round(recency(last, today) * depth_factor(months), 4)
+    length = sum(counts.values())
+    norm = K1 * (1 - B + B * length / max(avg_len, 1.0))
+    saturated: dict[str, float] = {}
+    for term, tf in counts.items():
+        boosted = tf + sum((w - 1) * built.fields.get(f, {}).get(term, 0)
+                           for f, w in FIELD_WEIGHTS.items())
+        saturated[term] = boosted / (boosted + norm)
+    telling = sorted(saturated, key=lambda t: (-saturated[t] * idf(dfs.get(t, 1), docs), t))
+    for term in telling[:KEY_WORDS]:
+        found[f"w:{term}"[:TERM_CHARS]] = round(saturated[term], 4)
+    return found
+
+
+def _write_keys(session: Session, built: dict[int, tuple[Profile, dict[str, int]]],
+                owners: dict[int, int | None], today: date) -> None:
+    """Replace the candidates' `profile_keys` rows (one DELETE, one bulk INSERT)."""
+    wanted = {t for _, counts in built.values() for t in counts}
+    docs, avg_len, dfs = corpus_stats(session, wanted)
+    session.execute(delete(ProfileKey).where(ProfileKey.candidate_id.in_(list(built))))
+    rows = [{"candidate_id": cid, "key": key, "owner_id": owners[cid], "impact": impact}
+            for cid, (profile, counts) in built.items()
+            for key, impact in key_impacts(profile, counts, avg_len, dfs, docs, today).items()]
+    if rows:
+        session.execute(insert(ProfileKey), rows)
+
+
 def _rebuild(profile: CandidateProfile, candidate: Candidate, skills: list[str], *,
-             new: bool, today: date | None) -> Counter[str]:
-    """Refill `profile` from `candidate`; returns the term_stats deltas of its old -> new text."""
+             new: bool, today: date | None) -> tuple[Counter[str], Profile, Counter[str]]:
+    """Refill `profile` from `candidate`: (term_stats deltas of old -> new text, the built
+    profile, its word counts)."""
     built = build_profile(candidate.data or {}, skills, latest_title=candidate.latest_title,
                           location=candidate.location, today=today)
     counts = term_counts(built.doc)
@@ -79,8 +126,10 @@ def _rebuild(profile: CandidateProfile, candidate: Candidate, skills: list[str],
     profile.doc = built.doc
     profile.terms = dict(counts)
     profile.doc_len = sum(counts.values())
+    profile.fields = built.fields
+    profile.evidence = built.evidence
     profile.updated_at = utcnow()
-    return deltas
+    return deltas, built, counts
 
 
 def index_candidates(session: Session, candidate_ids: Iterable[int], *,
@@ -100,15 +149,20 @@ def index_candidates(session: Session, candidate_ids: Iterable[int], *,
     profiles = {p.candidate_id: p for p in session.scalars(
         select(CandidateProfile).where(CandidateProfile.candidate_id.in_(found)))}
     deltas: Counter[str] = Counter()
+    built: dict[int, tuple[Profile, dict[str, int]]] = {}
     for cid in found:
         new = cid not in profiles
         if new:
             profiles[cid] = CandidateProfile(candidate_id=cid)
             session.add(profiles[cid])
-        deltas.update(_rebuild(profiles[cid], candidates[cid], skills[cid], new=new,
-                               today=today))
+        delta, profile, counts = _rebuild(profiles[cid], candidates[cid], skills[cid], new=new,
+                                          today=today)
+        deltas.update(delta)
+        built[cid] = (profile, dict(counts))
     session.flush()
     bump_terms(session, dict(deltas))
+    _write_keys(session, built, {cid: candidates[cid].owner_id for cid in found},
+                today or date.today())
     return {cid: profiles[cid] for cid in found}
 
 

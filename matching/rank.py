@@ -1,17 +1,22 @@
 """Rank candidates for a job without loading them all: the database short-lists, Python scores.
 
-The short list is the union of two database queries: candidates holding the job's skills (or
-skills related to them) through the `candidate_skills` index, and the best full-text hits on
-the job's most telling words (PostgreSQL `tsvector` + GIN, SQLite FTS5). Only those few
-hundred are loaded and scored. A recruiter only ever sees their own candidates: `owner_id`
-restricts both queries.
+The job's query is its own words (idf-weighted) plus words associated with them in resumes
+(`matching/data/associations.json.gz`, learned by `matching.build_data`), which weigh less.
+The short list comes from `profile_keys`: for each of the job's skills (and the taxonomy's
+related skills) and most telling query words, the candidates strongest on it, one index range
+scan each; summed over the keys, the best few hundred are loaded and scored. Profiles indexed
+before `profile_keys` existed are found by the older queries (`candidate_skills` and the
+full-text index) until they are re-indexed. A recruiter only ever sees their own candidates:
+`owner_id` restricts every query.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import re
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -19,15 +24,21 @@ from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
 from matching.analysis import JobAnalysis
+from matching.feedback import add_feedback
 from matching.index import corpus_stats
-from matching.score import Candidate, Match, score
+from matching.score import Candidate, Match, combine, parts_of, score, weighted
 from matching.text import idf, top_terms
 from storage.models import Candidate as CandidateRow
-from storage.models import CandidateProfile, CandidateSkill
+from storage.models import CandidateProfile, CandidateSkill, ProfileKey
 
-SHORTLIST = 200  # per pre-filter query
+SHORTLIST = 200  # per pre-filter query; also the candidates scored from profile_keys
 QUERY_WORDS = 12  # words sent to the full-text index
 QUERY_TERMS = 400  # job terms BM25 scores with (all but the longest descriptions)
+EXPAND_TERMS = 30  # the job's strongest terms whose associated words join the query
+EXPANSION = 0.6  # an associated word weighs this share of the term it came from (x npmi)
+LIST_EXPANSION = 0.0  # the same for jobs given as a skill list (tuned: no gain there)
+KEY_PROBES = 24  # words probed in profile_keys
+KEY_LIMIT = 150  # candidates read per probed key
 
 
 @lru_cache(maxsize=1)
@@ -43,11 +54,40 @@ def _related_to() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in reverse.items()}
 
 
-def query_weights(job: JobAnalysis, docs: int, dfs: dict[str, int]) -> dict[str, float]:
-    """The job's most telling terms, each weighted by idf and (damped) repetition."""
+@lru_cache(maxsize=1)
+def associations() -> dict[str, list[tuple[str, float]]]:
+    """stem -> [(associated stem, normalised PMI)], strongest first (shipped, built offline)."""
+    path = resources.files("matching").joinpath("data", "associations.json.gz")
+    doc = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    return {t: [(o, float(w)) for o, w in pairs] for t, pairs in doc["terms"].items()}
+
+
+def expansion_terms(job: JobAnalysis) -> set[str]:
+    """Every word the job's query may be expanded with (for reading their statistics)."""
+    table = associations()
+    return {other for t in job.terms for other, _ in table.get(t, ())}
+
+
+def query_weights(job: JobAnalysis, docs: int, dfs: dict[str, int], *,
+                  expansion: float | None = None) -> dict[str, float]:
+    """The job's most telling terms, weighted by idf and (damped) repetition, then the words
+    associated with its strongest terms at `expansion` of their weight."""
+    if expansion is None:
+        expansion = LIST_EXPANSION if job.skill_list else EXPANSION
     weights = {t: idf(dfs.get(t, 0), docs) for t in job.terms if dfs.get(t, 0) > 0}
     chosen = top_terms(job.terms, weights, QUERY_TERMS)
-    return {t: weights[t] * (1 + math.log(job.terms[t])) for t in chosen}
+    query = {t: weights[t] * (1 + math.log(job.terms[t])) for t in chosen}
+    if expansion <= 0:
+        return query
+    table = associations()
+    added: dict[str, float] = {}
+    for term in sorted(query, key=lambda t: (-query[t], t))[:EXPAND_TERMS]:
+        for other, npmi in table.get(term, ()):
+            if other in query or dfs.get(other, 0) <= 0:
+                continue
+            weight = expansion * npmi * min(query[term], idf(dfs[other], docs))
+            added[other] = max(added.get(other, 0.0), weight)
+    return {**query, **added}
 
 
 def _skill_shortlist(session: Session, job: JobAnalysis, owner_id: int | None,
@@ -89,9 +129,45 @@ def _text_shortlist(session: Session, words: list[str], owner_id: int | None,
     return [int(row[0]) for row in session.execute(text(sql), params)]
 
 
+def _wanted_skills(job: JobAnalysis) -> dict[str, float]:
+    """The job's skills with their weight in the short list; related skills weigh less."""
+    wanted = {s: 1.0 for s in job.nice_skills}
+    wanted.update({s: 2.0 for s in job.required_skills})
+    for skill, weight in list(wanted.items()):
+        for other in _related_to().get(skill, frozenset()):
+            wanted.setdefault(other, weight / 2)
+    return wanted
+
+
+def _key_shortlist(session: Session, job: JobAnalysis, owner_id: int | None,
+                   query: dict[str, float], limit: int) -> list[int] | None:
+    """The `limit` candidates strongest on the job's keys; None when no profile has keys."""
+    if session.scalar(select(ProfileKey.candidate_id).limit(1)) is None:
+        return None
+    ceiling = max(query.values(), default=1.0)
+    probes = {f"s:{s}"[:100]: w * ceiling for s, w in _wanted_skills(job).items()}
+    for term in sorted(query, key=lambda t: (-query[t], t))[:KEY_PROBES]:
+        probes[f"w:{term}"[:100]] = query[term]
+    parts = []
+    params: dict[str, object] = {"n": KEY_LIMIT, "owner": owner_id}
+    owner = "" if owner_id is None else " AND owner_id = :owner"
+    for n, key in enumerate(sorted(probes)):
+        params[f"k{n}"] = key
+        parts.append(f"SELECT * FROM (SELECT candidate_id, key, impact FROM profile_keys "
+                     f"WHERE key = :k{n}{owner} ORDER BY impact DESC LIMIT :n) AS p{n}")
+    totals: dict[int, float] = {}
+    for cid, key, impact in session.execute(text(" UNION ALL ".join(parts)), params):
+        totals[int(cid)] = totals.get(int(cid), 0.0) + probes[key] * float(impact)
+    return sorted(totals, key=lambda c: (-totals[c], c))[:limit]
+
+
 def shortlist(session: Session, job: JobAnalysis, owner_id: int | None,
               query: dict[str, float], limit: int = SHORTLIST) -> list[int]:
     """Candidate ids worth scoring, found by the database (never the whole table)."""
+    keyed = _key_shortlist(session, job, owner_id, query, limit) if query or job.required_skills \
+        else None
+    if keyed is not None:
+        return keyed
     stems = top_terms(job.terms, query, QUERY_WORDS)
     words = [job.words.get(s, s) for s in stems]
     ids = dict.fromkeys(_skill_shortlist(session, job, owner_id, limit))
@@ -104,7 +180,8 @@ def load(session: Session, ids: list[int]) -> list[Candidate]:
     rows = session.execute(
         select(CandidateProfile.candidate_id, CandidateRow.name, CandidateProfile.titles,
                CandidateProfile.years, CandidateProfile.skills, CandidateProfile.location,
-               CandidateProfile.terms, CandidateProfile.doc_len)
+               CandidateProfile.terms, CandidateProfile.doc_len, CandidateProfile.fields,
+               CandidateProfile.evidence)
         .join(CandidateRow, CandidateRow.id == CandidateProfile.candidate_id)
         .where(CandidateProfile.candidate_id.in_(ids))
     ).all()
@@ -118,9 +195,13 @@ def rank(session: Session, job: JobAnalysis, *, owner_id: int | None,
     ids = shortlist(session, job, owner_id, query, max(SHORTLIST, top))
     if not ids:
         return []
-    matches = [score(job, cand, query, avg_len) for cand in load(session, ids)]
-    matches.sort(key=lambda m: (-m.score, m.candidate_id))
-    return matches[:top]
+    today = date.today()
+    computed = [(cand, *parts_of(job, cand, query, avg_len, today))
+                for cand in load(session, ids)]
+    add_feedback(session, [(cand, parts) for cand, parts, _ in computed], avg_len)
+    # Explanations are written for the `top` shown only.
+    computed.sort(key=lambda row: (-weighted(job, row[1]), row[0].id))
+    return [combine(job, cand, parts, facts) for cand, parts, facts in computed[:top]]
 
 
 def job_query(session: Session, job: JobAnalysis) -> tuple[dict[str, float], float]:
@@ -134,7 +215,8 @@ def job_query(session: Session, job: JobAnalysis) -> tuple[dict[str, float], flo
 def job_queries(session: Session,
                 jobs: list[JobAnalysis]) -> list[tuple[dict[str, float], float]]:
     """`job_query` for several jobs with one read of `term_stats` (their terms together)."""
-    docs, avg_len, dfs = corpus_stats(session, {t for job in jobs for t in job.terms})
+    wanted = {t for job in jobs for t in (*job.terms, *expansion_terms(job))}
+    docs, avg_len, dfs = corpus_stats(session, wanted)
     return [(query_weights(job, docs, dfs), avg_len) for job in jobs]
 
 

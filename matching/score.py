@@ -1,9 +1,14 @@
 """The 0–100 score of a candidate for a job, from parts a recruiter can check one by one.
 
-Parts and their weights: required skills, nice-to-have skills, text relevance (BM25 of the
-resume against the description), title fit, years against the minimum, location/remote. A part
-the job says nothing about (no minimum years, no location) is left out and the others share
-its weight, so a score always means "how much of what this job asks for".
+Parts: required and nice-to-have skills (each weighed by how long and how recently it was used
+in a role), text relevance (BM25F: title and skill words weigh more than body text, over the
+job's words and the words associated with them), title fit, occupation (O*NET occupation of
+the job title against the candidate's titles), years against the minimum, seniority, and
+location/remote, and closeness to the best first-pass resumes (`matching.feedback`). A part
+the job says nothing about (no minimum years, no location) is left
+out and the others share its weight, so a score always means "how much of what this job asks for".
+The weights were chosen on half of the dev jobs and checked on the other half
+(`benchmarks/match_quality.py`).
 """
 
 from __future__ import annotations
@@ -17,13 +22,23 @@ from typing import Any
 
 from matching.analysis import LEVELS, JobAnalysis, seniority_of, title_terms
 from matching.explain import explain
-from matching.text import bm25, bm25_ceiling
+from matching.occupation import closeness
+from matching.text import bm25_ceiling, bm25f
 from pipeline.parser.skills import skill_info
 
-WEIGHTS = {"required": 35.0, "nice": 10.0, "text": 25.0, "title": 20.0, "years": 10.0,
-           "location": 5.0}
+# Chosen by `benchmarks/match_quality.py` on all 50 dev jobs (each half's own figures come
+# from weights tuned on the other half). Title evidence dominates on that set; required skills
+# always count (a floor of 5, a product rule). A part at 0 is left out of score and reasons.
+WEIGHTS = {"required": 5.0, "nice": 0.0, "text": 0.0, "title": 100.0, "occupation": 0.0,
+           "years": 50.0, "level": 10.0, "location": 10.0, "feedback": 15.0, "peer_title": 0.0}
+# Jobs given only as a skill list have no title or prose parts to lean on: their own weights.
+LIST_WEIGHTS = {"required": 15.0, "nice": 10.0, "text": 5.0, "title": 10.0,
+                "occupation": 10.0, "years": 10.0, "level": 10.0, "location": 10.0,
+                "feedback": 10.0, "peer_title": 10.0}
 RELATED_CREDIT = 0.5  # a related skill (PostgreSQL for SQL) counts half
 TEXT_SCALE = 0.25  # a resume at a quarter of the BM25 ceiling scores ~63% on text
+FIELD_WEIGHTS = {"title": 3.0, "skill": 2.0}  # BM25F: a title or skill word counts 3x / 2x
+DEPTH_MONTHS = 48  # a skill used this long in roles gets full depth credit
 
 
 @dataclass
@@ -38,6 +53,8 @@ class Candidate:
     location: str | None
     terms: Mapping[str, int]
     doc_len: int
+    fields: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,25 +78,53 @@ def recency(last_used: int | None, today: date) -> float:
     return 1.0 if age <= 3 else 0.85 if age <= 7 else 0.7
 
 
-def coverage(wanted: list[str], have: Mapping[str, int | None],
-             today: date) -> tuple[float, dict[str, Any]]:
-    """Share of `wanted` skills the candidate has, related skills counting part."""
+def depth_factor(months: int | None) -> float:
+    """Weight of a skill by the months of the roles it was used in (None: unknown, full)."""
+    if months is None:
+        return 1.0
+    return 0.75 + 0.25 * min(1.0, months / DEPTH_MONTHS)
+
+
+def _credit(skill: str, have: Mapping[str, int | None], today: date,
+            depth: Mapping[str, Any] | None) -> float:
+    months = None
+    if depth is not None:
+        months = int((depth.get(skill) or [0])[0] or 0)
+    return recency(have[skill], today) * depth_factor(months)
+
+
+def coverage(wanted: list[str], have: Mapping[str, int | None], today: date,
+             depth: Mapping[str, Any] | None = None) -> tuple[float, dict[str, Any]]:
+    """Share of `wanted` skills the candidate has, related skills counting part.
+
+    Each skill counts by when it was last used (`recency`) and, when `depth` (skill ->
+    [months in roles, last year]) is known, by how long it was used (`depth_factor`).
+    """
     matched, partial, missing = [], [], []
+    used: dict[str, dict[str, Any]] = {}
     credit = 0.0
     for skill in wanted:
         if skill in have:
-            credit += recency(have[skill], today)
+            credit += _credit(skill, have, today, depth)
             matched.append(skill)
+            if depth is not None and skill in depth:
+                used[skill] = {"months": int(depth[skill][0] or 0), "last": have[skill]}
             continue
         via = sorted(s for s in have if skill in _related(s) or s in _related(skill))
         if via:
-            credit += RELATED_CREDIT * max(recency(have[s], today) for s in via)
+            credit += RELATED_CREDIT * max(_credit(s, have, today, depth) for s in via)
             partial.append({"skill": skill, "via": via[0]})
         else:
             missing.append(skill)
     old = [s for s in matched if have[s] is not None and today.year - int(have[s] or 0) > 7]
-    detail = {"matched": matched, "partial": partial, "missing": missing, "not_recent": old}
+    detail = {"matched": matched, "partial": partial, "missing": missing, "not_recent": old,
+              "used": used}
     return (credit / len(wanted) if wanted else 0.0), detail
+
+
+@lru_cache(maxsize=65536)
+def _title_stems(title: str) -> frozenset[str]:
+    return frozenset(title_terms(title))
 
 
 def title_fit(job: JobAnalysis, titles: list[str]) -> tuple[float, str | None]:
@@ -87,7 +132,7 @@ def title_fit(job: JobAnalysis, titles: list[str]) -> tuple[float, str | None]:
     wanted = set(job.title_terms)
     best, best_title = 0.0, None
     for rank, title in enumerate(titles[:6]):
-        have = set(title_terms(title))
+        have = _title_stems(title)
         fit = len(wanted & have) / len(wanted) * (1.0 if rank == 0 else 0.8)
         if fit > best:
             best, best_title = fit, title
@@ -95,6 +140,31 @@ def title_fit(job: JobAnalysis, titles: list[str]) -> tuple[float, str | None]:
     if level and theirs and abs(LEVELS.index(level) - LEVELS.index(theirs)) >= 2:
         best *= 0.8
     return best, best_title or (titles[0] if titles else None)
+
+
+def occupation_fit(job: JobAnalysis, occupations: list[str]) -> tuple[float, str | None]:
+    """How close the candidate's occupations (latest first) are to the job's; the code used."""
+    if not job.occupation:
+        return 0.0, None
+    best, best_code = 0.0, None
+    for n, code in enumerate(occupations[:3]):
+        fit = closeness(job.occupation, code) * (1.0 if n == 0 else 0.8)
+        if fit > best:
+            best, best_code = fit, code
+    return best, best_code
+
+
+def level_fit(job: JobAnalysis, level: str | None, years: float | None) -> float:
+    """Seniority: the latest title's level (or, without one, years) against the job's level."""
+    if not job.seniority:
+        return 0.0
+    wanted = LEVELS.index(job.seniority)
+    if level is None and years is not None:
+        level = "junior" if years < 2 else "mid" if years < 5 else "senior"
+    if level is None:
+        return 0.5
+    gap = abs(LEVELS.index(level) - wanted)
+    return 1.0 if gap == 0 else 0.7 if gap == 1 else 0.3 if gap == 2 else 0.0
 
 
 def years_fit(minimum: int, years: float | None) -> float:
@@ -115,32 +185,72 @@ def location_fit(job: JobAnalysis, location: str | None) -> float:
     return 0.6 if any(p in theirs for p in job_parts[1:]) else 0.0
 
 
-def score(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_len: float,
-          *, today: date | None = None) -> Match:
-    """Score one candidate; `query` is the job's terms weighted by idf over all candidates."""
-    today = today or date.today()
+def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_len: float,
+             today: date) -> tuple[dict[str, float], dict[str, Any]]:
+    """Each part's 0–1 value for this candidate, and the facts the explanation tells."""
     parts: dict[str, float] = {}
     facts: dict[str, Any] = {}
+    depth = cand.evidence.get("depth") if cand.evidence else None
     if job.required_skills:
-        parts["required"], facts["required"] = coverage(job.required_skills, cand.skills, today)
+        parts["required"], facts["required"] = coverage(job.required_skills, cand.skills, today,
+                                                        depth)
     if job.nice_skills:
-        parts["nice"], facts["nice"] = coverage(job.nice_skills, cand.skills, today)
+        parts["nice"], facts["nice"] = coverage(job.nice_skills, cand.skills, today, depth)
     ceiling = bm25_ceiling(query)
     if ceiling > 0:
-        raw = bm25(query, cand.terms, cand.doc_len, avg_len)
+        raw = bm25f(query, cand.terms, cand.fields, FIELD_WEIGHTS, cand.doc_len, avg_len)
         parts["text"] = 1 - math.exp(-raw / (TEXT_SCALE * ceiling))
     if job.title_terms:
         fit, shown = title_fit(job, cand.titles)
         parts["title"], facts["title"] = fit, (fit, shown)
+    if job.occupation:
+        fit, code = occupation_fit(job, list(cand.evidence.get("occupations") or []))
+        parts["occupation"], facts["occupation"] = fit, (fit, code)
     if job.min_years:
         parts["years"] = years_fit(job.min_years, cand.years)
+    if job.seniority:
+        level = cand.evidence.get("level") if cand.evidence else None
+        parts["level"] = level_fit(job, level, cand.years)
+        facts["level"] = level
     if job.location or job.remote:
         parts["location"] = location_fit(job, cand.location)
-    total_weight = sum(WEIGHTS[p] for p in parts)
-    value = 100 * sum(WEIGHTS[p] * v for p, v in parts.items()) / total_weight if parts else 0.0
+    return parts, facts
+
+
+def weights_for(job: JobAnalysis) -> Mapping[str, float]:
+    return LIST_WEIGHTS if job.skill_list else WEIGHTS
+
+
+def score(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_len: float,
+          *, today: date | None = None, weights: Mapping[str, float] | None = None) -> Match:
+    """Score one candidate; `query` is the job's terms weighted by idf over all candidates."""
+    today = today or date.today()
+    parts, facts = parts_of(job, cand, query, avg_len, today)
+    return combine(job, cand, parts, facts, weights)
+
+
+def weighted(job: JobAnalysis, parts: Mapping[str, float],
+             weights: Mapping[str, float] | None = None) -> float:
+    """The 0–100 score of computed parts (what `combine` reports, without the explanation)."""
+    weights = weights_for(job) if weights is None else weights
+    total = sum(weights.get(p, 0.0) for p in parts)
+    return round(100 * sum(weights.get(p, 0.0) * v for p, v in parts.items()) / total, 1) \
+        if total else 0.0
+
+
+def combine(job: JobAnalysis, cand: Candidate, parts: dict[str, float], facts: dict[str, Any],
+            weights: Mapping[str, float] | None = None) -> Match:
+    """The weighted 0–100 score of computed parts, with its explanation."""
+    weights = weights_for(job) if weights is None else weights
+    # Only parts that count are scored and explained: a reason never names an uncounted fact.
+    parts = {p: v for p, v in parts.items() if weights.get(p, 0.0) > 0}
+    facts = {k: v for k, v in facts.items() if k in parts}
+    total_weight = sum(weights[p] for p in parts)
+    value = (100 * sum(weights[p] * v for p, v in parts.items()) / total_weight
+             if total_weight else 0.0)
     explanation = explain(job, cand.name, cand.years, cand.location, parts, facts)
     explanation["parts"] = {
-        p: {"score": round(v, 3), "weight": round(100 * WEIGHTS[p] / total_weight, 1)}
+        p: {"score": round(v, 3), "weight": round(100 * weights[p] / total_weight, 1)}
         for p, v in parts.items()
     }
     return Match(cand.id, round(value, 1), explanation)

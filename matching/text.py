@@ -76,6 +76,27 @@ def bm25(query: Mapping[str, float], doc: Mapping[str, int], doc_len: int,
     return score
 
 
+def bm25f(query: Mapping[str, float], doc: Mapping[str, int],
+          fields: Mapping[str, Mapping[str, int]], field_weights: Mapping[str, float],
+          doc_len: int, avg_len: float) -> float:
+    """BM25F (simple form): a word in a field counts `field_weights[field]` times.
+
+    `doc` counts every word of the resume once (fields included), so a field adds its weight
+    less one; length normalisation is the body's, as short fields barely change it.
+    """
+    norm = K1 * (1 - B + B * doc_len / max(avg_len, 1.0))
+    shared = (query.keys() & doc.keys()) if len(query) < len(doc) else (doc.keys() & query.keys())
+    extras = [(fields.get(name) or {}, extra - 1.0) for name, extra in field_weights.items()]
+    score = 0.0
+    for term in shared:
+        tf = float(doc[term])
+        for counts, extra in extras:
+            if term in counts:
+                tf += extra * counts[term]
+        score += query[term] * tf * (K1 + 1) / (tf + norm)
+    return score
+
+
 def bm25_ceiling(query: Mapping[str, float]) -> float:
     """The score a document would reach with every query term saturated (for 0–1 scaling)."""
     return sum(query.values()) * (K1 + 1)

@@ -377,10 +377,35 @@ class CandidateProfile(Base):
     doc: Mapped[str] = mapped_column(Text, default="")
     terms: Mapped[dict[str, Any]] = mapped_column(default=dict)  # stem -> count in doc
     doc_len: Mapped[int] = mapped_column(Integer, default=0)
+    # "title"/"skill" -> stem -> count: the fields field-weighted scoring weighs above the body
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    # skill depth (months, last year), O*NET occupations of the titles, seniority
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     tsv: Mapped[str | None] = mapped_column(
         Text().with_variant(TSVECTOR(), "postgresql"), deferred=True
     )
     updated_at: Mapped[datetime] = _ts()
+
+
+class ProfileKey(Base):
+    """A candidate's telling words and skills with their strength: matching's short-list index.
+
+    `key` is `w:<stem>` for a word of the titles or body, `s:<skill>` for a skill; `impact`
+    orders a key's candidates (saturated field-weighted frequency, or skill depth), so the top
+    candidates for a key are one index range scan, whatever the number of candidates.
+    """
+
+    __tablename__ = "profile_keys"
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    impact: Mapped[float] = mapped_column(Float)
+
+
+Index("ix_profile_keys_key_impact", ProfileKey.key, ProfileKey.impact)
+Index("ix_profile_keys_owner_key_impact", ProfileKey.owner_id, ProfileKey.key, ProfileKey.impact)
 
 
 class TermStat(Base):

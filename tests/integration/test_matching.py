@@ -98,7 +98,7 @@ def test_prefilter_shortlists_in_the_database(services: Services) -> None:
         docs, _, dfs = corpus_stats(session, analysis.terms)
         found = shortlist(session, analysis, None, query_weights(analysis, docs, dfs))
         assert docs == len(ids)
-        # no taxonomy skill in this job: the full-text index (tsvector / FTS5) found the chef
+        # no taxonomy skill in this job: the short-list index (profile_keys words) found the chef
         assert found == [ids["chef"]]
         assert match_job(session, job, top=5)[0].candidate_id == ids["chef"]
 
