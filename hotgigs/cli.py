@@ -17,6 +17,7 @@ from rich.table import Table
 
 from hotgigs.cli_digest import digest_app
 from hotgigs.cli_drive import drive_app
+from hotgigs.cli_duplicates import duplicates_app
 from hotgigs.cli_inbox import inbox_app
 from hotgigs.cli_jobs import job_app, match
 from hotgigs.cli_privacy import erase, export
@@ -180,6 +181,7 @@ app.command()(export)
 app.add_typer(digest_app, name="digest")
 app.add_typer(recruiter_app, name="recruiter")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(duplicates_app, name="duplicates")
 
 
 def main() -> None:
