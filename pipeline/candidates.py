@@ -311,3 +311,13 @@ def rebuild(session: Session, owner_id: int | None, candidate_id: int | None,
     _save(session, owner_id, [person])
     _replace_skills(session, [person], {candidate_id} if candidate_id is not None else set())
     return person.saved_id
+
+
+def resemblance(session: Session, owner_id: int | None, arrival: Arrival,
+                exclude: int) -> tuple[int | None, Judgement | None, list[tuple[int, Judgement]]]:
+    """Against the owner's candidates other than `exclude`: the one `arrival` is proven to be
+    (with the proof), and those it only resembles (after a re-parse of `exclude`'s resume)."""
+    people = _People(p for p in _load_people(session, owner_id, [arrival]) if p.id != exclude)
+    person, proof, suspects = people.find(arrival)
+    return (person.saved_id if person else None, proof,
+            [(suspect.saved_id, why) for suspect, why in suspects])

@@ -40,8 +40,11 @@ def words(value: object) -> tuple[str, ...]:
 
 
 def key(value: object) -> str | None:
-    """A comparable form of a company, title, place or school; None for a placeholder."""
-    found = words(value)
+    """A comparable form of a company, title, place or school; None for a placeholder.
+
+    Digits and one- or two-letter pieces do not count ("Company Name ï¼ City" read from a
+    PDF's full-width comma is still the placeholder)."""
+    found = [w for w in words(value) if len(w) > 2 and not w.isdigit()]
     if not found or all(w in _PLACEHOLDER_WORDS for w in found):
         return None
     return " ".join(found)
@@ -69,13 +72,23 @@ def _latest_role(experience: list[dict[str, Any]]) -> dict[str, Any]:
     return (current or experience or [{}])[0]
 
 
+def _own_title_or_skill(name: str, experience: list[dict[str, Any]],
+                        skills: list[Any]) -> bool:
+    """A "name" that is one of the resume's own job titles or skills ("PATIENT ADVOCATE"
+    heading a patient advocate's resume) is not the person's name."""
+    mine = set(words(name))
+    others = [e.get("title") for e in experience] + list(skills)
+    return any(mine == set(words(other)) for other in others if isinstance(other, str))
+
+
 def facts_of(data: dict[str, Any]) -> Facts:
     """The identifying facts of a parsed resume or a candidate's data (JSON)."""
     name = data.get("name") if isinstance(data.get("name"), str) else None
     meta = data.get("meta") or {}
     confidence = float((meta.get("confidence") or {}).get("name") or 0.0)
-    shaped = bool(name) and name_shape(str(name))
     experience = [e for e in data.get("experience") or [] if isinstance(e, dict)]
+    shaped = bool(name) and name_shape(str(name)) and not _own_title_or_skill(
+        str(name), experience, data.get("skills") or [])
     role = _latest_role(experience)
     schools = {k for e in data.get("education") or [] if isinstance(e, dict)
                if (k := key(e.get("institution")))}

@@ -207,6 +207,8 @@ class ProcessingJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column()
     duration_ms: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
+    # a re-parse run (`hotgigs reparse`) this attempt belongs to; NULL for an import's attempt
+    reparse_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
 
 
 class CandidateSkill(Base):

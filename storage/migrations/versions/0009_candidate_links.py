@@ -1,4 +1,4 @@
-"""identity: candidate links (possible duplicates, undoable merges, "not the same person")
+"""identity: candidate links (possible duplicates, undoable merges); re-parse attempts
 
 Revision ID: 0009_candidate_links
 Revises: 0008_email_proof
@@ -6,7 +6,8 @@ Create Date: 2026-12-05 08:40:00
 
 `candidate_links` holds, per recruiter, pairs of candidates that may be one person (with the
 evidence), merges with the resumes they moved (so `hotgigs duplicates split` can undo them),
-and pairs a recruiter declared distinct.
+and pairs a recruiter declared distinct. `processing_jobs.reparse_batch_id` ties an attempt to
+the `hotgigs reparse` run (a batch) whose progress it counts.
 """
 
 from collections.abc import Sequence
@@ -46,9 +47,20 @@ def upgrade() -> None:
         for column in ("owner_id", "candidate_id", "other_id", "status"):
             batch_op.create_index(batch_op.f(f"ix_candidate_links_{column}"), [column],
                                   unique=False)
+    with op.batch_alter_table("processing_jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("reparse_batch_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f("fk_processing_jobs_reparse_batch_id_batches"),
+                                    "batches", ["reparse_batch_id"], ["id"])
+        batch_op.create_index(batch_op.f("ix_processing_jobs_reparse_batch_id"),
+                              ["reparse_batch_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("processing_jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_processing_jobs_reparse_batch_id"))
+        batch_op.drop_constraint(batch_op.f("fk_processing_jobs_reparse_batch_id_batches"),
+                                 type_="foreignkey")
+        batch_op.drop_column("reparse_batch_id")
     with op.batch_alter_table("candidate_links", schema=None) as batch_op:
         for column in ("status", "other_id", "candidate_id", "owner_id"):
             batch_op.drop_index(batch_op.f(f"ix_candidate_links_{column}"))
