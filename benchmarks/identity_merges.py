@@ -27,8 +27,8 @@ from hotgigs.bootstrap import bootstrap
 from hotgigs.settings import load_settings
 from hotgigs.worker import tombstone_key_of
 from pipeline.context import TaskContext, configure
-from pipeline.identity_rules import describe
 from pipeline.intake import Intake
+from pipeline.links import describe
 from pipeline.models import IngestFile, IngestRequest
 from pipeline.queue import CHUNK
 from pipeline.tasks import process_resumes

@@ -20,8 +20,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from pipeline import candidates
-from pipeline.identity_rules import describe
-from pipeline.links import DISTINCT, MERGED, POSSIBLE
+from pipeline.links import DISTINCT, MERGED, POSSIBLE, describe
 from pipeline.models import ParsedResume
 from storage import audit, privacy
 from storage.db import Database
@@ -99,7 +98,9 @@ def list_links(db: Database, owner: str | None, *, status: str | None = POSSIBLE
 
 def _link(session: Session, link_id: int, owner: str | None) -> CandidateLink:
     link = session.get(CandidateLink, link_id)
-    if link is None or (owner is not None and link.owner_id != _owner_id(session, owner)):
+    mine = owner is None or (link is not None and link.owner_id is not None and session.scalar(
+        select(Recruiter.identity).where(Recruiter.id == link.owner_id)) == owner)
+    if link is None or not mine:
         raise IdentityError(f"no duplicate link {link_id}")  # another's: as if absent
     return link
 

@@ -162,13 +162,3 @@ def judge(old: Facts, new: Facts) -> Judgement:
         return Judgement("possible", same, differs, facts)
     return _NOTHING
 
-
-def describe(evidence: dict[str, Any]) -> str:
-    """One line a recruiter reads: "same name, company (acme corp), title; different email"."""
-    values = evidence.get("values") or {}
-    same = [f"{fact} ({values[fact]})" if fact in values else str(fact)
-            for fact in evidence.get("same") or []]
-    text = "same " + ", ".join(same) if same else "nothing in common"
-    if evidence.get("differs"):
-        text += "; different " + " and ".join(evidence["differs"])
-    return text

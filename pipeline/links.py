@@ -87,3 +87,14 @@ def open_for(session: Session, candidate_ids: list[int]) -> dict[int, list[Candi
             if cid in candidate_ids:
                 found.setdefault(cid, []).append(link)
     return found
+
+
+def describe(evidence: dict[str, Any]) -> str:
+    """One line a recruiter reads: "same name, company (acme corp), title; different email"."""
+    values = evidence.get("values") or {}
+    same = [f"{fact} ({values[fact]})" if fact in values else str(fact)
+            for fact in evidence.get("same") or []]
+    text = "same " + ", ".join(same) if same else "nothing in common"
+    if evidence.get("differs"):
+        text += "; different " + " and ".join(evidence["differs"])
+    return text
