@@ -137,7 +137,7 @@ class _People:
 
 def _load_people(session: Session, owner_id: int | None,
                  arrivals: list[Arrival]) -> list[_Person]:
-    """Every candidate of `owner_id` sharing an email, phone or name with the chunk."""
+    """Every candidate of `owner_id` sharing an email, phone, name or file with the chunk."""
     emails, phones, names = (set(filter(None, column)) for column in
                              zip(*(_keys(a.parsed) for a in arrivals), strict=True))
     clauses = []
@@ -147,6 +147,12 @@ def _load_people(session: Session, owner_id: int | None,
         clauses.append(Candidate.phone.in_(sorted(phones)))
     if names:
         clauses.append(Candidate.normalized_name.in_(sorted(names)))
+    shas = sorted({a.sha256 for a in arrivals if a.sha256})
+    if shas:  # these exact bytes, already attached: the same person whatever they say
+        clauses.append(Candidate.id.in_(
+            select(Resume.candidate_id).where(Resume.sha256.in_(shas),
+                                              Resume.id.not_in([a.resume_id for a in arrivals]),
+                                              Resume.candidate_id.is_not(None))))
     if not clauses:
         return []
     table = table_of(Candidate)
@@ -219,8 +225,11 @@ def attach_all(session: Session, owner_id: int | None,
     held_new: set[tuple[int, str]] = set()  # (id(person), sha) within this chunk
     chosen: list[tuple[_Person, str]] = []
     found: list[tuple[str, _Person, _Person, Judgement, int]] = []  # links, once saved
+    by_file = {sha: person for person in existing for cid, sha in held if person.id == cid}
     for arrival in arrivals:
         person, proof, suspects = people.find(arrival)
+        if arrival.sha256 in by_file:
+            person, proof, suspects = by_file[arrival.sha256], None, []
         if person is None:
             person = _Person(id=None)
             outcome = "created"
@@ -237,6 +246,7 @@ def attach_all(session: Session, owner_id: int | None,
         people.add(person)
         if arrival.sha256:
             held_new.add((id(person), arrival.sha256))
+            by_file.setdefault(arrival.sha256, person)
         chosen.append((person, outcome))
     touched = list({id(p): p for p, _ in chosen}.values())
     _save(session, owner_id, touched)

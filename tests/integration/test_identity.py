@@ -162,11 +162,18 @@ def test_not_the_same_person_closes_the_suspicion(harness: Harness) -> None:
                             company="Acme Metals", dates="Jun 2009 - Present",
                             school="University of Bristol"),
     }, by=ANN)
+    nameless = person_pdf("Skill Highlights", company="Company Name")  # no contact, no name
+    first = h.submit({"nameless.pdf": nameless}, by=ANN)
     h.run_burst_worker()
     h.wait_batch_done(batch.id)
+    # the same file again proves itself, though nothing in it identifies anyone
+    again = h.submit({"nameless-again.pdf": nameless}, by=ANN)
+    h.run_burst_worker()
+    [before], [after] = h.resumes(first.id), h.resumes(h.wait_batch_done(again.id).id)
+    assert (after.candidate_id, after.outcome) == (before.candidate_id, "duplicate")
     [link] = list_links(h.services.db, ANN)
     not_same(h.services.db, link.id, owner=ANN, actor=ANN, source="cli")
     assert list_links(h.services.db, ANN) == []
     assert [v.status for v in list_links(h.services.db, ANN, status=None)] == ["distinct"]
     with h.services.db.session() as session:
-        assert len(set(session.scalars(select(Resume.candidate_id)))) == 2
+        assert len(set(session.scalars(select(Resume.candidate_id)))) == 3
