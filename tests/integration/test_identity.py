@@ -177,3 +177,40 @@ def test_not_the_same_person_closes_the_suspicion(harness: Harness) -> None:
     assert [v.status for v in list_links(h.services.db, ANN, status=None)] == ["distinct"]
     with h.services.db.session() as session:
         assert len(set(session.scalars(select(Resume.candidate_id)))) == 3
+
+
+def test_admin_dashboard_lists_and_merges_possible_duplicates(harness: Harness) -> None:
+    from tests.integration.http_support import TOKEN, http_server, request, with_token
+
+    h = harness
+    batch = h.submit({
+        "a.pdf": person_pdf("Daniel Kim", email="dkim@example.com", title="Nurse"),
+        "b.pdf": person_pdf("Daniel Kim", email="daniel.kim@example.org", title="Welder",
+                            company="Acme Metals", dates="Jun 2009 - Present",
+                            school="University of Bristol"),
+    }, by=ANN)
+    h.run_burst_worker()
+    h.wait_batch_done(batch.id)
+    [link] = list_links(h.services.db, ANN)
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    with http_server(with_token(h, TOKEN)) as port:
+        assert request(port, "GET", "/admin/duplicates")[0] == 401
+        status, _, page = request(port, "GET", "/admin/duplicates", headers=bearer)
+        assert status == 200 and "same name; different email" in page.decode()
+        assert f'value="merge-{link.id}"' in page.decode()
+        status, _, page = request(port, "GET", f"/admin/candidate?id={link.candidate_id}",
+                                  headers=bearer)
+        assert status == 200 and f'value="not-same-{link.id}"' in page.decode()
+        status, _, page = request(port, "POST", "/admin/duplicates", headers=bearer,
+                                  form={"link": str(link.id), "action": "merge"})
+        assert status == 200 and "merged candidate" in page.decode()
+        assert len({r.candidate_id for r in h.resumes(batch.id)}) == 1
+        [merge_view] = list_links(h.services.db, None, status="merged")
+        status, _, page = request(port, "GET", "/admin/duplicates?status=merged",
+                                  headers=bearer)
+        assert f'value="split-{merge_view.id}"' in page.decode()
+        status, _, _ = request(port, "POST", "/admin/duplicates", headers=bearer,
+                               form={"link": str(merge_view.id), "action": "split"})
+        assert status == 200 and len({r.candidate_id for r in h.resumes(batch.id)}) == 2
+        assert request(port, "POST", "/admin/duplicates", headers=bearer,
+                       form={"link": str(merge_view.id), "action": "split"})[0] == 409
