@@ -99,6 +99,8 @@ def test_reparse_with_a_newer_parser_changes_the_candidate_and_its_matches(
             AuditEvent.action == "reparsed", AuditEvent.candidate_id == cid))
         assert event.detail["changed"] is True and event.detail["parser_before"] == "1.0.0"
     assert h.candidate_count() == 2  # re-parsing made nobody new
+    digest = _cli(h, "digest", "send", "--dry-run", "--to", ANN)
+    assert "Re-parsed with the current parser: 1 resumes (1 read differently)" in digest
 
 
 def test_reparse_failed_takes_parser_errors_only_and_in_process_without_redis(
