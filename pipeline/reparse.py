@@ -36,6 +36,7 @@ from storage import audit
 from storage.db import Database
 from storage.files import BlobError
 from storage.models import (
+    NO_SYNC,
     Batch,
     Candidate,
     CandidateProfile,
@@ -274,6 +275,10 @@ def _record_one(session: Session, result: _Parse, batch_id: int, actor: str,
     if resume is None:
         return False
     owner_id = session.scalar(select(Batch.recruiter_id).where(Batch.id == resume.batch_id))
+    if owner_id is not None:
+        # the lock an import's merge takes (candidates.attach_all): one writer per recruiter
+        session.execute(update(Recruiter).where(Recruiter.id == owner_id)
+                        .values(id=Recruiter.id), execution_options=NO_SYNC)
     stored = session.scalar(select(ResumeData).where(ResumeData.resume_id == resume.id))
     before = stored.parser_version if stored is not None else None
     if result.parsed is None:
@@ -353,3 +358,30 @@ def reindex(db: Database, owner: str | None,
             CandidateProfile.candidate_id.in_(ids))) if ids else 0
     log.info("reindex: %d candidates, %d profiles", len(ids), profiles or 0)
     return len(ids), int(profiles or 0)
+
+
+def sweep_lost(queue: JobQueue, held: set[str], cutoff: datetime) -> list[int]:
+    """Re-queue re-parse chunks the database says are unfinished and Redis no longer holds
+    (run by the sweeper); returns the re-parse batches concerned."""
+    with current().db.session() as session:
+        lost: dict[tuple[int, str], list[int]] = {}
+        for rid, batch_id, job_id in session.execute(
+                select(ProcessingJob.resume_id, ProcessingJob.reparse_batch_id,
+                       ProcessingJob.rq_job_id)
+                .where(ProcessingJob.reparse_batch_id.is_not(None),
+                       ProcessingJob.finished_at.is_(None),
+                       ProcessingJob.enqueued_at < cutoff)
+                .order_by(ProcessingJob.resume_id)):
+            if job_id not in held and batch_id is not None:
+                lost.setdefault((batch_id, str(job_id)), []).append(rid)
+        renamed = {}
+        for (batch_id, job_id), resume_ids in lost.items():
+            renamed[(batch_id, job_id)] = new_id = (
+                f"reparse-{batch_id}-{resume_ids[0]}-{uuid.uuid4().hex[:8]}")
+            session.execute(update(ProcessingJob).where(
+                ProcessingJob.reparse_batch_id == batch_id, ProcessingJob.rq_job_id == job_id,
+                ProcessingJob.finished_at.is_(None)).values(rq_job_id=new_id,
+                                                            enqueued_at=utcnow()))
+    for (batch_id, job_id), resume_ids in lost.items():
+        enqueue(queue, resume_ids, batch_id, renamed[(batch_id, job_id)])
+    return sorted({batch_id for batch_id, _ in lost})
