@@ -6,8 +6,13 @@ intake and the worker's task code (`process_resumes`, in chunks like a bulk impo
 process, into a throw-away database (SQLite unless --database-url), for one recruiter.
 Prints candidates, resumes, merges (with the evidence of each) and possible duplicates.
 
+`--true-pairs N` imports instead N generated people twice (an older and a newer version of
+their resume: a new job, and the email kept, or only the phone kept, or neither, so only
+the name, employer and title tell) and prints how many pairs became one candidate.
+
     .venv/bin/python benchmarks/identity_merges.py [--folder DIR] [--limit N]
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB] [--verbose]
+        [--true-pairs N] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB]
+        [--verbose]
 """
 
 from __future__ import annotations
@@ -44,10 +49,14 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="first N files only (0: all)")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--verbose", action="store_true", help="print each merge and suspicion")
+    ap.add_argument("--true-pairs", type=int, default=0,
+                    help="generated people, two versions each, instead of the folder")
     args = ap.parse_args()
-    files = sorted(p for p in args.folder.iterdir() if p.is_file())
-    if args.limit:
-        files = files[:args.limit]
+    if args.true_pairs:
+        named = true_pairs(args.true_pairs)
+    else:
+        files = sorted(p for p in args.folder.iterdir() if p.is_file())
+        named = [(p.name, p.read_bytes()) for p in files[:args.limit or None]]
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/identity.sqlite3"
         upgrade(url)
@@ -60,15 +69,67 @@ def main() -> None:
         started = time.monotonic()
         batch = Intake(services.db, services.blobs, None).submit(IngestRequest(
             source="cli", submitted_by="bench@agency.test",
-            files=[IngestFile(name=p.name, content=p.read_bytes()) for p in files]))
+            files=[IngestFile(name=name, content=data) for name, data in named]))
         with services.db.session() as session:
             pending = list(session.scalars(select(Resume.id).where(
                 Resume.batch_id == batch.id, Resume.status == "pending").order_by(Resume.id)))
         for start in range(0, len(pending), CHUNK):
             process_resumes(pending[start:start + CHUNK])
         seconds = time.monotonic() - started
-        report(services.db, len(files), seconds, verbose=args.verbose)
+        report(services.db, len(named), seconds, verbose=args.verbose)
+        if args.true_pairs:
+            pairs_report(services.db)
         services.close()
+
+
+FIRST = ("Amara", "Bogdan", "Chiara", "Dmitri", "Esther", "Farid", "Greta", "Hiro", "Ines",
+         "Jonas", "Keisha", "Luca", "Mei", "Nikolai", "Olga", "Pedro", "Quinn", "Rosa")
+LAST = ("Abara", "Bianchi", "Castillo", "Dubois", "Eriksen", "Fischer", "Gupta", "Haddad",
+        "Ivanova", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov")
+JOBS = (("Data Engineer", "Vandelay Industries"), ("Staff Nurse", "Mercy Hospital"),
+        ("Accountant", "Hooli"), ("Sous Chef", "Le Bistro"), ("Welder", "Acme Metals"))
+
+
+def true_pairs(count: int) -> list[tuple[str, bytes]]:
+    """`count` people, each as an older and a newer resume (file names pair-<i>-old/new)."""
+    from tests.resumes import person_pdf
+
+    out = []
+    for i in range(count):
+        name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
+        if i >= len(FIRST) * len(LAST):
+            raise SystemExit("at most 288 generated people (unique names)")
+        title, company = JOBS[i % len(JOBS)]
+        email = f"{name.lower().replace(' ', '.')}@example.test"
+        phone = f"+44 20 7946 {i:04d}"
+        kind = i % 3  # 0: email kept, 1: phone kept, 2: only name, employer and title
+        role = {"title": title, "company": company, "dates": "Jan 2016 - Present"}
+        if kind == 0:  # a new phone, the same email
+            old = person_pdf(name, email=email, phone=phone, **role)
+            new = person_pdf(name, email=email, location="London, UK", **role)
+        elif kind == 1:  # a new email, the same phone
+            old = person_pdf(name, email=email, phone=phone, **role)
+            new = person_pdf(name, email=f"new.{email}", phone=phone, **role)
+        else:  # no contact in common at all
+            old = person_pdf(name, location="London, UK", **role)
+            new = person_pdf(name, email=f"new.{email}", **role)
+        out += [(f"pair-{i}-old.pdf", old), (f"pair-{i}-new.pdf", new)]
+    return out
+
+
+def pairs_report(db: object) -> None:
+    with db.session() as session:  # type: ignore[attr-defined]
+        holder = dict(session.execute(select(Resume.filename, Resume.candidate_id)).all())
+    kinds = ("email kept", "phone kept", "name + employer + title")
+    merged: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for name in holder:
+        if name.endswith("-old.pdf"):
+            i = int(name.split("-")[1])
+            total[kinds[i % 3]] += 1
+            merged[kinds[i % 3]] += holder[name] == holder.get(name.replace("-old", "-new"))
+    for kind in kinds:
+        print(f"true duplicates merged ({kind}): {merged[kind]} of {total[kind]}")
 
 
 def report(db: object, files: int, seconds: float, *, verbose: bool) -> None:
