@@ -3,10 +3,14 @@ duplicates with their evidence, a merge can be split, and a recruiter only touch
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import select
 
-from pipeline.identity import IdentityError, list_links, merge, merge_link, not_same, split
+from pipeline.identity import IdentityError, list_links, merge, merge_link, split
 from storage.models import AuditEvent, Candidate, CandidateLink, Resume
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import person_pdf
@@ -171,8 +175,18 @@ def test_not_the_same_person_closes_the_suspicion(harness: Harness) -> None:
     h.run_burst_worker()
     [before], [after] = h.resumes(first.id), h.resumes(h.wait_batch_done(again.id).id)
     assert (after.candidate_id, after.outcome) == (before.candidate_id, "duplicate")
-    [link] = list_links(h.services.db, ANN)
-    not_same(h.services.db, link.id, owner=ANN, actor=ANN, source="cli")
+    def cli(*args: str, code: int = 0) -> str:
+        done = subprocess.run([sys.executable, "-m", "hotgigs", "duplicates", *args],
+                              env=h.env(), capture_output=True, text=True, timeout=120)
+        assert done.returncode == code, done.stderr
+        return done.stdout + done.stderr
+
+    [link] = json.loads(cli("list", "--owner", ANN, "--json"))
+    assert link["evidence"] == "same name; different email" and link["status"] == "possible"
+    assert "no recruiter bob@agency.test" in cli("list", "--owner", "bob@agency.test", code=2)
+    assert "no duplicate link" in cli("not-same", str(link["id"]), "--owner", "bob@agency.test",
+                                      code=2)
+    assert "different people" in cli("not-same", str(link["id"]), "--owner", ANN)
     assert list_links(h.services.db, ANN) == []
     assert [v.status for v in list_links(h.services.db, ANN, status=None)] == ["distinct"]
     with h.services.db.session() as session:
