@@ -1,10 +1,10 @@
 """Duplicate detection: parsed resumes attach to the people they belong to, or make new ones.
 
 Within one recruiter's candidates (a recruiter only ever sees their own imports), a resume
-joins a candidate only with proof (`pipeline.identity_rules`: same email, same phone, or a
-confident name plus two agreeing facts); a weaker resemblance makes a new candidate and a
-*possible duplicate* link for the recruiter to decide (`pipeline.links`). The newer resume's
-data wins field by field; what it lacks is kept from before.
+joins a candidate only with proof: the same file, or (`pipeline.identity_rules`) the same
+email, the same phone, or a confident name plus two agreeing facts. A weaker resemblance
+makes a new candidate and a *possible duplicate* link for the recruiter to decide
+(`pipeline.links`). The newer resume's data wins field by field; what it lacks is kept.
 
 A worker attaches a whole chunk of resumes at once (`attach_all`): one query finds every
 existing candidate the chunk could belong to, the matching happens in Python, and skills are
@@ -227,9 +227,13 @@ def attach_all(session: Session, owner_id: int | None,
     found: list[tuple[str, _Person, _Person, Judgement, int]] = []  # links, once saved
     by_file = {sha: person for person in existing for cid, sha in held if person.id == cid}
     for arrival in arrivals:
-        person, proof, suspects = people.find(arrival)
-        if arrival.sha256 in by_file:
+        person: _Person | None
+        proof: Judgement | None
+        suspects: list[tuple[_Person, Judgement]]
+        if arrival.sha256 in by_file:  # these bytes are theirs already: proof enough
             person, proof, suspects = by_file[arrival.sha256], None, []
+        else:
+            person, proof, suspects = people.find(arrival)
         if person is None:
             person = _Person(id=None)
             outcome = "created"
