@@ -51,7 +51,8 @@ class _Parse:
 @dataclass
 class _Recorded:
     touched: set[int] = field(default_factory=set)  # candidates to re-index
-    proven: list[tuple[int, int, str]] = field(default_factory=list)  # (a, b, owner) to merge
+    # (a, b, their recruiter's identity): records the new parse proves to be one person
+    proven: list[tuple[int, int, str | None]] = field(default_factory=list)
     finished: bool = False
 
 
@@ -194,7 +195,7 @@ def _record_one(session: Session, result: _Parse, batch_id: int, actor: str,
         proven, proof, suspects = candidates.resemblance(session, owner_id, arrival, cid)
         if proven is not None and proof is not None:
             owner = session.scalar(select(Recruiter.identity).where(Recruiter.id == owner_id))
-            recorded.proven.append((proven, cid, owner or ""))
+            recorded.proven.append((proven, cid, owner))
         links.record(session, owner_id, [
             links.Found(links.POSSIBLE, other, cid, why.evidence(), resume.id)
             for other, why in suspects])

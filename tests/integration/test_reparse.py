@@ -153,3 +153,36 @@ def test_job_reindex_gives_candidates_from_before_matching_a_profile(harness: Ha
     with h.services.db.session() as session:
         profiles: Any = session.scalars(select(CandidateProfile)).all()
         assert len(profiles) == 1 and "Python" in profiles[0].skills
+
+
+def test_reparse_undoes_a_merge_the_old_rules_made(harness: Harness) -> None:
+    """Two people the old rule merged (a heading for a name, the placeholder employer) are
+    two candidates again after a re-parse, each rebuilt from their own resume."""
+    h = harness
+    batch = h.submit({
+        "cook.pdf": person_pdf("Skill Highlights", company="Company Name", title="Cook",
+                               dates="May 2012 - Jun 2014"),
+        "nurse.pdf": person_pdf("Skill Highlights", company="Company Name", title="Nurse",
+                                dates="Jan 2019 - Present"),
+    }, by=ANN)
+    h.run_burst_worker()
+    h.wait_batch_done(batch.id)
+    cook, nurse = (r.candidate_id for r in h.resumes(batch.id))
+    assert cook != nurse
+    with h.services.db.session() as session:  # as the old rule left them: one candidate
+        for table in (CandidateProfile, CandidateSkill, CandidateMatch):
+            session.execute(delete(table).where(table.candidate_id == nurse))
+        session.execute(update(Resume).where(Resume.candidate_id == nurse)
+                        .values(candidate_id=cook, outcome="updated"))
+        session.execute(delete(Candidate).where(Candidate.id == nurse))
+        session.execute(update(ResumeData).values(parser_version="1.0.0"))
+    assert h.candidate_count() == 1
+
+    _cli(h, "reparse", "--all")
+    h.run_burst_worker()
+    after = {r.filename: r.candidate_id for r in h.resumes(batch.id)}
+    assert after["cook.pdf"] != after["nurse.pdf"] and h.candidate_count() == 2
+    with h.services.db.session() as session:
+        titles = {cid: session.get(Candidate, cid).latest_title  # type: ignore[union-attr]
+                  for cid in after.values()}
+    assert titles == {after["cook.pdf"]: "Cook", after["nurse.pdf"]: "Nurse"}
