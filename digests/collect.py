@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from digests import messages
 from digests.schedule import When, week_buckets
-from storage.models import Batch, Candidate, CandidateMatch, DriveFile, DriveFolder, Job, Resume
+from storage.models import (
+    AuditEvent,
+    Batch,
+    Candidate,
+    CandidateLink,
+    CandidateMatch,
+    DriveFile,
+    DriveFolder,
+    Job,
+    Resume,
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,9 @@ class DigestData:
     jobs: list[JobMatches] = field(default_factory=list)
     broken: list[BrokenFolder] = field(default_factory=list)
     week: list[Count] = field(default_factory=list)
+    reparsed: int = 0  # resumes run again through a newer parser (`hotgigs reparse`)
+    reparse_changed: int = 0  # … whose parse came out different
+    duplicates: int = 0  # open possible duplicates among the scope's candidates
 
     @property
     def strong(self) -> int:
@@ -98,7 +111,7 @@ class DigestData:
     @property
     def empty(self) -> bool:
         """Nothing arrived, nothing is broken: the digest is not worth sending."""
-        return self.total == 0 and not self.broken and not self.jobs
+        return self.total == 0 and not self.broken and not self.jobs and not self.reparsed
 
 
 @dataclass(frozen=True)
@@ -196,7 +209,24 @@ def collect(session: Session, scope: Scope, day: date, start: datetime, end: dat
                  for lo, hi in buckets]
     data.jobs = _job_matches(session, scope, fresh, limits)
     data.broken = _broken(session, scope)
+    data.reparsed, data.reparse_changed = _reparsed(session, scope, start, end)
+    visible = _scope_candidates(scope)
+    data.duplicates = int(session.scalar(
+        select(func.count()).select_from(CandidateLink)
+        .where(CandidateLink.status == "possible", or_(CandidateLink.candidate_id.in_(visible),
+                                                        CandidateLink.other_id.in_(visible))))
+        or 0)
     return data
+
+
+def _reparsed(session: Session, scope: Scope, start: datetime,
+              end: datetime) -> tuple[int, int]:
+    """(re-parsed resumes, of which changed) of the scope's candidates in [start, end)."""
+    details = list(session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "reparsed",
+                                        AuditEvent.candidate_id.in_(_scope_candidates(scope)),
+                                        AuditEvent.at >= start, AuditEvent.at < end)))
+    return len(details), sum(1 for d in details if (d or {}).get("changed"))
 
 
 def _job_matches(session: Session, scope: Scope, fresh: dict[int, bool],

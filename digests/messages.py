@@ -57,3 +57,6 @@ NEW_IN_TOP = "new in its top matches"
 BROKEN = "Drive folders that stopped syncing"
 WEEK = "This week"
 MORE = "… and {count} more"
+REPARSED = "Re-parsed with the current parser: {count} resumes ({changed} read differently)"
+DUPLICATES = ("Possible duplicates to review: {count} (Slack cards, /admin/duplicates, "
+              "`hotgigs duplicates list`)")

@@ -113,6 +113,12 @@ def slack_message(data: DigestData) -> tuple[str, list[dict[str, Any]]]:
             {"type": "mrkdwn", "text": f"*Strong matches*\n{data.strong}"},
         ]},
     ]
+    notes = ([messages.REPARSED.format(count=data.reparsed, changed=data.reparse_changed)]
+             if data.reparsed else []) + ([messages.DUPLICATES.format(count=data.duplicates)]
+                                          if data.duplicates else [])
+    if notes:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
+                                                        "text": e(" · ".join(notes))}]})
     if data.sources:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(
             e(f"{c.label}: {c.count}") for c in data.sources)}]})

@@ -153,7 +153,10 @@ class AdminApp:
         with self.services.db.session() as session:
             audit.record(session, "viewed", actor=ACTOR, source="admin",
                          candidate_id=candidate_id)
-        return self.render(200, "candidate.html", page=page)
+        from pipeline.identity import list_links
+
+        return self.render(200, "candidate.html", page=page, links=list_links(
+            self.services.db, None, status=None, candidate_id=candidate_id))
 
     def export(self, environ: dict[str, Any]) -> Response:
         candidate_id = self._candidate_id(_query(environ))
@@ -199,3 +202,6 @@ def add_operations_routes(router: Router, services: Services) -> None:
     router.add("GET", "/admin/candidate", app.guarded(app.candidate))
     router.add("GET", "/admin/candidate/export", app.guarded(app.export))
     router.add("POST", "/admin/candidate/erase", app.guarded(app.erase, form=True))
+    from hotgigs.admin_duplicates import add_duplicate_routes
+
+    add_duplicate_routes(router, app)

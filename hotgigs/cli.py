@@ -17,10 +17,12 @@ from rich.table import Table
 
 from hotgigs.cli_digest import digest_app
 from hotgigs.cli_drive import drive_app
+from hotgigs.cli_duplicates import duplicates_app
 from hotgigs.cli_inbox import inbox_app
 from hotgigs.cli_jobs import job_app, match
 from hotgigs.cli_privacy import erase, export
 from hotgigs.cli_recruiter import recruiter_app
+from hotgigs.cli_reparse import job_reindex, reparse
 from hotgigs.cli_support import default_owner, needs_redis, run_with_services, settings_or_exit
 
 app = typer.Typer(
@@ -172,7 +174,9 @@ def _safe_url(url: str) -> str:
     return url
 
 
+job_app.command("reindex")(job_reindex)
 app.add_typer(job_app, name="job")
+app.command()(reparse)
 app.command()(match)
 app.add_typer(drive_app, name="drive")
 app.command()(erase)
@@ -180,6 +184,7 @@ app.command()(export)
 app.add_typer(digest_app, name="digest")
 app.add_typer(recruiter_app, name="recruiter")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(duplicates_app, name="duplicates")
 
 
 def main() -> None:

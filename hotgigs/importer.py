@@ -63,6 +63,9 @@ def _progress_bar(services: Services, batch_id: int, total: int, step: object) -
                 time.sleep(0.5)
 
 
+progress_bar = _progress_bar  # `hotgigs reparse --wait` follows its batch the same way
+
+
 def run_import(services: Services, paths: list[Path], *, owner: str, wait: bool,
                as_json: bool) -> int:
     files = collect_files(paths)

@@ -128,7 +128,11 @@ def start_slack(router: Router, services: Services, queue: JobQueue | None) -> R
                         personal_address=email_config(settings).personal_address)
     oauth = (oauth_settings(config.oauth, services.db.engine, client)
              if config.oauth is not None else None)
-    bot = build_app(config, client, uploads, commands, socket_mode=socket_mode, oauth=oauth)
+    from bots.slack.duplicates import DuplicateActions
+    from matching import matches_hook
+
+    bot = build_app(config, client, uploads, commands, socket_mode=socket_mode, oauth=oauth,
+                    duplicates=DuplicateActions(services.db, matches_hook(services.db)))
     for path, step in install_handlers(bot.app).items():
         router.add("GET", path, step)
         log.info("Slack install flow on GET %s", path)

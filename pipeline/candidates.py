@@ -1,8 +1,10 @@
 """Duplicate detection: parsed resumes attach to the people they belong to, or make new ones.
 
-Same email, or same phone, or same normalized name plus the same latest company, within one
-recruiter's candidates (a recruiter only ever sees their own imports). The newer resume's data
-wins field by field; what it lacks is kept from before.
+Within one recruiter's candidates (a recruiter only ever sees their own imports), a resume
+joins a candidate only with proof: the same file, or (`pipeline.identity_rules`) the same
+email, the same phone, or a confident name plus two agreeing facts. A weaker resemblance
+makes a new candidate and a *possible duplicate* link for the recruiter to decide
+(`pipeline.links`). The newer resume's data wins field by field; what it lacks is kept.
 
 A worker attaches a whole chunk of resumes at once (`attach_all`): one query finds every
 existing candidate the chunk could belong to, the matching happens in Python, and skills are
@@ -20,6 +22,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from pipeline import links
+from pipeline.identity_rules import Facts, Judgement, facts_of, judge
 from pipeline.models import ParsedResume
 from storage.models import (
     NO_SYNC,
@@ -92,6 +96,10 @@ class _Person:
             raise RuntimeError("this candidate has not been saved yet")
         return self.id
 
+    def facts(self) -> Facts:
+        """What identifies them (`identity_rules`), from their merged data."""
+        return facts_of(self.data or {})
+
     def columns(self) -> dict[str, Any]:
         """What the candidates row holds (everything but its id and timestamps)."""
         return {name: getattr(self, name) for name in _COLUMNS}
@@ -112,26 +120,24 @@ class _People:
         if all(person is not row for row in self.rows):
             self.rows.append(person)
 
-    def find(self, parsed: ParsedResume) -> _Person | None:
-        email, phone, norm = _keys(parsed)
-        for person in self.rows:  # email or phone alone identify a person
-            if (email and person.email == email) or (phone and person.phone == phone):
-                return person
-        _, company = _latest(parsed)
-        for person in self.rows:  # same name: needs one more thing in common
-            if norm and person.normalized_name == norm and _same_company(
-                    person.latest_company, company):
-                return person
-        return None
-
-
-def _same_company(a: str | None, b: str | None) -> bool:
-    return bool(a and b and normalize_name(a) == normalize_name(b))
+    def find(self, arrival: Arrival) -> tuple[_Person | None, Judgement | None,
+                                              list[tuple[_Person, Judgement]]]:
+        """The person `arrival` is proven to be (with the proof), and the people it only
+        resembles (possible duplicates, with the evidence)."""
+        new = facts_of(arrival.json())
+        suspects: list[tuple[_Person, Judgement]] = []
+        for person in self.rows:
+            judgement = judge(person.facts(), new)
+            if judgement.verdict == "same":
+                return person, judgement, []
+            if judgement.verdict == "possible":
+                suspects.append((person, judgement))
+        return None, None, suspects
 
 
 def _load_people(session: Session, owner_id: int | None,
                  arrivals: list[Arrival]) -> list[_Person]:
-    """Every candidate of `owner_id` sharing an email, phone or name with the chunk."""
+    """Every candidate of `owner_id` sharing an email, phone, name or file with the chunk."""
     emails, phones, names = (set(filter(None, column)) for column in
                              zip(*(_keys(a.parsed) for a in arrivals), strict=True))
     clauses = []
@@ -141,6 +147,12 @@ def _load_people(session: Session, owner_id: int | None,
         clauses.append(Candidate.phone.in_(sorted(phones)))
     if names:
         clauses.append(Candidate.normalized_name.in_(sorted(names)))
+    shas = sorted({a.sha256 for a in arrivals if a.sha256})
+    if shas:  # these exact bytes, already attached: the same person whatever they say
+        clauses.append(Candidate.id.in_(
+            select(Resume.candidate_id).where(Resume.sha256.in_(shas),
+                                              Resume.id.not_in([a.resume_id for a in arrivals]),
+                                              Resume.candidate_id.is_not(None))))
     if not clauses:
         return []
     table = table_of(Candidate)
@@ -153,7 +165,8 @@ def _load_people(session: Session, owner_id: int | None,
 def find_existing(session: Session, owner_id: int | None,
                   parsed: ParsedResume) -> _Person | None:
     """The candidate of `owner_id` this parsed resume belongs to, if there is one."""
-    return _People(_load_people(session, owner_id, [Arrival(0, None, parsed)])).find(parsed)
+    arrival = Arrival(0, None, parsed)
+    return _People(_load_people(session, owner_id, [arrival])).find(arrival)[0]
 
 
 def _files_held(session: Session, people: list[_Person],
@@ -211,8 +224,16 @@ def attach_all(session: Session, owner_id: int | None,
     held: set[tuple[int, str]] = _files_held(session, existing, arrivals)
     held_new: set[tuple[int, str]] = set()  # (id(person), sha) within this chunk
     chosen: list[tuple[_Person, str]] = []
+    found: list[tuple[str, _Person, _Person, Judgement, int]] = []  # links, once saved
+    by_file = {sha: person for person in existing for cid, sha in held if person.id == cid}
     for arrival in arrivals:
-        person = people.find(arrival.parsed)
+        person: _Person | None
+        proof: Judgement | None
+        suspects: list[tuple[_Person, Judgement]]
+        if arrival.sha256 in by_file:  # these bytes are theirs already: proof enough
+            person, proof, suspects = by_file[arrival.sha256], None, []
+        else:
+            person, proof, suspects = people.find(arrival)
         if person is None:
             person = _Person(id=None)
             outcome = "created"
@@ -221,14 +242,22 @@ def attach_all(session: Session, owner_id: int | None,
             outcome = "duplicate"
         else:
             outcome = "updated"
+            if proof is not None:  # remembered with its proof, so it can be split again
+                found.append(("merged", person, person, proof, arrival.resume_id))
         _absorb(person, arrival)
+        found += [("possible", suspect, person, why, arrival.resume_id)
+                  for suspect, why in suspects if suspect is not person]
         people.add(person)
         if arrival.sha256:
             held_new.add((id(person), arrival.sha256))
+            by_file.setdefault(arrival.sha256, person)
         chosen.append((person, outcome))
     touched = list({id(p): p for p, _ in chosen}.values())
     _save(session, owner_id, touched)
     _replace_skills(session, touched, {p.id for p in existing if p.id is not None})
+    links.record(session, owner_id, [
+        links.Found(kind, old.saved_id, new.saved_id, why.evidence(), resume_id)
+        for kind, old, new, why, resume_id in found])
     return [(p.saved_id, outcome) for p, outcome in chosen]
 
 
@@ -283,3 +312,26 @@ def _replace_skills(session: Session, candidates: list[_Person], known: set[int]
                         execution_options=NO_SYNC)
     if fresh:
         session.connection().execute(insert(table_of(CandidateSkill)), fresh)
+
+
+def rebuild(session: Session, owner_id: int | None, candidate_id: int | None,
+            arrivals: list[Arrival]) -> int:
+    """Make a candidate hold exactly what its resumes say, oldest first (newer wins field by
+    field): after a merge, a split or a re-parse. `candidate_id` None makes a new candidate;
+    returns its id."""
+    person = _Person(id=candidate_id)
+    for arrival in arrivals:
+        _absorb(person, arrival)
+    _save(session, owner_id, [person])
+    _replace_skills(session, [person], {candidate_id} if candidate_id is not None else set())
+    return person.saved_id
+
+
+def resemblance(session: Session, owner_id: int | None, arrival: Arrival,
+                exclude: int) -> tuple[int | None, Judgement | None, list[tuple[int, Judgement]]]:
+    """Against the owner's candidates other than `exclude`: the one `arrival` is proven to be
+    (with the proof), and those it only resembles (after a re-parse of `exclude`'s resume)."""
+    people = _People(p for p in _load_people(session, owner_id, [arrival]) if p.id != exclude)
+    person, proof, suspects = people.find(arrival)
+    return (person.saved_id if person else None, proof,
+            [(suspect.saved_id, why) for suspect, why in suspects])

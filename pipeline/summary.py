@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipeline import links
+from pipeline.links import describe
 from storage.models import Batch, Candidate, CandidateMatch, Job, Resume
 
 
@@ -29,6 +31,8 @@ class ResumeOutcome(BaseModel):
     top_skills: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     top_matches: list[dict[str, Any]] = Field(default_factory=list)
+    # open possible-duplicate links of the candidate: link_id, other_id, other_name, evidence
+    possible_duplicates: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class BatchSummary(BaseModel):
@@ -63,6 +67,25 @@ def top_matches(session: Session, candidate_id: int, limit: int = 3) -> list[dic
             for score, explanation, job_id, slug, title in rows]
 
 
+def possible_duplicates(session: Session,
+                        candidate_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """candidate id -> its open possible duplicates, as cards and replies show them."""
+    found = links.open_for(session, candidate_ids)
+    others = {link.other_id if link.candidate_id == cid else link.candidate_id
+              for cid, group in found.items() for link in group}
+    names = dict(session.execute(select(Candidate.id, Candidate.name)
+                                 .where(Candidate.id.in_(sorted(o for o in others if o))))
+                 .all()) if others else {}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for cid, group in found.items():
+        for link in group:
+            other = link.other_id if link.candidate_id == cid else link.candidate_id
+            out.setdefault(cid, []).append({
+                "link_id": link.id, "other_id": other, "other_name": names.get(other or 0),
+                "evidence": describe(link.evidence or {})})
+    return out
+
+
 def summarize_batch(session: Session, batch_id: int, *, items: bool = True) -> BatchSummary:
     """The batch's counts, and with `items` one line per resume (a reply needs them; a
     progress update does not, and must not cost a query per resume of a large batch)."""
@@ -86,6 +109,7 @@ def _items(session: Session, batch_id: int) -> list[ResumeOutcome]:
         .where(Resume.batch_id == batch_id)
         .order_by(Resume.id)
     ).all()
+    suspicions = possible_duplicates(session, [c.id for _, c in rows if c is not None])
     items = []
     for resume, candidate in rows:
         data = candidate.data if candidate else {}
@@ -101,5 +125,6 @@ def _items(session: Session, batch_id: int) -> list[ResumeOutcome]:
             top_skills=list(data.get("skills", []))[:8],
             warnings=list(data.get("meta", {}).get("warnings", [])),
             top_matches=top_matches(session, candidate.id) if candidate else [],
+            possible_duplicates=suspicions.get(candidate.id, []) if candidate else [],
         ))
     return items

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from rq.job import Job
 from sqlalchemy import func, select, update
 
+from pipeline import reparse
 from pipeline.context import current
 from pipeline.tasks import Outcome, end_resumes
 from storage.models import Batch, ProcessingJob, Resume, utcnow
@@ -27,6 +28,7 @@ class SweepReport:
     requeued: list[int] = field(default_factory=list)
     gave_up: list[int] = field(default_factory=list)
     replies: list[int] = field(default_factory=list)
+    reparses: list[int] = field(default_factory=list)  # re-parse batches with lost chunks
 
 
 def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
@@ -74,9 +76,11 @@ def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
         ctx.queue.enqueue_resume(resume_id, job_id, priority)
         report.requeued.append(resume_id)
     report.replies = _sweep_replies(held, cutoff)
-    if report.requeued or report.gave_up or report.replies:
-        log.warning("sweeper: requeued resumes %s, gave up on %s, re-sent replies %s",
-                    report.requeued, report.gave_up, report.replies)
+    report.reparses = reparse.sweep_lost(ctx.queue, held, cutoff)
+    if report.requeued or report.gave_up or report.replies or report.reparses:
+        log.warning("sweeper: requeued resumes %s, gave up on %s, re-sent replies %s, "
+                    "re-queued re-parse batches %s", report.requeued, report.gave_up,
+                    report.replies, report.reparses)
     return report
 
 

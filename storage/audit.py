@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent, table_of, utcnow
 
-ACTIONS = ("imported", "viewed", "matched", "exported", "erased")
+ACTIONS = ("imported", "viewed", "matched", "exported", "erased",
+           "merged", "split", "distinct", "reparsed")
 
 
 def _known(action: str) -> None:

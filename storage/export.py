@@ -54,12 +54,18 @@ def export_candidate(session: Session, blobs: BlobStore | None,
                            [candidate_id]),
     }
     for table in meta.sorted_tables:
-        for fk in table.foreign_keys:
+        if table.name in tables or table.name == "resumes":
+            continue
+        # every foreign key to the person's rows (candidate_links names them in two columns)
+        for fk in sorted(table.foreign_keys, key=lambda fk: fk.parent.name):
             target = fk.column.table.name
-            if target in keys and table.name not in tables and table.name != "resumes":
-                if target == "batches" and table.name not in ("inbound_messages", "drive_files"):
-                    continue  # other tables of a batch are about other people's resumes
-                tables[table.name] = _rows(session, table, fk.parent.name, keys[target])
+            if target not in keys:
+                continue
+            if target == "batches" and table.name not in ("inbound_messages", "drive_files"):
+                continue  # other tables of a batch are about other people's resumes
+            have = tables.setdefault(table.name, [])
+            have += [row for row in _rows(session, table, fk.parent.name, keys[target])
+                     if row not in have]
     files = []
     for resume in session.scalars(select(Resume).where(Resume.id.in_(resume_ids))):
         entry: dict[str, Any] = {"resume_id": resume.id, "filename": resume.filename,

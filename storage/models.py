@@ -207,6 +207,8 @@ class ProcessingJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column()
     duration_ms: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
+    # a re-parse run (`hotgigs reparse`) this attempt belongs to; NULL for an import's attempt
+    reparse_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"), index=True)
 
 
 class CandidateSkill(Base):
@@ -460,3 +462,26 @@ class AuditEvent(Base):
 Index("ix_resumes_status_updated", Resume.status, Resume.updated_at)
 
 SEED_TABLES = ("resumes", "resume_data", "processing_jobs", "candidate_skills", "candidate_matches")
+
+
+class CandidateLink(Base):
+    """Two records that may be one person, or a merge that can be undone (pipeline/identity).
+
+    `status`: `possible` (a suspicion for the recruiter: `evidence` says why), `merged` (the
+    resumes in `resume_ids` were attached to `candidate_id`; `absorbed_id` names the record
+    they came from when a recruiter merged two), `distinct` (a recruiter said "not the same
+    person", or a merge was split: `other_id` is the record made from the split resumes).
+    """
+
+    __tablename__ = "candidate_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id"), index=True)
+    absorbed_id: Mapped[int | None] = mapped_column(Integer)  # no FK: that record is gone
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    resume_ids: Mapped[list[Any]] = mapped_column(default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = _ts()

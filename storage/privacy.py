@@ -169,6 +169,9 @@ def _forget_profiles(session: Session, candidate_ids: set[int]) -> None:
                                            TermStat.term.not_like(f"{_TOTALS_PREFIX}%")))
 
 
+forget_profiles = _forget_profiles  # also used when a merge removes a candidate record
+
+
 def _purge_search_index(session: Session) -> None:
     """SQLite's FTS5 keeps deleted words in old index segments until merged: merge now."""
     if session.get_bind().dialect.name != "sqlite":

@@ -69,3 +69,19 @@ def password_pdf(name: str, email: str) -> bytes:
     data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="pw")
     doc.close()
     return bytes(data)
+
+
+def person_pdf(name: str, *, email: str | None = None, phone: str | None = None,
+               location: str | None = None, title: str = "Software Engineer",
+               company: str = "Acme Corp", dates: str = "Jan 2019 - Present",
+               school: str = "University of Leeds", degree: str = "BSc Computer Science",
+               graduated: str = "2018", skills: str = "Python, SQL, Docker") -> bytes:
+    """A one-page resume where every identifying fact can be chosen (duplicate detection)."""
+    lines = [name, *[x for x in (email, phone, location) if x]]
+    lines += ["", "EXPERIENCE", f"{title}, {company}", dates, "",
+              "EDUCATION", f"{degree}, {school}, {graduated}", "", "SKILLS", skills]
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "\n".join(lines), fontsize=11)
+    data = doc.tobytes()
+    doc.close()
+    return bytes(data)

@@ -11,6 +11,7 @@ settings, Bolt looks up each request's workspace token in the installation store
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from slack_sdk import WebClient
 from bots.slack import messages
 from bots.slack.commands import Answer, Asker, Commands, split
 from bots.slack.config import SlackConfig
+from bots.slack.duplicates import MERGE, NOT_SAME, SPLIT, DuplicateActions
 from bots.slack.uploads import SharedFiles, Uploads
 
 log = logging.getLogger(__name__)
@@ -46,8 +48,10 @@ class SlackBot:
 
 
 def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands: Commands,
-              *, socket_mode: bool = False, oauth: OAuthSettings | None = None) -> SlackBot:
-    """`oauth`: several workspaces, each with its installation's token; else `client`'s token."""
+              *, socket_mode: bool = False, oauth: OAuthSettings | None = None,
+              duplicates: DuplicateActions | None = None) -> SlackBot:
+    """`oauth`: several workspaces, each with its installation's token; else `client`'s token.
+    `duplicates`: the candidate cards' Merge / Not the same person / Undo merge buttons."""
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slack")
     app = App(
         oauth_settings=oauth,
@@ -71,6 +75,20 @@ def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands
     @app.event("file_shared")
     def on_file_shared() -> None:
         """The same upload as its `message`/`file_share` event, which does the work."""
+
+    if duplicates is not None:
+        @app.action(re.compile(f"^(?:{MERGE}|{NOT_SAME}|{SPLIT})$"))
+        def on_duplicate_button(ack: Ack, body: dict[str, Any], client: WebClient,
+                                respond: Respond) -> None:
+            ack()  # within Slack's 3 s; the merge runs after, on the listener executor
+            team, user = (body.get("team") or {}).get("id") or "", (body.get("user") or {})
+            if not config.allows(str(team), str((body.get("channel") or {}).get("id") or "")):
+                respond(text=messages.NOT_ALLOWED, response_type="ephemeral",
+                        replace_original=False)
+                return
+            log.info("slack %s/%s: %s", team, user.get("id"), (body.get("actions") or [{}])[0]
+                     .get("action_id"))
+            duplicates.handle(body, client, respond)
 
     @app.command("/hotgigs")
     def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:

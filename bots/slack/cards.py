@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.slack import messages
+from bots.slack import duplicates, messages
 from pipeline.summary import BatchSummary, ResumeOutcome
 
 Block = dict[str, Any]
@@ -66,6 +66,7 @@ def card(item: ResumeOutcome) -> list[Block]:
             rows.append(messages.MATCH_LINE.format(title=esc(title), score=_score(
                 match.get("score")), reason=esc(reason)))
         blocks.append(_section("\n".join(rows)))
+    blocks += duplicates.card_blocks(item.possible_duplicates)
     blocks.append({"type": "divider"})
     return blocks
 

@@ -103,3 +103,17 @@ DRIVE_NOT_FOLDER = "*{name}* is not a folder ({mime}). Give the link of a folder
 FAILED_COMMAND = "Sorry, that didn't work ({reason}). Please try again."
 NOT_ALLOWED = "HotGigs isn't enabled for this workspace or channel."
 NONE = "—"
+
+# possible duplicates on a candidate card (bots/slack/duplicates.py)
+POSSIBLE_DUPLICATE = (":busts_in_silhouette: Possible duplicate of *{name}* "
+                      "(candidate {candidate}): {evidence}")
+NO_NAME_SHORT = "a candidate without a name"
+MERGE_BUTTON = "Merge"
+NOT_SAME_BUTTON = "Not the same person"
+SPLIT_BUTTON = "Undo merge"
+MERGED = ":white_check_mark: Merged into candidate {kept}."
+NOT_SAME_DONE = "Marked as different people; they won't be suggested again."
+SPLIT_DONE = (":leftwards_arrow_with_hook: Merge undone: candidate {restored} restored "
+              "beside {kept}.")
+DUPLICATE_REFUSED = "That didn't work: {reason}."
+BAD_BUTTON = "That button carries nothing I understand."

@@ -43,3 +43,23 @@ def test_escaping_and_progress_steps() -> None:
     jumps = [(b, min(b + 16, 200)) for b in range(0, 200, 16)]
     assert [a for b, a in jumps if worth_an_edit(b, a, 200)] == [
         32, 48, 64, 80, 112, 128, 144, 160, 192, 200]
+
+
+def test_a_card_offers_merge_and_not_the_same_person_for_each_possible_duplicate() -> None:
+    from bots.slack.cards import card
+    from pipeline.summary import ResumeOutcome
+
+    item = ResumeOutcome(resume_id=1, filename="kim.pdf", status="parsed", outcome="created",
+                         candidate_id=2, name="Daniel Kim", possible_duplicates=[
+                             {"link_id": 7, "other_id": 1, "other_name": "Daniel <Kim>",
+                              "evidence": "same name; different email"}])
+    blocks = card(item)
+    [section] = [b for b in blocks if "Possible duplicate" in str(b)]
+    assert "*Daniel &lt;Kim&gt;* (candidate 1): same name; different email" in str(section)
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    assert actions["block_id"] == "duplicate-7"
+    assert [(e["action_id"], e["value"], e["text"]["text"]) for e in actions["elements"]] == [
+        ("duplicate_merge", "7", "Merge"), ("duplicate_not_same", "7", "Not the same person")]
+    assert blocks[-1] == {"type": "divider"}
+    assert not [b for b in card(item.model_copy(update={"possible_duplicates": []}))
+                if b["type"] == "actions"]
