@@ -30,7 +30,7 @@ from pipeline.parser.detect import detect_kind
 from pipeline.parser.lines import ParseState
 
 # 2.0: names in any script, entry shapes, other languages, scans with layout, span model
-PARSER_VERSION = "2.0.0"
+PARSER_VERSION = "2.1.0"
 
 Stage = Callable[[ParseState], None]
 

@@ -91,6 +91,18 @@ def _anchor_like(text: str) -> bool:
         rest.endswith(".") and len(rest.split()) > 8)
 
 
+def _over_description(texts: list[str], j: int, used: set[int], anchors: set[int]) -> int:
+    """Where a bare date line's header search starts: a date printed under its role's first
+    achievement ('Backend Developer at Bluefin' / 'Built a billing service…' / '2021 to
+    2025') looks past up to two lines of description to the header above them."""
+    k = j
+    while k >= 0 and j - k < 2 and k not in used and k not in anchors and is_prose(texts[k]):
+        k -= 1
+    if k < j and k >= 0 and k not in used and k not in anchors and _header_like(texts[k]):
+        return k
+    return j
+
+
 def _entries(lines: list[Line]) -> list[_Entry]:
     texts = [ln.text for ln in lines]
     anchors = [(i, r) for i, t in enumerate(texts) if _anchor_like(t) and (r := _range_of(t))]
@@ -105,6 +117,8 @@ def _entries(lines: list[Line]) -> list[_Entry]:
         # lines that each name a whole role are two roles, the upper one undated
         whole = i > 0 and _names_role(own) and _names_role(texts[i - 1])
         j = i - 1
+        if not own.strip():
+            j = _over_description(texts, j, used, {a for a, _ in anchors})
         while (not whole and j >= 0 and j not in used and len(before) < _MAX_HEADER
                and _header_like(texts[j])):
             if any(a == j for a, _ in anchors):

@@ -143,3 +143,16 @@ def test_a_compound_title_is_a_title() -> None:
     roles = [(e.title, e.company) for e in parse_experience(lines)]
     assert roles == [("Physiotherapist", "Clínica Santa Aurelia"),
                      ("Projektmanager", "Klinikum Rheinufer")]
+
+
+def test_a_date_printed_under_the_first_achievement_finds_its_header() -> None:
+    """A label column's date can sit a line low, under the role's first achievement: the
+    header above that achievement is still the role's."""
+    lines = [Line(text, bold=text.startswith(("Backend", "20")), size=9.0) for text in (
+        "Backend Developer at Bluefin Systems GmbH",
+        "Built a billing service handling two million invoices a month",
+        "2021-07 to 2025-01", "2018 to 2021", "Backend Developer at Tessaract Software S.A.",
+        "Mentored four junior developers through their first releases")]
+    roles = [(e.title, e.company, e.start_date) for e in parse_experience(lines)]
+    assert roles == [("Backend Developer", "Bluefin Systems GmbH", "2021-07"),
+                     ("Backend Developer", "Tessaract Software S.A.", "2018")]
