@@ -1,7 +1,7 @@
 """identity: candidate links (possible duplicates, undoable merges); re-parse attempts
 
-Revision ID: 0009_candidate_links
-Revises: 0008_email_proof
+Revision ID: 0010_candidate_links
+Revises: 0009_ranking_evidence
 Create Date: 2026-12-05 08:40:00
 
 `candidate_links` holds, per recruiter, pairs of candidates that may be one person (with the
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_candidate_links"
-down_revision: str | None = "0008_email_proof"
+revision: str = "0010_candidate_links"
+down_revision: str | None = "0009_ranking_evidence"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
