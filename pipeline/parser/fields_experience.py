@@ -23,6 +23,7 @@ from pipeline.parser.entries import (
 )
 from pipeline.parser.lines import Line, ParseState
 from pipeline.parser.role_header import classify, org_score
+from pipeline.parser.skills import canonical_skill
 from pipeline.parser.span_model import Spans
 from pipeline.parser.undated_roles import undated_blocks
 
@@ -74,6 +75,9 @@ def _header_like(text: str) -> bool:
         return False
     if sections.is_heading_wording(text.strip()):
         return False  # "Highlights" over a role's achievements labels them; it is no company
+    cells = [c.strip() for c in re.split(r"\t|,|\|", text) if c.strip()]
+    if len(cells) >= 2 and all(canonical_skill(c) for c in cells):
+        return False  # "Go<tab>TypeScript<tab>React": the role's tools, printed as tags
     # a label line ("Environment: Java, SQL", "Key Skills - Azure, SQL") describes the role;
     # it does not name it
     if re.match(r"^[A-Z][\w /&]{2,25}:\s", text):

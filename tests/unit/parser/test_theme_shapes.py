@@ -156,3 +156,15 @@ def test_a_date_printed_under_the_first_achievement_finds_its_header() -> None:
     roles = [(e.title, e.company, e.start_date) for e in parse_experience(lines)]
     assert roles == [("Backend Developer", "Bluefin Systems GmbH", "2021-07"),
                      ("Backend Developer", "Tessaract Software S.A.", "2018")]
+
+
+def test_a_role_tools_printed_as_tags_are_not_the_next_role() -> None:
+    """'Go<tab>TypeScript<tab>React' closes a role's entry; the next role's company is the
+    line under its title, not the tags above it."""
+    lines = [Line(text, bold=not text.startswith(("•", "Go", "Python")), size=11.0)
+             for text in ("Ingénieur logiciel senior\t2021 - 2024", "Entreprise ABC\tFrance",
+                          "• Built the billing service", "Go\tTypeScript\tReact",
+                          "Ingénieur logiciel\t2018 - 2021", "Groupe DEF\tFrance",
+                          "• Ran the test suite", "Python\tPostgreSQL")]
+    assert [(e.title, e.company) for e in parse_experience(lines)] == [
+        ("Ingénieur logiciel senior", "Entreprise ABC"), ("Ingénieur logiciel", "Groupe DEF")]
