@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from redis import RedisError
+from rq.job import Job
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -100,6 +101,37 @@ def enqueue(queue: JobQueue, row_id: int) -> bool:
         log.warning("inbound %s: enqueue failed, the sweep will retry", row_id, exc_info=True)
         return False
     return True
+
+
+def take_waiting(queue: JobQueue, limit: int) -> list[int]:
+    """Take up to `limit` inbound messages whose jobs still wait in the high queue, for the
+    calling job to handle with its own (one RQ job, one claim and one recording for several
+    messages, instead of one each).
+
+    A job is taken by removing it from the queue (LREM is atomic: a worker that dequeued it
+    first keeps it), then its hash is deleted. A message whose job is taken but which is
+    never handled stays `received`: `enqueue` gives it back, or `sweep` finds it.
+    """
+    high = queue.queues["high"]
+    prefix = job_id(0).removesuffix("0")
+    try:
+        waiting = [jid for jid in high.get_job_ids(0, 4 * limit - 1)
+                   if jid.startswith(prefix)][:limit]
+        if not waiting:
+            return []
+        pipe = queue.connection.pipeline(transaction=False)
+        for jid in waiting:
+            high.remove(jid, pipeline=pipe)
+        taken = [jid for jid, count in zip(waiting, pipe.execute(), strict=True) if count]
+    except RedisError:
+        log.warning("inbound: could not look at the queue, handling one message", exc_info=True)
+        return []
+    if taken:
+        try:
+            queue.connection.delete(*(Job.key_for(jid) for jid in taken))
+        except RedisError:  # a left-over job hash is never run: it is in no queue
+            log.warning("inbound: taken jobs' hashes not deleted", exc_info=True)
+    return [int(jid.removeprefix(prefix)) for jid in taken]
 
 
 def sweep(db: Database, queue: JobQueue, grace: timedelta) -> list[int]:
