@@ -64,6 +64,18 @@ def test_header_text_survives_raw_bytes_and_unknown_charsets() -> None:
     assert hdr.text("=?utf-8?b?0J/RgNC40LLQtdGC?=") == "Привет"
 
 
+def test_a_raw_8bit_subject_without_a_charset_is_detected() -> None:
+    subjects = {"gbk": "应聘职位：高级软件工程师 张伟的简历", "big5": "應徵職位：資深軟體工程師 陳大文",
+                "shift_jis": "応募：シニアソフトウェアエンジニア 山田太郎",
+                "cp1251": "Резюме: старший инженер Иванов",
+                "cp1252": "Candidature : développeur confirmé"}
+    for charset, subject in subjects.items():
+        raw = (b"From: a@example.com\r\nSubject: " + subject.encode(charset)
+               + b"\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
+        assert hdr.text(hdr.header_block(raw).get("Subject")) == subject, charset
+        assert extract(raw).subject == subject, charset
+
+
 def test_machine_mail_is_recognised() -> None:
     def headers(**extra: str) -> object:
         msg = message()
