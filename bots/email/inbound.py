@@ -10,17 +10,21 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from email.message import Message
 
 from redis import RedisError
 from rq.job import Job
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bots.email import headers as hdr
+from bots.email.config import EmailConfig
+from bots.email.proof import trusted_pass
 from pipeline.queue import RETRY, JobQueue
 from storage.db import Database
 from storage.files import BlobStore, sha256_hex
-from storage.models import InboundMessage, utcnow
+from storage.models import InboundMessage, Resume, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +48,24 @@ class Accepted:
 
 
 def accept(db: Database, blobs: BlobStore, raw: bytes, mail_from: str | None,
-           rcpt_to: list[str], facts: SessionFacts | None = None) -> Accepted:
-    """Store the message for good; a Message-ID seen before creates nothing new."""
+           rcpt_to: list[str], facts: SessionFacts | None = None,
+           config: EmailConfig | None = None) -> Accepted:
+    """Store the message for good; a Message-ID seen before creates nothing new.
+
+    Except over a forged first copy: a copy that shows proof of its sender at the door
+    (`claims_proof`) takes the place of a stored copy of the same Message-ID that ended in
+    quarantine (never imported, never answered), so whoever sends a Message-ID first without
+    proof cannot shadow the recruiter's own message. A stored copy still waiting to be
+    handled is not replaced (the worker may be reading it).
+    """
     facts = facts or SessionFacts()
     headers = hdr.header_block(raw)
     message_id = hdr.message_id(headers, raw)
     existing = _existing(db, message_id)
     if existing is not None:
+        if claims_proof(config, headers, rcpt_to, facts) and _replace_quarantined(
+                db, blobs, existing, raw, headers, mail_from, rcpt_to, facts):
+            return Accepted(existing, message_id, duplicate=False)
         return Accepted(existing, message_id, duplicate=True)
     key = sha256_hex(raw)
     had_blob = blobs.exists(key)
@@ -77,6 +92,58 @@ def accept(db: Database, blobs: BlobStore, raw: bytes, mail_from: str | None,
             blobs.delete(key)
         raise
     return Accepted(row_id, message_id, duplicate=False)
+
+
+def claims_proof(config: EmailConfig | None, headers: Message, rcpt_to: list[str],
+                 facts: SessionFacts) -> bool:
+    """Whether this copy carries what the worker takes as proof of its sender (checked there,
+    not here): a login or trusted loopback client, a personal address, or a pass in a trusted
+    MTA's Authentication-Results."""
+    if facts.door_proof:
+        return True
+    if config is None:
+        return False
+    if any(config.personal_token(r) for r in rcpt_to):
+        return True
+    domain = (hdr.sender(headers) or "").rpartition("@")[2]
+    return trusted_pass(headers, config.trusted_authserv_ids, domain) is not None
+
+
+def _replace_quarantined(db: Database, blobs: BlobStore, row_id: int, raw: bytes,
+                         headers: Message, mail_from: str | None, rcpt_to: list[str],
+                         facts: SessionFacts) -> bool:
+    """Put this copy in the place of the quarantined one of row `row_id`; False (nothing
+    changed) when that row is not in quarantine."""
+    key = sha256_hex(raw)
+    had_blob = blobs.exists(key)
+    blobs.put(raw)
+    with db.session() as session:
+        row = session.get(InboundMessage, row_id, with_for_update=True)
+        replaced = row is not None and row.status == "quarantined"
+        if row is not None and replaced:
+            doomed: str | None = row.storage_key  # the forged copy's bytes
+            row.mail_from, row.rcpt_to, row.storage_key = (mail_from or "")[:320], rcpt_to, key
+            row.size, row.sender = len(raw), hdr.sender(headers)
+            row.auth_results = hdr.auth_verdicts(headers)
+            row.client_ip, row.smtp_user = facts.client_ip, facts.smtp_user
+            row.proof, row.owner, row.status, row.reason = facts.door_proof, None, "received", None
+            row.received_at = utcnow()
+        else:
+            doomed = None if had_blob else key  # this copy's bytes: nothing points at them
+        if doomed and _blob_used(session, doomed):
+            doomed = None
+    if doomed:
+        blobs.delete(doomed)
+    if replaced:
+        log.info("inbound %s: a copy with proof of its sender replaces the quarantined one",
+                 row_id)
+    return replaced
+
+
+def _blob_used(session: Session, key: str) -> bool:
+    return session.scalar(select(InboundMessage.id).where(InboundMessage.storage_key == key)
+                          .limit(1)) is not None or session.scalar(
+        select(Resume.id).where(Resume.storage_key == key).limit(1)) is not None
 
 
 def _existing(db: Database, message_id: str) -> int | None:
