@@ -186,8 +186,9 @@ class Intake:
             ]
             session.add_all(resumes)
             session.flush()  # one multi-row INSERT … RETURNING gives every resume its id
+            # a held batch's job id is known now: written with the row, not updated after
             attempts = [ProcessingJob(resume_id=resume.id, queue=priority, priority=priority,
-                                      enqueued_at=utcnow())
+                                      enqueued_at=utcnow(), rq_job_id=held_by)
                         for resume, reason in zip(resumes, refusals, strict=True)
                         if reason is None]
             session.add_all(attempts)
@@ -195,7 +196,8 @@ class Intake:
             job_ids = ([held_by] * len(attempts) if held_by else
                        chunk_job_ids([(a.resume_id, a.id) for a in attempts], priority))
             for attempt, job_id in zip(attempts, job_ids, strict=True):
-                attempt.rq_job_id = job_id
+                if attempt.rq_job_id != job_id:
+                    attempt.rq_job_id = job_id
             jobs = [(a.resume_id, job_id) for a, job_id in zip(attempts, job_ids, strict=True)]
             if not jobs:
                 batch.state = "done"

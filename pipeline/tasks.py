@@ -318,8 +318,7 @@ def end_resumes(outcomes: list[Outcome], *, reply_here: bool = False) -> dict[in
     for batch_id, (source, before) in recorded.progressed.items():
         if batch_id not in recorded.finished_batches:  # else the reply that follows says it
             _notify_progress(batch_id, source, before)
-    for batch_id in recorded.finished_batches:
-        _batch_done(batch_id, here=reply_here)
+    _batches_done(recorded.finished_batches, here=reply_here)
     return {o.resume_id: o.status for o in recorded.ended}
 
 
@@ -554,18 +553,20 @@ def _notify_progress(batch_id: int, source: str, before: int) -> None:
         log.warning("batch %s: progress update failed", batch_id, exc_info=True)
 
 
-def _batch_done(batch_id: int, *, here: bool = False) -> None:
+def _batches_done(batch_ids: list[int], *, here: bool = False) -> None:
+    """Answer finished batches: in this job (no queue, or `here`), else by reply jobs. Here,
+    a reply that fails is queued to its retrying job, as any other batch's."""
     ctx = current()
+    if not batch_ids:
+        return
     if ctx.queue is None:
-        send_reply(batch_id)
+        send_replies(batch_ids)
         return
     if here:
-        try:
-            send_reply(batch_id)
-            return
-        except Exception:  # the reply job retries it (RQ's Retry), as for any other batch
-            log.warning("batch %s: reply failed here, queued to retry", batch_id, exc_info=True)
-    ctx.queue.enqueue_reply(batch_id)
+        outcome = send_replies(batch_ids, keep_going=True)
+        batch_ids = [b for b, how in outcome.items() if how == "failed"]
+    for batch_id in batch_ids:
+        ctx.queue.enqueue_reply(batch_id)
 
 
 def finish_here(*batch_ids: int) -> None:
@@ -587,8 +588,7 @@ def finish_here(*batch_ids: int) -> None:
             .where(Resume.batch_id.in_(batch_ids), Resume.status == "pending",
                    ProcessingJob.finished_at.is_(None))
             .order_by(ProcessingJob.resume_id)))
-    for batch_id in sorted(done):  # nothing left to parse (every file refused): answer now
-        _batch_done(batch_id, here=True)
+    _batches_done(sorted(done), here=True)  # nothing left to parse (every file refused)
     if not waiting:
         return
     try:
@@ -609,22 +609,46 @@ def finish_here(*batch_ids: int) -> None:
 
 def send_reply(batch_id: int) -> str:
     """Answer where the batch came from, once; raising lets RQ retry a channel that is down."""
+    return send_replies([batch_id]).get(batch_id, "skipped")
+
+
+def send_replies(batch_ids: list[int], *, keep_going: bool = False) -> dict[int, str]:
+    """Answer each batch not answered yet, with one read and one write for all of them;
+    returns batch id -> sent, no notifier, or failed. A failed reply raises, unless
+    `keep_going` (the caller queues those to their retrying jobs)."""
     ctx = current()
     with ctx.db.session() as session:
-        batch = session.get(Batch, batch_id)
-        if batch is None or batch.replied_at is not None:
-            return "skipped"
-        notifier = ctx.notifiers.get(batch.source)
-        summary = summarize_batch(session, batch_id) if notifier else None
-    if notifier is not None and summary is not None:
-        try:
-            with timed("reply"):
-                notifier.result(summary)
-        except Exception:
-            metrics().replies.labels(summary.source, "failed").inc()
-            raise
-        metrics().replies.labels(summary.source, "sent").inc()
-    with ctx.db.session() as session:
-        session.execute(update(Batch).where(Batch.id == batch_id).values(replied_at=utcnow()))
-    log.info("batch %s: reply %s", batch_id, "sent" if notifier else "not needed")
-    return "sent" if notifier else "no notifier"
+        batches = list(session.scalars(select(Batch).where(Batch.id.in_(batch_ids),
+                                                           Batch.replied_at.is_(None))
+                                       .order_by(Batch.id)))
+        summaries = [(batch.id, ctx.notifiers.get(batch.source),
+                      summarize_batch(session, batch.id)
+                      if batch.source in ctx.notifiers else None) for batch in batches]
+    outcome: dict[int, str] = {}
+    try:
+        for batch_id, notifier, summary in summaries:
+            outcome[batch_id] = "no notifier"
+            if notifier is None or summary is None:
+                continue
+            try:
+                with timed("reply"):
+                    notifier.result(summary)
+            except Exception:
+                metrics().replies.labels(summary.source, "failed").inc()
+                outcome[batch_id] = "failed"
+                if not keep_going:
+                    raise
+                log.warning("batch %s: reply failed here", batch_id, exc_info=True)
+                continue
+            metrics().replies.labels(summary.source, "sent").inc()
+            outcome[batch_id] = "sent"
+    finally:  # what was answered is marked, even when a later reply raised
+        answered = [b for b, how in outcome.items() if how != "failed"]
+        if answered:
+            with ctx.db.session() as session:
+                session.execute(update(Batch).where(Batch.id.in_(answered))
+                                .values(replied_at=utcnow()), execution_options=NO_SYNC)
+        for batch_id in answered:
+            log.info("batch %s: reply %s", batch_id,
+                     "sent" if outcome[batch_id] == "sent" else "not needed")
+    return outcome
