@@ -69,6 +69,22 @@ def build(i: int, to: str | None, sender: str) -> tuple[str, str, bytes]:
         policy=msg.policy.clone(linesep="\r\n"))
 
 
+def _backend_cpu(database: str) -> float:
+    """CPU seconds of the PostgreSQL server processes serving `database` (their process
+    title names it; a backend whose connection closed is no longer counted)."""
+    import psutil
+
+    total = 0.0
+    for proc in psutil.process_iter(["cmdline"]):
+        title = " ".join(proc.info["cmdline"] or [])
+        if title.startswith("postgres:") and f" {database} " in f"{title} ":
+            try:
+                total += sum(proc.cpu_times()[:2])
+            except psutil.Error:
+                continue
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000)
@@ -191,6 +207,12 @@ def main() -> None:
               f"while sending (SMTP server and its {args.clients} clients) {door:.1f} s = "
               f"{door * 1000 / sent:.1f} ms per message; the machine has "
               f"{psutil.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+        database = settings.effective_database_url
+        if database.startswith("postgresql"):
+            name = database.rpartition("/")[2].split("?")[0]
+            pg = _backend_cpu(name)
+            print(f"CPU: PostgreSQL backends of this run's database (connections still open) "
+                  f"{pg:.1f} s = {pg * 1000 / sent:.1f} ms per message")
         from rq import Worker
 
         rq_workers = Worker.all(connection=services.redis)

@@ -125,12 +125,15 @@ class Intake:
         with self.db.session() as session:
             return session.scalar(select(Batch).where(Batch.idempotency_key == key))
 
-    def submit(self, request: IngestRequest, *, held_by: str | None = None) -> Batch:
+    def submit(self, request: IngestRequest, *, held_by: str | None = None,
+               durable: bool = True) -> Batch:
         """Store and record the request, then queue its work.
 
         `held_by`: the id of the RQ job that calls this and will process a high-priority batch
         (one resume, or none) itself, as the email door does: nothing is queued for it, and its
         resume's attempt names that job, so the sweeper sees it held while the job lives.
+        `durable=False`: the caller keeps the request itself durably and redoes the submit if
+        a crash loses this commit (see `Database.session`); the files are still fsynced.
         """
         existing = self._existing(request.idempotency_key)
         if existing is not None:
@@ -144,7 +147,7 @@ class Intake:
         priority = "low" if bulk else "high"
         try:
             batch, jobs = self._record(request, items, refusals, keys, priority,
-                                       held_by if priority == "high" else None)
+                                       held_by if priority == "high" else None, durable)
         except IntegrityError:
             # the same idempotency key committed by a concurrent submit: that one wins
             again = self._existing(request.idempotency_key)
@@ -160,9 +163,10 @@ class Intake:
 
     def _record(self, request: IngestRequest, items: list[_Item], refusals: list[str | None],
                 keys: list[str | None], priority: str,
-                held_by: str | None = None) -> tuple[Batch, list[tuple[int, str]]]:
+                held_by: str | None = None,
+                durable: bool = True) -> tuple[Batch, list[tuple[int, str]]]:
         """Batch, resumes and processing jobs in one transaction; returns (resume, RQ job id)."""
-        with self.db.session() as session:
+        with self.db.session(durable=durable) as session:
             recruiter = recruiter_for(session, request.submitted_by)
             failed = sum(reason is not None for reason in refusals)
             batch = Batch(

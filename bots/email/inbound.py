@@ -15,7 +15,8 @@ from email.message import Message
 from redis import RedisError
 from rq.job import Job
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bots.email import headers as hdr
@@ -61,37 +62,41 @@ def accept(db: Database, blobs: BlobStore, raw: bytes, mail_from: str | None,
     facts = facts or SessionFacts()
     headers = hdr.header_block(raw)
     message_id = hdr.message_id(headers, raw)
-    existing = _existing(db, message_id)
-    if existing is not None:
-        if claims_proof(config, headers, rcpt_to, facts) and _replace_quarantined(
-                db, blobs, existing, raw, headers, mail_from, rcpt_to, facts):
-            return Accepted(existing, message_id, duplicate=False)
-        return Accepted(existing, message_id, duplicate=True)
     key = sha256_hex(raw)
     had_blob = blobs.exists(key)
     blobs.put(raw)
     try:
-        with db.session() as session:
-            row = InboundMessage(
-                message_id=message_id, mail_from=(mail_from or "")[:320], rcpt_to=rcpt_to,
-                storage_key=key, size=len(raw), sender=hdr.sender(headers),
-                auth_results=hdr.auth_verdicts(headers), client_ip=facts.client_ip,
-                smtp_user=facts.smtp_user, proof=facts.door_proof,
-            )
-            session.add(row)
-            session.flush()
-            row_id = row.id
-    except IntegrityError:
-        # the same message committed by a concurrent delivery: that one is the record
-        again = _existing(db, message_id)
-        if again is None:
-            raise
-        return Accepted(again, message_id, duplicate=True)
+        row_id = _insert(db, {
+            "message_id": message_id, "mail_from": (mail_from or "")[:320],
+            "rcpt_to": rcpt_to, "storage_key": key, "size": len(raw),
+            "sender": hdr.sender(headers), "auth_results": hdr.auth_verdicts(headers),
+            "client_ip": facts.client_ip, "smtp_user": facts.smtp_user,
+            "proof": facts.door_proof})
+        existing = None if row_id is not None else _existing(db, message_id)
     except BaseException:
         if not had_blob:  # no row points at these bytes: do not keep them
             blobs.delete(key)
         raise
-    return Accepted(row_id, message_id, duplicate=False)
+    if row_id is not None:
+        return Accepted(row_id, message_id, duplicate=False)
+    if existing is None:  # stored and erased between our two statements: try again later
+        raise RuntimeError(f"message {message_id} vanished while being stored")
+    replaced = claims_proof(config, headers, rcpt_to, facts) and _replace_quarantined(
+        db, blobs, existing, raw, headers, mail_from, rcpt_to, facts)
+    if not replaced and not had_blob:  # a copy of a stored message: keep none of its bytes
+        _delete_unused(db, blobs, key)
+    return Accepted(existing, message_id, duplicate=not replaced)
+
+
+def _insert(db: Database, values: dict[str, object]) -> int | None:
+    """INSERT the row, or nothing when its Message-ID is stored already (then None): one
+    statement, where a look-up first cost a second transaction per message."""
+    with db.session() as session:
+        dialect = session.get_bind().dialect.name
+        stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(InboundMessage)
+        return session.scalar(stmt.values(**values)
+                              .on_conflict_do_nothing(index_elements=["message_id"])
+                              .returning(InboundMessage.id))
 
 
 def claims_proof(config: EmailConfig | None, headers: Message, rcpt_to: list[str],
@@ -112,32 +117,31 @@ def claims_proof(config: EmailConfig | None, headers: Message, rcpt_to: list[str
 def _replace_quarantined(db: Database, blobs: BlobStore, row_id: int, raw: bytes,
                          headers: Message, mail_from: str | None, rcpt_to: list[str],
                          facts: SessionFacts) -> bool:
-    """Put this copy in the place of the quarantined one of row `row_id`; False (nothing
-    changed) when that row is not in quarantine."""
-    key = sha256_hex(raw)
-    had_blob = blobs.exists(key)
-    blobs.put(raw)
+    """Put this copy (its bytes already stored) in the place of the quarantined one of row
+    `row_id`; False (nothing changed) when that row is not in quarantine."""
     with db.session() as session:
         row = session.get(InboundMessage, row_id, with_for_update=True)
-        replaced = row is not None and row.status == "quarantined"
-        if row is not None and replaced:
-            doomed: str | None = row.storage_key  # the forged copy's bytes
-            row.mail_from, row.rcpt_to, row.storage_key = (mail_from or "")[:320], rcpt_to, key
-            row.size, row.sender = len(raw), hdr.sender(headers)
-            row.auth_results = hdr.auth_verdicts(headers)
-            row.client_ip, row.smtp_user = facts.client_ip, facts.smtp_user
-            row.proof, row.owner, row.status, row.reason = facts.door_proof, None, "received", None
-            row.received_at = utcnow()
-        else:
-            doomed = None if had_blob else key  # this copy's bytes: nothing points at them
-        if doomed and _blob_used(session, doomed):
-            doomed = None
-    if doomed:
-        blobs.delete(doomed)
-    if replaced:
-        log.info("inbound %s: a copy with proof of its sender replaces the quarantined one",
-                 row_id)
-    return replaced
+        if row is None or row.status != "quarantined":
+            return False
+        forged = row.storage_key
+        row.mail_from, row.rcpt_to = (mail_from or "")[:320], rcpt_to
+        row.storage_key, row.size = sha256_hex(raw), len(raw)
+        row.sender, row.auth_results = hdr.sender(headers), hdr.auth_verdicts(headers)
+        row.client_ip, row.smtp_user = facts.client_ip, facts.smtp_user
+        row.proof, row.owner, row.status, row.reason = facts.door_proof, None, "received", None
+        row.received_at = utcnow()
+    if forged:
+        _delete_unused(db, blobs, forged)
+    log.info("inbound %s: a copy with proof of its sender replaces the quarantined one", row_id)
+    return True
+
+
+def _delete_unused(db: Database, blobs: BlobStore, key: str) -> None:
+    """Delete stored bytes no message or resume points at."""
+    with db.session() as session:
+        used = _blob_used(session, key)
+    if not used:
+        blobs.delete(key)
 
 
 def _blob_used(session: Session, key: str) -> bool:

@@ -165,8 +165,11 @@ def _handle(ctx: TaskContext, row_id: int) -> tuple[str, int | None, bool]:
                             target, bot)
     job = get_current_job()
     held_by = job.id if job is not None and ctx.queue is not None else None
+    # not flushed to disk before going on: the message stays `received` until `_finish`
+    # below, whose commit PostgreSQL writes after this one, so a crash that loses this
+    # commit loses that one too and the message is handled again
     batch = Intake(ctx.db, ctx.blobs, ctx.queue, bot.config.zip_limits).submit(
-        request, held_by=held_by)
+        request, held_by=held_by, durable=False)
     if ctx.queue is None:  # in-process mode (tests without Redis): nothing runs the batch
         log.info("inbound %s: batch %s recorded without a queue", row_id, batch.id)
     # ended before any parse: from here on the batch is the pipeline's (and its sweeper's)
