@@ -17,7 +17,7 @@ from email.message import Message
 from typing import Any
 
 from rq import get_current_job
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bots.email import headers as hdr
@@ -33,7 +33,7 @@ from pipeline.intake import Intake
 from pipeline.metrics import metrics, timed
 from pipeline.models import IngestFile, IngestRequest, ReplyTarget
 from pipeline.tasks import finish_here
-from storage.models import NO_SYNC, InboundMessage
+from storage.models import NO_SYNC, InboundMessage, table_of
 
 log = logging.getLogger(__name__)
 
@@ -65,24 +65,37 @@ def process_inbound(message_row_id: int) -> str:
     a chunk cost as much as parsing it; shared by a group they cost a fraction.
     """
     ctx = current()
-    with timed("inbound"):
-        status, batch_id, held = _handle(ctx, message_row_id)
-    held_batches = [batch_id] if held and batch_id is not None else []
-    if ctx.queue is not None and get_current_job() is not None:
-        for row_id in take_waiting(ctx.queue, GROUP - 1):
-            try:
-                with timed("inbound"):
-                    _, other, other_held = _handle(ctx, row_id)
-            except Exception:  # its own job would have been retried: queue it again
-                log.exception("inbound %s: failed in another message's job, queued again",
-                              row_id)
-                enqueue(ctx.queue, row_id)
-                continue
-            if other_held and other is not None:
-                held_batches.append(other)
-    if held_batches:
-        finish_here(*held_batches)
+    submitted: list[_Submitted] = []
+    try:
+        with timed("inbound"):
+            status = _handle(ctx, message_row_id, submitted)
+        if ctx.queue is not None and get_current_job() is not None:
+            for row_id in take_waiting(ctx.queue, GROUP - 1):
+                try:
+                    with timed("inbound"):
+                        _handle(ctx, row_id, submitted)
+                except Exception:  # its own job would have been retried: queue it again
+                    log.exception("inbound %s: failed in another message's job, queued again",
+                                  row_id)
+                    enqueue(ctx.queue, row_id)
+    finally:
+        if submitted:  # ended before any parse: from here on the batches are the pipeline's
+            with timed("inbound"):
+                _finish_submitted(ctx, submitted)
+    held = [s.batch_id for s in submitted if s.held]
+    if held:
+        finish_here(*held)
     return status
+
+
+@dataclass(frozen=True)
+class _Submitted:
+    """A message its intake recorded, to be marked `submitted` with the rest of its group."""
+
+    row_id: int
+    batch_id: int
+    verdict: Verdict
+    held: bool  # this job processes the batch itself
 
 
 @dataclass(frozen=True)
@@ -132,8 +145,9 @@ def _verdict(session: Session, bot: EmailNotifier, row_id: int, stored: _Stored,
     return verdict, earlier
 
 
-def _handle(ctx: TaskContext, row_id: int) -> tuple[str, int | None, bool]:
-    """(status, batch id, whether this job processes the batch itself)."""
+def _handle(ctx: TaskContext, row_id: int, submitted: list[_Submitted]) -> str:
+    """Decide a message's fate; a message it submits is added to `submitted` (the caller
+    marks it, with the others of its group, in one transaction)."""
     bot = _notifier(ctx)
     # one transaction reads the message, decides and ends it when it goes no further;
     # not flushed to disk before the answer: a crash that loses it leaves the message
@@ -141,41 +155,43 @@ def _handle(ctx: TaskContext, row_id: int) -> tuple[str, int | None, bool]:
     with ctx.db.session(durable=False) as session:
         stored = _load(ctx, session, row_id)
         if stored is None:
-            return "skipped", None, False
+            return "skipped"
         headers = hdr.header_block(stored.raw)
         reason = hdr.automatic_reason(headers, stored.mail_from)
         if reason is not None and stored.door_proof != RELEASED:
-            return _finish(session, row_id, "ignored", reason), None, False
+            return _finish(session, row_id, "ignored", reason)
         verdict, earlier = _verdict(session, bot, row_id, stored, headers)
         if verdict.owner is None:
             if not stored.sender and verdict.reason == NO_PROOF:
-                return _finish(session, row_id, "ignored", "no sender address"), None, False
+                return _finish(session, row_id, "ignored", "no sender address")
             metrics().inbound_emails.labels("quarantined", verdict.reason or "").inc()
-            return _finish(session, row_id, "quarantined", verdict.reason), None, False
+            return _finish(session, row_id, "quarantined", verdict.reason)
         target = ReplyTarget(kind="email", address=verdict.owner, message_id=stored.message_id,
                              subject=hdr.text(headers.get("Subject")),
                              references=hdr.references(headers)).model_dump(mode="json")
+        # the group's messages submitted before this one are not marked yet: count them
+        earlier += sum(1 for s in submitted if s.verdict.owner == verdict.owner
+                       and s.row_id < row_id)
         limit = bot.config.rate_limit
         if earlier >= limit:
             if earlier == limit:  # the first message over the limit: one notice, then silence
                 bot.notice(target, messages.RATE_LIMITED.format(limit=limit), f"rate-{row_id}")
             return _finish(session, row_id, "rate_limited",
-                           f"more than {limit} messages in an hour", proven=verdict), None, False
+                           f"more than {limit} messages in an hour", proven=verdict)
     request = build_request(stored.raw, verdict.owner, stored.message_id, stored.rcpt_to,
                             target, bot)
     job = get_current_job()
     held_by = job.id if job is not None and ctx.queue is not None else None
-    # not flushed to disk before going on: the message stays `received` until `_finish`
-    # below, whose commit PostgreSQL writes after this one, so a crash that loses this
-    # commit loses that one too and the message is handled again
+    # not flushed to disk before going on: the message stays `received` until
+    # `_finish_submitted`, whose commit PostgreSQL writes after this one, so a crash that
+    # loses this commit loses that one too and the message is handled again
     batch = Intake(ctx.db, ctx.blobs, ctx.queue, bot.config.zip_limits).submit(
         request, held_by=held_by, durable=False)
     if ctx.queue is None:  # in-process mode (tests without Redis): nothing runs the batch
         log.info("inbound %s: batch %s recorded without a queue", row_id, batch.id)
-    # ended before any parse: from here on the batch is the pipeline's (and its sweeper's)
-    with ctx.db.session(durable=False) as session:
-        status = _finish(session, row_id, "submitted", None, batch.id, proven=verdict)
-    return status, batch.id, bool(held_by) and batch.priority == "high"
+    submitted.append(_Submitted(row_id, batch.id, verdict,
+                                bool(held_by) and batch.priority == "high"))
+    return "submitted"
 
 
 def build_request(raw: bytes, owner: str, message_id: str, rcpt_to: list[str],
@@ -228,3 +244,18 @@ def _finish(session: Session, row_id: int, status: str, reason: str | None,
                     .values(**values), execution_options=NO_SYNC)
     log.info("inbound %s: %s%s", row_id, status, f" ({reason})" if reason else "")
     return status
+
+
+def _finish_submitted(ctx: TaskContext, submitted: list[_Submitted]) -> None:
+    """Mark submitted messages with their batch and proof (one UPDATE each, sent together).
+    Not flushed to disk before going on: see `_handle`."""
+    table = table_of(InboundMessage)
+    with ctx.db.session(durable=False) as session:
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("rid"))
+            .values(status="submitted", reason=None, batch_id=bindparam("bid"),
+                    owner=bindparam("who"), proof=bindparam("how")),
+            [{"rid": s.row_id, "bid": s.batch_id, "who": s.verdict.owner,
+              "how": s.verdict.proof} for s in submitted])
+    for s in submitted:
+        log.info("inbound %s: submitted", s.row_id)
