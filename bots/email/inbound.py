@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import Message
+from itertools import takewhile
 
 from redis import RedisError
 from rq.job import Job
@@ -175,7 +176,7 @@ def enqueue(queue: JobQueue, row_id: int) -> bool:
 
 
 def take_waiting(queue: JobQueue, limit: int) -> list[int]:
-    """Take up to `limit` inbound messages whose jobs still wait in the high queue, for the
+    """Take up to `limit` inbound messages whose jobs are next in the high queue, for the
     calling job to handle with its own (one RQ job, one claim and one recording for several
     messages, instead of one each).
 
@@ -183,11 +184,14 @@ def take_waiting(queue: JobQueue, limit: int) -> list[int]:
     first keeps it), then its hash is deleted. A message whose job is taken but which is
     never handled stays `received`: `enqueue` gives it back, or `sweep` finds it.
     """
+    if limit < 1:
+        return []
     high = queue.queues["high"]
     prefix = job_id(0).removesuffix("0")
     try:
-        waiting = [jid for jid in high.get_job_ids(0, 4 * limit - 1)
-                   if jid.startswith(prefix)][:limit]
+        # only those next in line: an upload queued before them keeps its turn
+        waiting = list(takewhile(lambda jid: jid.startswith(prefix),
+                                 high.get_job_ids(0, limit)))
         if not waiting:
             return []
         pipe = queue.connection.pipeline(transaction=False)

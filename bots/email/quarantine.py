@@ -167,6 +167,9 @@ def _carries(raw: bytes, emails: set[str], phones: set[str], region: str) -> boo
             parsed = parse_document(content, name, default_region=region)
         except Rejected:
             continue
+        except Exception:  # a parser bug on one file must not stop the erasure
+            log.exception("erasure: a quarantined file could not be parsed")
+            continue
         if (parsed.email or "").lower() in emails or normalize_phone(parsed.phone) in phones:
             return True
     return False
