@@ -126,7 +126,7 @@ class Intake:
             return session.scalar(select(Batch).where(Batch.idempotency_key == key))
 
     def submit(self, request: IngestRequest, *, held_by: str | None = None,
-               durable: bool = True) -> Batch:
+               durable: bool = True, look_first: bool = True) -> Batch:
         """Store and record the request, then queue its work.
 
         `held_by`: the id of the RQ job that calls this and will process a high-priority batch
@@ -134,8 +134,12 @@ class Intake:
         resume's attempt names that job, so the sweeper sees it held while the job lives.
         `durable=False`: the caller keeps the request itself durably and redoes the submit if
         a crash loses this commit (see `Database.session`); the files are still fsynced.
+        `look_first=False`: a request seen before is rare for this caller (the email door
+        submits a message again only after a crash): no look-up transaction first, the unique
+        idempotency key still finds it (after its files were stored again, which changes
+        nothing: they are stored by content).
         """
-        existing = self._existing(request.idempotency_key)
+        existing = self._existing(request.idempotency_key) if look_first else None
         if existing is not None:
             log.info("batch %s: idempotency key seen again, nothing enqueued", existing.id)
             return existing

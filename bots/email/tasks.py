@@ -186,7 +186,7 @@ def _handle(ctx: TaskContext, row_id: int, submitted: list[_Submitted]) -> str:
     # `_finish_submitted`, whose commit PostgreSQL writes after this one, so a crash that
     # loses this commit loses that one too and the message is handled again
     batch = Intake(ctx.db, ctx.blobs, ctx.queue, bot.config.zip_limits).submit(
-        request, held_by=held_by, durable=False)
+        request, held_by=held_by, durable=False, look_first=False)
     if ctx.queue is None:  # in-process mode (tests without Redis): nothing runs the batch
         log.info("inbound %s: batch %s recorded without a queue", row_id, batch.id)
     submitted.append(_Submitted(row_id, batch.id, verdict,
