@@ -69,6 +69,22 @@ def build(i: int, to: str | None, sender: str) -> tuple[str, str, bytes]:
         policy=msg.policy.clone(linesep="\r\n"))
 
 
+def _backend_cpu(database: str) -> float:
+    """CPU seconds of the PostgreSQL server processes serving `database` (their process
+    title names it; a backend whose connection closed is no longer counted)."""
+    import psutil
+
+    total = 0.0
+    for proc in psutil.process_iter(["cmdline"]):
+        title = " ".join(proc.info["cmdline"] or [])
+        if title.startswith("postgres:") and f" {database} " in f"{title} ":
+            try:
+                total += sum(proc.cpu_times()[:2])
+            except psutil.Error:
+                continue
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000)
@@ -122,6 +138,9 @@ def main() -> None:
             mid, to, raw = build(i, None, f"stranger{i}@spam.example")
         messages.append((mid, to, raw))
     time.sleep(3)  # let the workers import the parser before the clock starts
+    import psutil
+
+    built = sum(psutil.Process().cpu_times()[:2])  # building the messages is not the door's
     data_end: dict[str, float] = {}
     per_client = [messages[c::args.clients] for c in range(args.clients)]
 
@@ -137,6 +156,7 @@ def main() -> None:
         with ThreadPoolExecutor(args.clients) as pool:
             sent = sum(pool.map(client, per_client))
         accepted = time.monotonic() - started
+        door = sum(psutil.Process().cpu_times()[:2]) - built  # the server and its clients
         print(f"accepted {sent} messages ({len(proven)} proven, {sent - len(proven)} unproven) "
               f"from {args.clients} clients in {accepted:.1f} s: {sent / accepted:.1f} "
               "messages/s", flush=True)
@@ -182,13 +202,17 @@ def main() -> None:
               f"messages/s with {args.workers} workers")
         print(f"DATA end -> reply written: p50 {percentile(latencies, 0.5):.2f} s, "
               f"p95 {percentile(latencies, 0.95):.2f} s, max {max(latencies, default=0):.2f} s")
-        import psutil
-
         cpu = sum(sum(psutil.Process(proc.pid).cpu_times()[:2]) for proc in workers)
-        own = sum(psutil.Process().cpu_times()[:2])
         print(f"CPU: workers {cpu:.1f} s = {cpu * 1000 / sent:.1f} ms per message; this process "
-              f"(SMTP server, clients, building) {own:.1f} s; the machine has "
+              f"while sending (SMTP server and its {args.clients} clients) {door:.1f} s = "
+              f"{door * 1000 / sent:.1f} ms per message; the machine has "
               f"{psutil.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+        database = settings.effective_database_url
+        if database.startswith("postgresql"):
+            name = database.rpartition("/")[2].split("?")[0]
+            pg = _backend_cpu(name)
+            print(f"CPU: PostgreSQL backends of this run's database (connections still open) "
+                  f"{pg:.1f} s = {pg * 1000 / sent:.1f} ms per message")
         from rq import Worker
 
         rq_workers = Worker.all(connection=services.redis)

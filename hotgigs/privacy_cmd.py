@@ -37,8 +37,16 @@ def resolve_candidate(services: Services, text: str) -> list[int]:
 
 def erase_candidate(services: Services, candidate_id: int, *, actor: str,
                     source: str) -> privacy.ErasureReport:
-    return privacy.erase(services.db, services.blobs, tombstone_key_of(services.settings),
-                         candidate_id, actor=actor, source=source)
+    """Erase the person, then the quarantined emails that carry them (never imported, so
+    no row of theirs points at them)."""
+    from bots.email.quarantine import erase_person
+
+    report = privacy.erase(services.db, services.blobs, tombstone_key_of(services.settings),
+                           candidate_id, actor=actor, source=source)
+    report.quarantined_dropped = len(erase_person(
+        services.db, services.blobs, report.emails, report.phones,
+        default_region=services.settings.default_phone_region))
+    return report
 
 
 def export_json(services: Services, candidate_id: int, *, actor: str,
@@ -60,7 +68,8 @@ def cmd_erase(services: Services, candidate: str, actor: str) -> int:
                       "batches_deleted": report.batches_deleted,
                       "files_deleted": report.blobs_deleted,
                       "files_kept_shared": report.blobs_kept,
-                      "tombstones": report.tombstones}))
+                      "tombstones": report.tombstones,
+                      "quarantined_emails_erased": report.quarantined_dropped}))
     return 0
 
 

@@ -25,7 +25,8 @@ class Notifier(Protocol):
 
     def progress(self, summary: BatchSummary) -> None:
         """Called after each recorded chunk (one or more resumes ended, `done_before` says how
-        many had before); counts only, `items` is empty. May edit a progress message."""
+        many had before) that leaves the batch unfinished (`result` follows the last one);
+        counts only, `items` is empty. May edit a progress message."""
         ...
 
     def result(self, summary: BatchSummary) -> None:

@@ -125,14 +125,21 @@ class Intake:
         with self.db.session() as session:
             return session.scalar(select(Batch).where(Batch.idempotency_key == key))
 
-    def submit(self, request: IngestRequest, *, held_by: str | None = None) -> Batch:
+    def submit(self, request: IngestRequest, *, held_by: str | None = None,
+               durable: bool = True, look_first: bool = True) -> Batch:
         """Store and record the request, then queue its work.
 
         `held_by`: the id of the RQ job that calls this and will process a high-priority batch
         (one resume, or none) itself, as the email door does: nothing is queued for it, and its
         resume's attempt names that job, so the sweeper sees it held while the job lives.
+        `durable=False`: the caller keeps the request itself durably and redoes the submit if
+        a crash loses this commit (see `Database.session`); the files are still fsynced.
+        `look_first=False`: a request seen before is rare for this caller (the email door
+        submits a message again only after a crash): no look-up transaction first, the unique
+        idempotency key still finds it (after its files were stored again, which changes
+        nothing: they are stored by content).
         """
-        existing = self._existing(request.idempotency_key)
+        existing = self._existing(request.idempotency_key) if look_first else None
         if existing is not None:
             log.info("batch %s: idempotency key seen again, nothing enqueued", existing.id)
             return existing
@@ -144,7 +151,7 @@ class Intake:
         priority = "low" if bulk else "high"
         try:
             batch, jobs = self._record(request, items, refusals, keys, priority,
-                                       held_by if priority == "high" else None)
+                                       held_by if priority == "high" else None, durable)
         except IntegrityError:
             # the same idempotency key committed by a concurrent submit: that one wins
             again = self._existing(request.idempotency_key)
@@ -160,9 +167,10 @@ class Intake:
 
     def _record(self, request: IngestRequest, items: list[_Item], refusals: list[str | None],
                 keys: list[str | None], priority: str,
-                held_by: str | None = None) -> tuple[Batch, list[tuple[int, str]]]:
+                held_by: str | None = None,
+                durable: bool = True) -> tuple[Batch, list[tuple[int, str]]]:
         """Batch, resumes and processing jobs in one transaction; returns (resume, RQ job id)."""
-        with self.db.session() as session:
+        with self.db.session(durable=durable) as session:
             recruiter = recruiter_for(session, request.submitted_by)
             failed = sum(reason is not None for reason in refusals)
             batch = Batch(
@@ -186,8 +194,9 @@ class Intake:
             ]
             session.add_all(resumes)
             session.flush()  # one multi-row INSERT … RETURNING gives every resume its id
+            # a held batch's job id is known now: written with the row, not updated after
             attempts = [ProcessingJob(resume_id=resume.id, queue=priority, priority=priority,
-                                      enqueued_at=utcnow())
+                                      enqueued_at=utcnow(), rq_job_id=held_by)
                         for resume, reason in zip(resumes, refusals, strict=True)
                         if reason is None]
             session.add_all(attempts)
@@ -195,7 +204,8 @@ class Intake:
             job_ids = ([held_by] * len(attempts) if held_by else
                        chunk_job_ids([(a.resume_id, a.id) for a in attempts], priority))
             for attempt, job_id in zip(attempts, job_ids, strict=True):
-                attempt.rq_job_id = job_id
+                if attempt.rq_job_id != job_id:
+                    attempt.rq_job_id = job_id
             jobs = [(a.resume_id, job_id) for a, job_id in zip(attempts, job_ids, strict=True)]
             if not jobs:
                 batch.state = "done"

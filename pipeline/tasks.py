@@ -104,12 +104,14 @@ def process_resume(resume_id: int) -> str:
     return process_resumes([resume_id])[0]
 
 
-def process_resumes(resume_ids: list[int], *, reply_here: bool = False) -> list[str]:
+def process_resumes(resume_ids: list[int], *, reply_here: bool = False,
+                    make_way: bool = True) -> list[str]:
     """Parse a chunk of stored resumes; returns each one's status.
 
     A status is parsed or failed; "skipped" for a resume that had already ended, "requeued"
     for the rest of a chunk that made way for an upload waiting in the high-priority queue.
     `reply_here`: a batch this ends is answered in this job, not by a reply job.
+    `make_way=False`: the chunk is uploads themselves (`finish_here`), which do not yield.
     """
     chunk_started = time.monotonic()
     with timed("claim"):
@@ -128,14 +130,14 @@ def process_resumes(resume_ids: list[int], *, reply_here: bool = False) -> list[
             _rearm_time_limit()
             pending.append(_run(work, parsed_here))
             rest = works[index + 1:]
-            make_way = bool(rest) and lookout.upload_waits()
-            if not rest or make_way or time.monotonic() - last_flush >= FLUSH_SECONDS:
+            yields = make_way and bool(rest) and lookout.upload_waits()
+            if not rest or yields or time.monotonic() - last_flush >= FLUSH_SECONDS:
                 _rearm_time_limit()  # recording gets a whole limit too, not the parse's rest
                 share = db_seconds / len(works)
                 statuses.update(end_resumes([replace(o, seconds=o.seconds + share)
                                              for o in pending], reply_here=reply_here))
                 pending, last_flush = [], time.monotonic()
-            if make_way:
+            if yields:
                 _hand_back([w.resume_id for w in rest])
                 statuses.update(dict.fromkeys((w.resume_id for w in rest), "requeued"))
                 break
@@ -314,9 +316,9 @@ def end_resumes(outcomes: list[Outcome], *, reply_here: bool = False) -> dict[in
             with timed("match"):
                 hook(recorded.candidate_ids)
     for batch_id, (source, before) in recorded.progressed.items():
-        _notify_progress(batch_id, source, before)
-    for batch_id in recorded.finished_batches:
-        _batch_done(batch_id, here=reply_here)
+        if batch_id not in recorded.finished_batches:  # else the reply that follows says it
+            _notify_progress(batch_id, source, before)
+    _batches_done(recorded.finished_batches, here=reply_here)
     return {o.resume_id: o.status for o in recorded.ended}
 
 
@@ -479,7 +481,9 @@ def _attach(session: Session, parsed: list[Outcome], still_open: dict[int, _Open
         by_owner.setdefault(still_open[o.resume_id].owner_id, []).append(o)
     links: dict[int, tuple[int, str]] = {}
     events: list[audit.Event] = []
-    for owner_id, group in by_owner.items():
+    # recruiters in id order: each merge locks its recruiter's row, and two chunks locking
+    # the same recruiters in different orders would deadlock
+    for owner_id, group in sorted(by_owner.items(), key=lambda item: item[0] or 0):
         arrivals = [candidates.Arrival(o.resume_id, still_open[o.resume_id].sha256, o.parsed,
                                        as_json[o.resume_id]) for o in group if o.parsed]
         for arrival, link in zip(arrivals, candidates.attach_all(session, owner_id, arrivals),
@@ -549,48 +553,52 @@ def _notify_progress(batch_id: int, source: str, before: int) -> None:
         log.warning("batch %s: progress update failed", batch_id, exc_info=True)
 
 
-def _batch_done(batch_id: int, *, here: bool = False) -> None:
+def _batches_done(batch_ids: list[int], *, here: bool = False) -> None:
+    """Answer finished batches: in this job (no queue, or `here`), else by reply jobs. Here,
+    a reply that fails is queued to its retrying job, as any other batch's."""
     ctx = current()
+    if not batch_ids:
+        return
     if ctx.queue is None:
-        send_reply(batch_id)
+        send_replies(batch_ids)
         return
     if here:
-        try:
-            send_reply(batch_id)
-            return
-        except Exception:  # the reply job retries it (RQ's Retry), as for any other batch
-            log.warning("batch %s: reply failed here, queued to retry", batch_id, exc_info=True)
-    ctx.queue.enqueue_reply(batch_id)
+        outcome = send_replies(batch_ids, keep_going=True)
+        batch_ids = [b for b, how in outcome.items() if how == "failed"]
+    for batch_id in batch_ids:
+        ctx.queue.enqueue_reply(batch_id)
 
 
-def finish_here(batch_id: int) -> None:
-    """Parse a high-priority batch's waiting resume and answer the batch in this job.
+def finish_here(*batch_ids: int) -> None:
+    """Parse high-priority batches' waiting resumes and answer each batch in this job.
 
     For a door that submitted with `Intake.submit(held_by=<this job>)`: a single-resume
     email is received, parsed and answered in one RQ job instead of three (each job costs
-    RQ's bookkeeping and a round of database sessions). What fails here goes the usual way:
-    the resumes to the queue, the reply to its retrying job.
+    RQ's bookkeeping and a round of database sessions); several batches (messages one job
+    took together) are parsed, recorded and matched as one chunk. What fails here goes the
+    usual way: the resumes to the queue, the replies to their retrying jobs.
     """
     ctx = current()
     with ctx.db.session() as session:
-        state = session.scalar(select(Batch.state).where(Batch.id == batch_id))
-        waiting = session.execute(
-            select(ProcessingJob.resume_id, ProcessingJob.rq_job_id)
+        done = set(session.scalars(
+            select(Batch.id).where(Batch.id.in_(batch_ids), Batch.state == "done")))
+        waiting = list(session.scalars(
+            select(ProcessingJob.resume_id)
             .join(Resume, Resume.id == ProcessingJob.resume_id)
-            .where(Resume.batch_id == batch_id, Resume.status == "pending",
-                   ProcessingJob.finished_at.is_(None))).all()
+            .where(Resume.batch_id.in_(batch_ids), Resume.status == "pending",
+                   ProcessingJob.finished_at.is_(None))
+            .order_by(ProcessingJob.resume_id)))
+    _batches_done(sorted(done), here=True)  # nothing left to parse (every file refused)
     if not waiting:
-        if state == "done":
-            _batch_done(batch_id, here=True)
         return
     try:
-        process_resumes([resume_id for resume_id, _ in waiting], reply_here=True)
+        process_resumes(waiting, reply_here=True, make_way=False)
     except Exception:
         if ctx.queue is None:
             raise
-        log.warning("batch %s: processing here failed, queued instead", batch_id,
+        log.warning("batches %s: processing here failed, queued instead", list(batch_ids),
                     exc_info=True)
-        for resume_id, _ in waiting:  # one that ended meanwhile is skipped by its job
+        for resume_id in waiting:  # one that ended meanwhile is skipped by its job
             job_id = f"resume-{resume_id}-{uuid.uuid4().hex[:8]}"
             with ctx.db.session() as session:  # so the sweeper looks for the new job
                 session.execute(update(ProcessingJob).where(
@@ -601,22 +609,46 @@ def finish_here(batch_id: int) -> None:
 
 def send_reply(batch_id: int) -> str:
     """Answer where the batch came from, once; raising lets RQ retry a channel that is down."""
+    return send_replies([batch_id]).get(batch_id, "skipped")
+
+
+def send_replies(batch_ids: list[int], *, keep_going: bool = False) -> dict[int, str]:
+    """Answer each batch not answered yet, with one read and one write for all of them;
+    returns batch id -> sent, no notifier, or failed. A failed reply raises, unless
+    `keep_going` (the caller queues those to their retrying jobs)."""
     ctx = current()
     with ctx.db.session() as session:
-        batch = session.get(Batch, batch_id)
-        if batch is None or batch.replied_at is not None:
-            return "skipped"
-        notifier = ctx.notifiers.get(batch.source)
-        summary = summarize_batch(session, batch_id) if notifier else None
-    if notifier is not None and summary is not None:
-        try:
-            with timed("reply"):
-                notifier.result(summary)
-        except Exception:
-            metrics().replies.labels(summary.source, "failed").inc()
-            raise
-        metrics().replies.labels(summary.source, "sent").inc()
-    with ctx.db.session() as session:
-        session.execute(update(Batch).where(Batch.id == batch_id).values(replied_at=utcnow()))
-    log.info("batch %s: reply %s", batch_id, "sent" if notifier else "not needed")
-    return "sent" if notifier else "no notifier"
+        batches = list(session.scalars(select(Batch).where(Batch.id.in_(batch_ids),
+                                                           Batch.replied_at.is_(None))
+                                       .order_by(Batch.id)))
+        summaries = [(batch.id, ctx.notifiers.get(batch.source),
+                      summarize_batch(session, batch.id)
+                      if batch.source in ctx.notifiers else None) for batch in batches]
+    outcome: dict[int, str] = {}
+    try:
+        for batch_id, notifier, summary in summaries:
+            outcome[batch_id] = "no notifier"
+            if notifier is None or summary is None:
+                continue
+            try:
+                with timed("reply"):
+                    notifier.result(summary)
+            except Exception:
+                metrics().replies.labels(summary.source, "failed").inc()
+                outcome[batch_id] = "failed"
+                if not keep_going:
+                    raise
+                log.warning("batch %s: reply failed here", batch_id, exc_info=True)
+                continue
+            metrics().replies.labels(summary.source, "sent").inc()
+            outcome[batch_id] = "sent"
+    finally:  # what was answered is marked, even when a later reply raised
+        answered = [b for b, how in outcome.items() if how != "failed"]
+        if answered:
+            with ctx.db.session() as session:
+                session.execute(update(Batch).where(Batch.id.in_(answered))
+                                .values(replied_at=utcnow()), execution_options=NO_SYNC)
+        for batch_id in answered:
+            log.info("batch %s: reply %s", batch_id,
+                     "sent" if outcome[batch_id] == "sent" else "not needed")
+    return outcome

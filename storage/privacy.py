@@ -103,6 +103,11 @@ class ErasureReport:
     blobs_deleted: int = 0
     blobs_kept: int = 0  # identical bytes still used by someone else's resume
     tombstones: int = 0
+    quarantined_dropped: int = 0  # quarantined raw emails that carried the person
+    # what the person was known by (lowercased emails, phones as parsed): for the stores
+    # outside these tables (quarantined mail) to find them too; never printed
+    emails: set[str] = field(default_factory=set, repr=False)
+    phones: set[str] = field(default_factory=set, repr=False)
 
 
 def _references(target: str) -> list[tuple[Table, Column[Any]]]:
@@ -260,6 +265,7 @@ def erase(db: Database, blobs: BlobStore, key: bytes, candidate_id: int, *, acto
     for blob_key in doomed:  # after the commit: a rolled-back erasure keeps its files
         report.blobs_deleted += int(blobs.delete(blob_key))
     report.candidate_ids, report.resumes = sorted(ids), len(resume_ids)
+    report.emails, report.phones = emails, phones
     log.info("erased candidates %s: %d resumes, %d files (%d kept, shared)",
              report.candidate_ids, report.resumes, report.blobs_deleted, report.blobs_kept)
     return report

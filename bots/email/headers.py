@@ -18,6 +18,8 @@ from email.utils import getaddresses
 
 import authres
 
+from bots.email.charsets import decode
+
 AUTOMATIC_SENDERS = ("mailer-daemon", "postmaster", "noreply-dmarc-support", "bounce")
 _MSGID = re.compile(r"<[^<>\s]{1,900}>")
 
@@ -61,7 +63,9 @@ def _decode(data: bytes, charset: str | None) -> str:
     decoded = sum(ord(ch) > 0x7F and ch != "\ufffd" for ch in mostly)
     if decoded and mostly.count("\ufffd") * 10 < decoded:
         return mostly
-    return data.decode("cp1252", "replace")
+    # raw 8-bit text in no declared charset (a GBK or Shift_JIS subject): detected as bodies
+    # are; Latin text stays Windows-1252 (see `charsets.decode_as`)
+    return decode(data, charset)
 
 
 def message_id(headers: Message, raw: bytes) -> str:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import Message
+from functools import lru_cache
 from typing import Protocol
 
 import authres
+from publicsuffixlist import PublicSuffixList
 
 from bots.email.config import EmailConfig
 from bots.email.headers import text
@@ -44,18 +46,26 @@ def _domain(address: str | None) -> str:
     return (address or "").rpartition("@")[2].strip().strip(">").lower().rstrip(".")
 
 
+@lru_cache(maxsize=1)
+def _suffixes() -> PublicSuffixList:
+    """The public suffix list shipped in the `publicsuffixlist` package (read once, on first
+    use; nothing is downloaded)."""
+    return PublicSuffixList()
+
+
+def organizational_domain(domain: str) -> str | None:
+    """The registered domain (`agency.co.uk` for `mail.agency.co.uk`), by the public suffix
+    list; None for a public suffix itself (`co.uk`, `com`) or no domain."""
+    domain = domain.lower().rstrip(".")
+    return _suffixes().privatesuffix(domain) if domain else None
+
+
 def aligned(a: str, b: str) -> bool:
-    """Relaxed DMARC alignment, approximated without the public-suffix list: the same domain,
-    or one a subdomain of the other where the parent has at least two labels (so `com` never
-    aligns with `agency.com`; sibling subdomains are refused, which only errs on the safe side).
+    """Relaxed DMARC alignment (RFC 7489 §3.1): both domains have the same organizational
+    domain. A public suffix aligns with nothing, so `co.uk` never vouches for `agency.co.uk`.
     """
-    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return short.count(".") >= 1 and long.endswith("." + short)
+    org = organizational_domain(a)
+    return org is not None and org == organizational_domain(b)
 
 
 def trusted_pass(headers: Message, trusted_ids: tuple[str, ...], from_domain: str) -> str | None:

@@ -91,7 +91,7 @@ class InboundHandler:
         try:
             accepted = await loop.run_in_executor(
                 self.executor, accept, self.db, self.blobs, raw, envelope.mail_from,
-                list(envelope.rcpt_tos), self.facts(session))
+                list(envelope.rcpt_tos), self.facts(session), self.config)
         except Exception:
             log.exception("inbound message from %s: not stored, answered 451", envelope.mail_from)
             _count("deferred", "storage unavailable")

@@ -10,8 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rq.job import Job
 from sqlalchemy import text
 
+from bots.email.inbound import enqueue, take_waiting
 from bots.email.server import SmtpServer
 from bots.email.tasks import process_inbound
 from hotgigs.mailbot import email_config
@@ -280,3 +282,18 @@ def test_a_single_resume_is_parsed_and_answered_in_its_inbound_job(rig: MailRig)
     assert batch.state == "done" and batch.replied_at is None  # the relay was down
     reply_job = Job.fetch(f"reply-{batch.id}", connection=rig.h.services.redis)
     assert reply_job.get_status() in ("scheduled", "queued", "failed", "deferred")
+
+
+def test_a_job_takes_the_inbound_jobs_next_in_line(harness: Harness) -> None:
+    """What an inbound job takes to handle with its own: the inbound jobs at the head of the
+    high queue, up to the limit, never one behind an upload (which keeps its turn)."""
+    queue = harness.queue
+    for row_id in (1, 2, 3):
+        assert enqueue(queue, row_id)
+    queue.enqueue_resume(99, "resume-99", "high")
+    assert enqueue(queue, 4)
+    assert take_waiting(queue, 2) == [1, 2]
+    assert take_waiting(queue, 15) == [3]
+    assert queue.queues["high"].get_job_ids() == ["resume-99", "inbound-4"]
+    assert not Job.exists("inbound-1", connection=queue.connection)  # gone, not left to run
+    assert take_waiting(queue, 15) == []

@@ -92,6 +92,24 @@ def test_only_proven_mail_is_imported_and_answered_to_the_recruiter(rig: MailRig
                       sent["forward"]["Message-ID"]: ("address", SENDER)}  # type: ignore[index]
 
 
+def test_a_forged_first_copy_does_not_shadow_the_recruiters_own(rig: MailRig) -> None:
+    """Message-IDs are not secret: a copy without proof that arrives first is quarantined,
+    and the recruiter's proven copy of the same Message-ID is still imported and answered."""
+    view, _ = recruiters.register(rig.h.services.db, SENDER, name="Ann Recruiter")
+    personal = f"resumes+{view.token}@hotgigs.localhost"
+    msg = _resume_mail("Early Bird")
+    mid = str(msg["Message-ID"])  # type: ignore[index]
+    rig.send(msg, mail_from="bounces@relay.test", to=(INBOUND,))  # type: ignore[arg-type]
+    rig.h.run_burst_worker()
+    assert rig.status_of(mid) == ("quarantined", "no proof of sender")
+    rig.send(msg, mail_from="bounces@relay.test", to=(personal,))  # type: ignore[arg-type]
+    rig.send(msg, mail_from="bounces@relay.test", to=(INBOUND,))  # type: ignore[arg-type]
+    rig.h.run_burst_worker()
+    assert rig.status_of(mid) == ("submitted", None)
+    assert [row.rcpt_to for row in rig.rows()] == [[personal]]
+    assert rig.reply_to(mid)["To"] == SENDER
+    assert _owners(rig) == {"Early Bird": SENDER}
+
 def test_a_rotated_address_is_quarantined_and_a_release_is_answered(rig: MailRig) -> None:
     db = rig.h.services.db
     view, _ = recruiters.register(db, SENDER)

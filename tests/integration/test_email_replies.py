@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from storage.models import Candidate
+from storage.models import Batch, Candidate, ProcessingJob, Resume
 from tests.emails import SENDER, attach, forwarded_as_attachment, message, winmail_dat
 from tests.integration.email_rig import MailRig, body_text, html_text, start_rig
 from tests.integration.pipeline_harness import Harness
@@ -125,6 +125,13 @@ def test_resumes_in_every_shape_get_one_threaded_reply_each(rig: MailRig) -> Non
     assert batches[f"email:{sent['pdf']['Message-ID']}"].priority == "high"
     assert all(b.submitted_by == SENDER for b in batches.values())
     assert {row.status for row in rig.rows()} == {"submitted"}
+    # the first message's job took the others waiting behind it: every single-resume
+    # message's resume was parsed in that one job
+    with rig.h.services.db.session() as session:
+        held_by = set(session.scalars(
+            select(ProcessingJob.rq_job_id).join(Resume, Resume.id == ProcessingJob.resume_id)
+            .join(Batch, Batch.id == Resume.batch_id).where(Batch.priority == "high")))
+    assert held_by == {f"inbound-{rig.rows()[0].id}"}
 
 
 def test_non_utf8_headers_and_broken_mime_still_reach_the_recruiter(rig: MailRig) -> None:

@@ -12,12 +12,16 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select, text, update
 
+from bots.email.inbound import accept, enqueue
+from bots.email.quarantine import list_messages
 from hotgigs.privacy_cmd import run_retention
 from hotgigs.worker import tombstone_key_of
 from matching import create_job
 from storage import retention
 from storage.files import sha256_hex
 from storage.models import AuditEvent, Base, Candidate, ErasureTombstone, Resume, utcnow
+from tests.emails import INBOUND, attach, message
+from tests.integration.email_rig import wire_bytes
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import docx_resume, text_pdf
 
@@ -70,8 +74,25 @@ def _import_crew(harness: Harness) -> int:
     return ids[0]
 
 
+def _quarantine(harness: Harness, resume: bytes) -> tuple[int, str]:
+    """A stranger's mail carrying `resume`, through the worker into quarantine: (row id, the
+    raw mail's blob key)."""
+    msg = message(sender="stranger@spam.example")
+    attach(msg, "cv.pdf", resume)
+    raw = wire_bytes(msg)
+    stored = accept(harness.services.db, harness.services.blobs, raw, "stranger@spam.example",
+                    [INBOUND])
+    assert enqueue(harness.queue, stored.row_id)
+    return stored.row_id, sha256_hex(raw)
+
+
 def test_erase_leaves_no_trace_and_a_reimport_is_refused(harness: Harness) -> None:
     jane_id = _import_crew(harness)
+    # never imported, so no candidate row points at them: erasure still finds the person's
+    jane_mail, jane_raw = _quarantine(harness, JANE)
+    tom_mail, tom_raw = _quarantine(harness, TOM)
+    harness.run_burst_worker()
+    assert [row.status for row in list_messages(harness.services.db)] == ["quarantined"] * 2
     before = _dump(harness)
     assert before["candidate_matches"] and before["candidate_profiles"]
     assert any("janeway" in json.dumps(before[t], default=str).lower()
@@ -81,6 +102,10 @@ def test_erase_leaves_no_trace_and_a_reimport_is_refused(harness: Harness) -> No
     report = json.loads(_cli(harness, "erase", str(jane_id), "--yes"))
     assert len(report["erased_candidates"]) == 2 and report["resumes"] == 2
     assert report["files_deleted"] == 1 and report["tombstones"] == 2  # email + phone
+    assert report["quarantined_emails_erased"] == 1
+    inbox = {m.id: m.status for m in list_messages(harness.services.db)}
+    assert inbox == {jane_mail: "erased", tom_mail: "quarantined"}
+    assert jane_raw not in _blob_names(harness) and tom_raw in _blob_names(harness)
 
     after = _dump(harness)
     erased = set(report["erased_candidates"])

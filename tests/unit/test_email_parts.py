@@ -64,6 +64,19 @@ def test_header_text_survives_raw_bytes_and_unknown_charsets() -> None:
     assert hdr.text("=?utf-8?b?0J/RgNC40LLQtdGC?=") == "Привет"
 
 
+def test_a_raw_8bit_subject_without_a_charset_is_detected() -> None:
+    subjects = {"gbk": "应聘职位：高级软件工程师 张伟的简历",
+                "big5": "應徵職位：資深軟體工程師 陳大文",
+                "shift_jis": "応募：シニアソフトウェアエンジニア 山田太郎",
+                "cp1251": "Резюме: старший инженер Иванов",
+                "cp1252": "Candidature : développeur confirmé"}
+    for charset, subject in subjects.items():
+        raw = (b"From: a@example.com\r\nSubject: " + subject.encode(charset)
+               + b"\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
+        assert hdr.text(hdr.header_block(raw).get("Subject")) == subject, charset
+        assert extract(raw).subject == subject, charset
+
+
 def test_machine_mail_is_recognised() -> None:
     def headers(**extra: str) -> object:
         msg = message()
@@ -196,7 +209,14 @@ def test_proof_of_sender() -> None:
                      door_proof=None, smtp_user=None, own_spf_domain="mail.agency.test")
     assert (checked.owner, checked.proof) == ("ann@agency.test", "spf-checked")
     assert aligned("agency.test", "mail.agency.test") and not aligned("test", "agency.test")
-    assert not aligned("a.agency.test", "b.agency.test")
+    # relaxed alignment is by organizational domain, from the public suffix list
+    assert aligned("a.agency.test", "b.agency.test")
+    assert aligned("mail.agency.co.uk", "agency.co.uk")
+    assert not aligned("co.uk", "agency.co.uk") and not aligned("evil.co.uk", "agency.co.uk")
+    assert not aligned("alice.github.io", "bob.github.io")  # a private suffix counts too
+    # a signature by a public suffix proves no domain under it
+    assert verdict("ann@agency.co.uk", results=(
+        "mx.hire.test; dkim=pass header.d=co.uk",)) == (None, None, NO_PROOF)
 
 
 RESUMES = {  # charset: (resume text, file name), all generated here
