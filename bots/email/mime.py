@@ -72,14 +72,13 @@ class Extracted:
         return self.bodies[0][:4000] if self.bodies and self.bodies[0].strip() else None
 
 
-def _mailparser(raw: bytes) -> tuple[Message, list[str]]:
+def _mime_tree(raw: bytes) -> tuple[Message, list[str]]:
     """The MIME tree, with its defect categories. A message nested too deeply to parse
     becomes its header block alone (nothing in it is imported).
 
-    The tree is the standard library's (compat32), which is what mail-parser builds and
-    where its tolerance of broken boundaries and headers comes from; mail-parser's own
-    pass over it (decoding every attachment into its lists) cost three times the parse and
-    nothing here used it, so only its guard against a nesting bomb is kept.
+    The standard library's compat32 parser tolerates broken boundaries and headers (it is
+    what mail-parser wrapped; that library's second pass, decoding every attachment into its
+    lists, cost three times the parse and was dropped with it).
     """
     try:
         message = email.message_from_bytes(raw, policy=compat32)
@@ -90,11 +89,11 @@ def _mailparser(raw: bytes) -> tuple[Message, list[str]]:
 
 
 def parse_raw(raw: bytes) -> Message:
-    return _mailparser(raw)[0]
+    return _mime_tree(raw)[0]
 
 
 def extract(raw: bytes) -> Extracted:
-    message, defects = _mailparser(raw)
+    message, defects = _mime_tree(raw)
     out = Extracted(subject=text(message.get("Subject")), defects=defects)
     out.charsets = _declared_charsets(message)
     _walk(message, "", out, depth=0)
