@@ -39,7 +39,7 @@ import contextlib
 
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.settings import load_settings
-from hotgigs.worker import job_queue
+from hotgigs.wiring import job_queue
 from matching import create_job
 from pipeline.intake import Intake
 from pipeline.models import IngestFile, IngestRequest

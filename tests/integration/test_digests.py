@@ -19,7 +19,7 @@ from sqlalchemy import select
 from digests import Digests, Scope, When, collect, zone
 from digests.send import DigestConfig
 from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.digest_cmd import digests_for
+from hotgigs.wiring import digests_for
 from storage.db import upgrade
 from storage.models import DigestSent, utcnow
 from tests import digest_data as dd

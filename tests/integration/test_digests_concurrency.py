@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bots.email.outbound import MaildirOutbox
 from digests import Digests, Outcome
 from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.digest_cmd import digest_config
+from hotgigs.wiring import digest_config
 from storage.models import DigestSent, utcnow
 from tests import digest_data as dd
 from tests.conftest import truncate_all

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from hotgigs.cli_support import UsageError, run_with_services
+from hotgigs.cli.support import UsageError, run_with_services
 
 recruiter_app = typer.Typer(help="Registered recruiters and their personal inbound addresses.",
                             no_args_is_help=True)
 
 
 def _address(services: Any, token: str) -> str:
-    from hotgigs.mailbot import email_config
+    from hotgigs.wiring import email_config
 
     return email_config(services.settings).personal_address(token)
 

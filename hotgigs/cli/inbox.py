@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hotgigs.cli_support import UsageError, run_with_services
+from hotgigs.cli.support import UsageError, run_with_services
 
 inbox_app = typer.Typer(help="Inbound email as stored, and the quarantine.",
                         no_args_is_help=True)
@@ -51,7 +51,7 @@ def inbox_release(
     def run(services: Any) -> int:
         queue = None
         if services.redis_ping() is None:
-            from hotgigs.worker import job_queue
+            from hotgigs.wiring import job_queue
 
             queue = job_queue(services)
         try:

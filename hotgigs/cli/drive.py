@@ -1,4 +1,4 @@
-"""Wiring for Google Drive: the real client from settings, the sync run, `hotgigs drive …`.
+"""`hotgigs drive add/list/remove/sync`: watched Google Drive folders.
 
 The sync runs in the process that asks for it (the scheduler, or `hotgigs drive sync`): it is
 the Drive door, listing and downloading, then it submits one request and the parsing happens
@@ -10,30 +10,57 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from typing import TYPE_CHECKING, Annotated
 
+import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
-from bots.drive import messages
-from bots.drive.folders import (
-    add_folder,
-    list_folders,
-    owner_identity,
-    parse_folder_ref,
-    remove_folder,
-)
-from bots.drive.gdrive import build_drive_client, service_account_email
-from bots.drive.port import DriveError, DriveNotFound
-from bots.drive.sync import DriveSync, SyncReport
-from hotgigs.bootstrap import Services
-from hotgigs.worker import job_queue, task_context
-from pipeline.archives import ZipLimits
-from pipeline.context import configure
-from pipeline.intake import Intake
-from pipeline.queue import JobQueue
-from pipeline.tasks import process_resume
-from storage.models import Resume
+from hotgigs.cli.support import run_with_services
+
+if TYPE_CHECKING:
+    from hotgigs.bootstrap import Services
+
+drive_app = typer.Typer(help="Watched Google Drive folders.", no_args_is_help=True)
+
+
+@drive_app.command("add")
+def drive_add(
+    folder: Annotated[str, typer.Argument(help="folder id or Drive URL")],
+    owner: Annotated[str, typer.Option(help="recruiter email the candidates belong to")],
+    slack_channel: Annotated[
+        str | None, typer.Option("--slack-channel", help="Slack channel id (C…) for news")
+    ] = None,
+) -> None:
+    """Watch a folder (shared with the Drive account); its resumes are imported at each sync."""
+    run_with_services(lambda services: cmd_add(services, folder, owner, slack_channel))
+
+
+@drive_app.command("list")
+def drive_list(
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Watched folders with owner, state, last sync, and why a broken one stopped."""
+    run_with_services(lambda services: cmd_list(services, as_json))
+
+
+@drive_app.command("remove")
+def drive_remove(
+    folder: Annotated[str, typer.Argument(help="folder id or Drive URL")],
+    owner: Annotated[str | None, typer.Option(help="only this recruiter's watch")] = None,
+) -> None:
+    """Stop watching a folder (candidates already imported stay)."""
+    run_with_services(lambda services: cmd_remove(services, folder, owner))
+
+
+@drive_app.command("sync")
+def drive_sync(
+    folder: Annotated[str | None, typer.Option(help="only this folder (id or URL)")] = None,
+    full: Annotated[bool, typer.Option("--full", help="list the folders in full")] = False,
+) -> None:
+    """Import what is new or changed in the watched folders now."""
+    run_with_services(lambda services: cmd_sync(services, folder, full))
+
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -44,35 +71,12 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-class DriveNotConfigured(Exception):
-    """HOTGIGS_DRIVE_CREDENTIALS is not set."""
-
-
-def intake_for(services: Services, queue: JobQueue | None) -> Intake:
-    settings = services.settings
-    limits = ZipLimits(max_entries=settings.zip_max_entries,
-                       max_total=settings.zip_max_total_mb * MB, max_file=settings.max_file_mb * MB)
-    return Intake(services.db, services.blobs, queue, limits)
-
-
-def run_drive_sync(services: Services, intake: Intake, *, folder: str | None = None,
-                   full: bool = False) -> SyncReport:
-    """One sync run over the watched folders with a fresh Drive client."""
-    settings = services.settings
-    if not settings.drive_credentials:
-        raise DriveNotConfigured(messages.NO_CREDENTIALS)
-    client = build_drive_client(settings.drive_credentials, settings.drive_api_url)
-    try:
-        sync = DriveSync(services.db, client, intake.submit,
-                         account=service_account_email(settings.drive_credentials),
-                         max_file_bytes=settings.max_file_mb * MB)
-        return sync.sync_all(folder=folder, full=full)
-    finally:
-        client.close()
-
-
-# -- `hotgigs drive …` ----------------------------------------------------------------------
 def cmd_add(services: Services, ref: str, owner: str, slack_channel: str | None) -> int:
+    from bots.drive import messages
+    from bots.drive.folders import add_folder, owner_identity, parse_folder_ref
+    from bots.drive.gdrive import build_drive_client, service_account_email
+    from bots.drive.port import DriveError, DriveNotFound
+
     try:
         folder_id = parse_folder_ref(ref)
     except ValueError as exc:
@@ -109,6 +113,8 @@ def cmd_add(services: Services, ref: str, owner: str, slack_channel: str | None)
 
 
 def cmd_list(services: Services, as_json: bool) -> int:
+    from bots.drive.folders import list_folders
+
     folders = list_folders(services.db)
     if as_json:
         print(json.dumps([f.__dict__ for f in folders], default=str, indent=2))
@@ -125,6 +131,8 @@ def cmd_list(services: Services, as_json: bool) -> int:
 
 
 def cmd_remove(services: Services, ref: str, owner: str | None) -> int:
+    from bots.drive.folders import remove_folder
+
     try:
         removed = remove_folder(services.db, ref, owner)
     except ValueError as exc:
@@ -138,6 +146,16 @@ def cmd_remove(services: Services, ref: str, owner: str | None) -> int:
 
 
 def cmd_sync(services: Services, folder: str | None, full: bool) -> int:
+    from bots.drive.folders import parse_folder_ref
+    from hotgigs.wiring import (
+        DriveNotConfigured,
+        intake_for,
+        job_queue,
+        run_drive_sync,
+        task_context,
+    )
+    from pipeline.context import configure
+
     redis_error = services.redis_ping()
     queue = None if redis_error else job_queue(services)
     configure(task_context(services, queue))
@@ -164,6 +182,11 @@ def cmd_sync(services: Services, folder: str | None, full: bool) -> int:
 
 def _process_here(services: Services, batch_ids: list[int]) -> None:
     """Without Redis: run the pipeline's tasks in this process, as `hotgigs import` does."""
+    from sqlalchemy import select
+
+    from pipeline.tasks import process_resume
+    from storage.models import Resume
+
     with services.db.session() as session:
         pending = list(session.scalars(select(Resume.id).where(
             Resume.batch_id.in_(batch_ids), Resume.status == "pending").order_by(Resume.id)))

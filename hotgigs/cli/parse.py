@@ -9,10 +9,27 @@ from __future__ import annotations
 import json
 import pathlib
 import sys
+from typing import TYPE_CHECKING, Annotated
 
-from pipeline.errors import Rejected
-from pipeline.models import ParsedResume
-from pipeline.parser import parse_document
+import typer
+
+from hotgigs.cli.support import settings_or_exit
+
+if TYPE_CHECKING:
+    from pipeline.models import ParsedResume
+
+
+def parse(
+    files: Annotated[list[pathlib.Path],
+                     typer.Argument(help="resume files", exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="print DESIGN.md JSON")] = False,
+) -> None:
+    """Parse files locally (no database, no Redis) and print what was found."""
+    from pipeline.parser import span_model
+
+    settings = settings_or_exit()
+    span_model.configure(settings.span_model_dir())
+    raise typer.Exit(run_parse(files, as_json, default_region=settings.default_phone_region))
 
 
 def _summary(path: pathlib.Path, res: ParsedResume) -> str:
@@ -37,6 +54,9 @@ def _summary(path: pathlib.Path, res: ParsedResume) -> str:
 
 def run_parse(files: list[pathlib.Path], as_json: bool, *, default_region: str = "US") -> int:
     """Parse each file and print the result; returns 1 when any file failed, else 0."""
+    from pipeline.errors import Rejected
+    from pipeline.parser import parse_document
+
     failed = False
     several = len(files) > 1
     for path in files:

@@ -1,6 +1,6 @@
 """What the admin dashboard shows, read from the database (and Redis for queues and workers).
 
-Figures shared with `hotgigs status` come from `hotgigs.status`; this module adds the views
+Figures shared with `hotgigs status` come from `hotgigs.figures`; this module adds the views
 only the dashboard has: a per-day chart, usage per recruiter and channel, Drive folders, the
 email quarantine, and one candidate's page.
 """
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bots.email.quarantine import QUARANTINED, list_messages
 from hotgigs.bootstrap import Services
-from hotgigs.status import collect_status, window_figures
+from hotgigs.figures import collect_status, window_figures
 from storage import audit
 from storage.models import (
     Batch,

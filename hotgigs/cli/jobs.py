@@ -10,24 +10,78 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from hotgigs.bootstrap import Services
-from hotgigs.cli_support import UsageError, default_owner
-from matching import Match, close_job, create_job, list_jobs, match_job, resolve_job
-from pipeline.intake import recruiter_for
-from storage import audit
-from storage.models import Candidate, Job, Recruiter
+from hotgigs.cli.support import UsageError, default_owner, run_with_services
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from hotgigs.bootstrap import Services
+    from matching import Match
+    from storage.models import Job
+
+job_app = typer.Typer(help="Open positions to match candidates against.", no_args_is_help=True)
+
+_OWNER_HELP = "recruiter identity; default: none (operator: every recruiter's candidates)"
+
+
+@job_app.command("add")
+def job_add(
+    title: Annotated[str, typer.Option(help="job title")],
+    file: Annotated[
+        Path | None, typer.Option(help="job description file", exists=True, dir_okay=False)
+    ] = None,
+    text: Annotated[str | None, typer.Option(help="job description text")] = None,
+    location: Annotated[str | None, typer.Option(help="e.g. 'Berlin, Germany'")] = None,
+    remote: Annotated[bool, typer.Option("--remote", help="the role is remote")] = False,
+    owner: Annotated[str | None, typer.Option(help=_OWNER_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Save a job (analysed once: required/nice skills, years, seniority, location)."""
+    run_with_services(lambda s: add_job(s, title=title, file=file, text=text,
+                                        location=location, remote=remote, owner=owner,
+                                        as_json=as_json))
+
+
+@job_app.command("list")
+def job_list(
+    all_: Annotated[bool, typer.Option("--all", help="include closed jobs")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Open jobs (with --all, closed ones too)."""
+    run_with_services(lambda s: show_jobs(s, include_closed=all_, as_json=as_json))
+
+
+@job_app.command("close")
+def job_close(job: Annotated[str, typer.Argument(help="job id or slug")]) -> None:
+    """Close a job: it stops matching new candidates."""
+    run_with_services(lambda s: close(s, job))
+
+
+def match(
+    job: Annotated[str, typer.Argument(help="job id, slug, or a free-text description")],
+    top: Annotated[int, typer.Option(help="how many candidates", min=1, max=500)] = 10,
+    owner: Annotated[str | None, typer.Option(help=_OWNER_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Best candidates for a job, with scores (0–100) and reasons."""
+    run_with_services(lambda s: run_match(s, job, top=top, owner=owner, as_json=as_json))
+
 
 out = Console()
 
 
 def _owner_id(session: Session, owner: str | None, *, create: bool) -> int | None:
+    from sqlalchemy import select
+
+    from pipeline.intake import recruiter_for
+    from storage.models import Recruiter
+
     if owner is None:
         return None
     if create:
@@ -49,6 +103,8 @@ def job_to_dict(job: Job) -> dict[str, Any]:
 
 def add_job(services: Services, *, title: str, file: Path | None, text: str | None,
             location: str | None, remote: bool, owner: str | None, as_json: bool) -> int:
+    from matching import create_job
+
     if (file is None) == (text is None):
         raise UsageError("give exactly one of --file or --text")
     description = file.read_text(encoding="utf-8", errors="replace") if file else str(text)
@@ -69,6 +125,8 @@ def add_job(services: Services, *, title: str, file: Path | None, text: str | No
 
 
 def show_jobs(services: Services, *, include_closed: bool, as_json: bool) -> int:
+    from matching import list_jobs
+
     with services.db.session() as session:
         jobs = [job_to_dict(j) for j in list_jobs(session, include_closed=include_closed)]
     if as_json:
@@ -84,6 +142,8 @@ def show_jobs(services: Services, *, include_closed: bool, as_json: bool) -> int
 
 
 def close(services: Services, ref: str) -> int:
+    from matching import close_job, resolve_job
+
     with services.db.session() as session:
         job = resolve_job(session, ref)
         if job is None:
@@ -94,6 +154,10 @@ def close(services: Services, ref: str) -> int:
 
 
 def _rows(session: Session, matches: list[Match]) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from storage.models import Candidate
+
     ids = [m.candidate_id for m in matches]
     people = {c.id: c for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
     rows = []
@@ -109,6 +173,9 @@ def _rows(session: Session, matches: list[Match]) -> list[dict[str, Any]]:
 
 def run_match(services: Services, ref: str, *, top: int, owner: str | None,
               as_json: bool) -> int:
+    from matching import match_job, resolve_job
+    from storage import audit
+
     with services.db.session() as session:
         owner_id = _owner_id(session, owner, create=False)
         job = resolve_job(session, ref)

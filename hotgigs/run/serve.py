@@ -14,11 +14,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.lifecycle import stop_on_signals
-from hotgigs.private_redis import PrivateRedis
+from hotgigs.bootstrap import bootstrap
+from hotgigs.run.lifecycle import stop_on_signals
+from hotgigs.run.private_redis import PrivateRedis
+from hotgigs.run.scheduler import start_scheduler
 from hotgigs.settings import Settings
-from hotgigs.web import HttpServer, Router, health_handler
+from hotgigs.web.app import build_router
+from hotgigs.web.http import HttpServer
+from hotgigs.web.metrics import prepare as prepare_metrics
+from hotgigs.web.slack import start_slack
+from hotgigs.wiring import job_queue, smtp_server
 from storage.db import upgrade
 
 log = logging.getLogger(__name__)
@@ -43,15 +48,6 @@ class ProcessTree:
         self.stoppers.clear()
 
 
-def build_router(services: Services) -> Router:
-    router = Router()
-    router.add("GET", "/healthz", health_handler(services))
-    from hotgigs.admin import add_operations_routes
-
-    add_operations_routes(router, services)  # /metrics, and /admin when a token is set
-    return router
-
-
 def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
     """Worker processes run `hotgigs worker` so they scale the same way under docker-compose."""
     env = {**os.environ, "REDIS_URL": settings.redis_url or "",
@@ -74,9 +70,6 @@ def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
 def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) -> int:
     """Run until SIGINT/SIGTERM; returns the exit code."""
     stop_event = stop_on_signals()
-
-    from hotgigs.metrics import prepare as prepare_metrics
-
     prepare_metrics(settings, wipe=True)  # before workers start: they inherit the directory
     tree = ProcessTree()
     try:
@@ -91,24 +84,16 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) 
         tree.started("database", services.close)
 
         router = build_router(services)
-        from hotgigs.slackbot import start_slack
-        from hotgigs.worker import job_queue as slack_queue
-
-        slack = start_slack(router, services, slack_queue(services))
+        slack = start_slack(router, services, job_queue(services))
         if slack is not None:
             tree.started(f"Slack bot ({slack.mode})", slack.stop)
         _start_workers(settings, settings.workers if workers is None else workers, tree)
         if smtp:
-            from hotgigs.mailbot import smtp_server
-            from hotgigs.worker import job_queue
-
             inbound = smtp_server(services, job_queue(services))
             inbound.start()
             tree.started("SMTP server", inbound.stop)
             log.info("SMTP on %s:%d for %s", settings.smtp_host, settings.smtp_port,
                      inbound.handler.config.address)
-        from hotgigs.scheduling import start_scheduler
-
         scheduler = start_scheduler(services)
         tree.started("scheduler", scheduler.stop)
         # HTTP comes last, so a /healthz that answers means every door is already open

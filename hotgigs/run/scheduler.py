@@ -11,13 +11,11 @@ import logging
 from datetime import timedelta
 
 from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.digest_cmd import run_due as run_due_digests
-from hotgigs.drive import intake_for, run_drive_sync
-from hotgigs.lifecycle import stop_on_signals
-from hotgigs.metrics import prepare as prepare_metrics
-from hotgigs.privacy_cmd import run_retention
+from hotgigs.privacy import run_retention
+from hotgigs.run.lifecycle import stop_on_signals
 from hotgigs.settings import Settings
-from hotgigs.worker import job_queue, task_context
+from hotgigs.web.metrics import prepare as prepare_metrics
+from hotgigs.wiring import intake_for, job_queue, run_drive_sync, run_due_digests, task_context
 from pipeline.context import configure as configure_tasks
 from pipeline.sweeper import sweep
 from scheduler import jobs

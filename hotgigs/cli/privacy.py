@@ -1,4 +1,4 @@
-"""`hotgigs erase` / `hotgigs export` and the daily retention run, wired to storage's privacy code.
+"""`hotgigs erase` and `hotgigs export`: a candidate's GDPR rights, run by an operator.
 
 A candidate is named by id or by email address. Exit codes follow the CLI: 0 done, 1 nothing
 found, 2 bad usage.
@@ -9,20 +9,43 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from sqlalchemy import func, select
+import typer
 
-from hotgigs.bootstrap import Services
-from hotgigs.cli_support import UsageError
-from hotgigs.worker import tombstone_key_of
-from storage import audit, privacy, retention
-from storage.export import export_candidate
-from storage.models import Candidate
+from hotgigs.cli.support import UsageError, default_owner, run_with_services
+
+if TYPE_CHECKING:
+    from hotgigs.bootstrap import Services
+
+
+def erase(
+    candidate: Annotated[str, typer.Argument(help="candidate id or email address")],
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """GDPR erasure: remove every trace of the person but a keyed-hash tombstone."""
+    if not yes and not typer.confirm(f"Erase candidate {candidate} and all their data?"):
+        raise typer.Exit(1)
+    run_with_services(lambda services: cmd_erase(services, candidate, default_owner()))
+
+
+def export(
+    candidate: Annotated[str, typer.Argument(help="candidate id or email address")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write here instead of stdout")
+    ] = None,
+) -> None:
+    """GDPR access: a JSON of everything held about the person (files included, base64)."""
+    run_with_services(lambda services: cmd_export(services, candidate, output, default_owner()))
 
 
 def resolve_candidate(services: Services, text: str) -> list[int]:
     """Candidate ids for an id or an email address (one person may be several records)."""
+    from sqlalchemy import func, select
+
+    from storage import privacy
+    from storage.models import Candidate
+
     with services.db.session() as session:
         if text.strip().isdigit():
             found = session.get(Candidate, int(text))
@@ -35,22 +58,9 @@ def resolve_candidate(services: Services, text: str) -> list[int]:
                                     .order_by(Candidate.id)))
 
 
-def erase_candidate(services: Services, candidate_id: int, *, actor: str,
-                    source: str) -> privacy.ErasureReport:
-    return privacy.erase(services.db, services.blobs, tombstone_key_of(services.settings),
-                         candidate_id, actor=actor, source=source)
-
-
-def export_json(services: Services, candidate_id: int, *, actor: str,
-                source: str) -> dict[str, Any]:
-    """The export, and an audit entry saying who took it."""
-    with services.db.session() as session:
-        data = export_candidate(session, services.blobs, candidate_id)
-        audit.record(session, "exported", actor=actor, source=source, candidate_id=candidate_id)
-    return data
-
-
 def cmd_erase(services: Services, candidate: str, actor: str) -> int:
+    from hotgigs.privacy import erase_candidate
+
     ids = resolve_candidate(services, candidate)
     if not ids:
         print(f"hotgigs: no candidate {candidate}", file=sys.stderr)
@@ -65,6 +75,8 @@ def cmd_erase(services: Services, candidate: str, actor: str) -> int:
 
 
 def cmd_export(services: Services, candidate: str, output: Path | None, actor: str) -> int:
+    from hotgigs.privacy import export_json
+
     ids = resolve_candidate(services, candidate)
     if not ids:
         print(f"hotgigs: no candidate {candidate}", file=sys.stderr)
@@ -78,15 +90,3 @@ def cmd_export(services: Services, candidate: str, output: Path | None, actor: s
         output.write_text(text + "\n", encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
     return 0
-
-
-def run_retention(services: Services) -> retention.RetentionReport:
-    """The daily job: erase candidates idle for HOTGIGS_RETENTION_DAYS (0: keep everything),
-    and drop quarantined emails as old (nobody released them: they hold resumes too)."""
-    from bots.email.quarantine import drop_older_than
-
-    report = retention.run(services.db, services.blobs, tombstone_key_of(services.settings),
-                           services.settings.retention_days)
-    if report.cutoff is not None:
-        drop_older_than(services.db, services.blobs, report.cutoff)
-    return report

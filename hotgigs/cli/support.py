@@ -9,9 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
+from rich.console import Console
 
 from hotgigs.log import configure_logging
 from hotgigs.settings import Settings, SettingsError, load_settings
+
+err = Console(stderr=True)
 
 
 class UsageError(Exception):

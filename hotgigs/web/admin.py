@@ -19,11 +19,11 @@ from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from hotgigs import dashboard
 from hotgigs.bootstrap import Services
-from hotgigs.metrics import metrics_handler
-from hotgigs.privacy_cmd import erase_candidate, export_json
-from hotgigs.web import Handler, Response, Router
+from hotgigs.privacy import erase_candidate, export_json
+from hotgigs.web import dashboard
+from hotgigs.web.http import Handler, Response, Router
+from hotgigs.web.metrics import metrics_handler
 from storage import audit
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class AdminApp:
     def __init__(self, services: Services, token: str) -> None:
         self.services = services
         self.token = token
-        self.templates = Environment(loader=PackageLoader("hotgigs", "templates/admin"),
+        self.templates = Environment(loader=PackageLoader("hotgigs.web", "templates/admin"),
                                      autoescape=select_autoescape(["html"]))
 
     def render(self, status: int, name: str, **context: Any) -> Response:

@@ -11,27 +11,44 @@ import logging
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
-from sqlalchemy import select
 
-from hotgigs.bootstrap import Services
-from hotgigs.worker import job_queue, task_context
-from pipeline.context import configure
-from pipeline.intake import Intake
-from pipeline.models import IngestFile, IngestRequest
-from pipeline.summary import BatchSummary, summarize_batch
-from pipeline.tasks import process_resume
-from storage.models import Resume
+from hotgigs.cli.support import default_owner, run_with_services, settings_or_exit
+
+if TYPE_CHECKING:
+    from hotgigs.bootstrap import Services
+    from pipeline.models import IngestFile
+    from pipeline.summary import BatchSummary
 
 log = logging.getLogger(__name__)
 err = Console(stderr=True)
 
 
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="files, folders, ZIPs", exists=True)],
+    wait: Annotated[bool, typer.Option("--wait", help="follow progress until done")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="final summary as JSON")] = False,
+    owner: Annotated[
+        str | None, typer.Option(help="recruiter the candidates belong to (default cli:$USER)")
+    ] = None,
+) -> None:
+    """Submit files/folders/ZIPs as one CLI batch; with --wait, a progress bar and a summary."""
+    from hotgigs.web.metrics import prepare as prepare_metrics
+
+    prepare_metrics(settings_or_exit())  # this door's figures (batch size) join the system's
+    run_with_services(lambda services: run_import(
+        services, paths, owner=owner or default_owner(), wait=wait, as_json=as_json))
+
+
 def collect_files(paths: list[Path]) -> list[IngestFile]:
     """Files as given, folders recursively (hidden files skipped), in a stable order."""
+    from pipeline.models import IngestFile
+
     files: list[IngestFile] = []
     for path in paths:
         found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -45,6 +62,8 @@ def collect_files(paths: list[Path]) -> list[IngestFile]:
 
 def _progress_bar(services: Services, batch_id: int, total: int, step: object) -> None:
     """Poll the batch until every resume ended; `step()` may do work between polls."""
+    from pipeline.summary import summarize_batch
+
     columns = (TextColumn("[bold]import"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[detail]}"))
     with Progress(*columns, console=err, transient=False) as progress:
@@ -65,6 +84,16 @@ def _progress_bar(services: Services, batch_id: int, total: int, step: object) -
 
 def run_import(services: Services, paths: list[Path], *, owner: str, wait: bool,
                as_json: bool) -> int:
+    from sqlalchemy import select
+
+    from hotgigs.wiring import job_queue, task_context
+    from pipeline.context import configure
+    from pipeline.intake import Intake
+    from pipeline.models import IngestRequest
+    from pipeline.summary import summarize_batch
+    from pipeline.tasks import process_resume
+    from storage.models import Resume
+
     files = collect_files(paths)
     if not files:
         err.print("hotgigs: no files found under the given paths")

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from hotgigs.bootstrap import Services
+from hotgigs.figures import queue_depths
 from hotgigs.settings import Settings
-from hotgigs.status import queue_depths
-from hotgigs.web import Handler, Response
+from hotgigs.web.http import Handler, Response
 
 log = logging.getLogger(__name__)
 

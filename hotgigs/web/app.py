@@ -1,0 +1,14 @@
+"""The one HTTP app: every route `hotgigs serve` answers but Slack's (added by `web.slack`)."""
+
+from __future__ import annotations
+
+from hotgigs.bootstrap import Services
+from hotgigs.web.admin import add_operations_routes
+from hotgigs.web.http import Router, health_handler
+
+
+def build_router(services: Services) -> Router:
+    router = Router()
+    router.add("GET", "/healthz", health_handler(services))
+    add_operations_routes(router, services)  # /metrics, and /admin when a token is set
+    return router
