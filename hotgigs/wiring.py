@@ -24,11 +24,11 @@ from pipeline.queue import JobQueue
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from bots.drive.folders import DriveAccess
     from bots.drive.sync import SyncReport
     from bots.email.config import EmailConfig
     from bots.email.reply import EmailNotifier
     from bots.email.server import SmtpServer
-    from bots.slack.commands import DriveAccess
     from bots.slack.config import SlackConfig
     from bots.slack.reply import SlackNotifier
     from digests import DigestConfig, Digests, Outcome
@@ -197,13 +197,13 @@ class DriveNotConfigured(Exception):
 
 
 def drive_access(settings: Settings) -> DriveAccess | None:
-    """`/hotgigs drive add` checks folders with Drive when credentials are set."""
+    """`drive add` (Slack and CLI) checks folders with Drive when credentials are set."""
     credentials = settings.drive_credentials
     if not credentials:
         return None
+    from bots.drive.folders import DriveAccess
     from bots.drive.gdrive import build_drive_client, service_account_email
     from bots.drive.port import DriveItem
-    from bots.slack.commands import DriveAccess
 
     def get(folder_id: str) -> DriveItem:
         client = build_drive_client(credentials, settings.drive_api_url)

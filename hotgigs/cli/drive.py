@@ -73,42 +73,32 @@ def _say(text: str) -> None:
 
 def cmd_add(services: Services, ref: str, owner: str, slack_channel: str | None) -> int:
     from bots.drive import messages
-    from bots.drive.folders import add_folder, owner_identity, parse_folder_ref
-    from bots.drive.gdrive import build_drive_client, service_account_email
+    from bots.drive.folders import NotAFolder, owner_identity, parse_folder_ref, watch_folder
     from bots.drive.port import DriveError, DriveNotFound
+    from hotgigs.wiring import drive_access
 
+    drive = drive_access(services.settings)
     try:
-        folder_id = parse_folder_ref(ref)
+        watched = watch_folder(services.db, ref, owner, drive=drive, slack_channel=slack_channel)
+    except NotAFolder as exc:
+        _say(f"hotgigs: {exc}")
+        return 2
     except ValueError as exc:
         _say(f"hotgigs: {exc}")
         return 2
-    settings = services.settings
-    name = None
-    if settings.drive_credentials:
-        account = messages.account_name(service_account_email(settings.drive_credentials))
-        client = build_drive_client(settings.drive_credentials, settings.drive_api_url)
-        try:
-            item = client.get(folder_id)
-        except DriveNotFound:
-            _say(f"hotgigs: folder {folder_id} not found; "
-                      + messages.SHARE_HINT.format(account=account))
-            return 1
-        except DriveError as exc:
-            _say(f"hotgigs: cannot read folder {folder_id}: {exc.reason}")
-            return 1
-        finally:
-            client.close()
-        if not item.is_folder:
-            _say("hotgigs: " + messages.NOT_A_FOLDER.format(name=item.name,
-                                                                 mime=item.mime_type))
-            return 2
-        name = item.name
-    else:
+    except DriveNotFound:
+        account = messages.account_name(drive.account if drive is not None else None)
+        _say(f"hotgigs: folder {parse_folder_ref(ref)} not found; "
+             + messages.SHARE_HINT.format(account=account))
+        return 1
+    except DriveError as exc:
+        _say(f"hotgigs: cannot read folder {parse_folder_ref(ref)}: {exc.reason}")
+        return 1
+    if not watched.checked:
         _say(f"note: {messages.NO_CREDENTIALS}; the folder is saved unchecked")
-    folder, created = add_folder(services.db, folder_id, owner, slack_channel=slack_channel,
-                                 name=name)
-    _say(f"{'watching' if created else 'already watching'} {name or folder_id} "
-              f"({folder.folder_id}) for {owner_identity(owner)}")
+    folder = watched.folder
+    _say(f"{'watching' if watched.created else 'already watching'} "
+         f"{folder.name or folder.folder_id} ({folder.folder_id}) for {owner_identity(owner)}")
     return 0
 
 

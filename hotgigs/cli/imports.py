@@ -86,9 +86,8 @@ def run_import(services: Services, paths: list[Path], *, owner: str, wait: bool,
                as_json: bool) -> int:
     from sqlalchemy import select
 
-    from hotgigs.wiring import job_queue, task_context
+    from hotgigs.wiring import intake_for, job_queue, task_context
     from pipeline.context import configure
-    from pipeline.intake import Intake
     from pipeline.models import IngestRequest
     from pipeline.summary import summarize_batch
     from pipeline.tasks import process_resume
@@ -103,7 +102,7 @@ def run_import(services: Services, paths: list[Path], *, owner: str, wait: bool,
     configure(task_context(services, queue))
     if queue is None:
         err.print(f"Redis not reachable ({redis_error}): processing in this process")
-    intake = Intake(services.db, services.blobs, queue)
+    intake = intake_for(services, queue)  # HOTGIGS_MAX_FILE_MB and HOTGIGS_ZIP_* hold here too
     batch = intake.submit(IngestRequest(source="cli", submitted_by=owner, files=files))
     err.print(f"batch {batch.id}: {batch.total} files submitted ({batch.priority} priority)")
 

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from hotgigs.bootstrap import Services
-    from matching import Match
     from storage.models import Job
 
 job_app = typer.Typer(help="Open positions to match candidates against.", no_args_is_help=True)
@@ -76,20 +75,11 @@ def match(
 out = Console()
 
 
-def _owner_id(session: Session, owner: str | None, *, create: bool) -> int | None:
-    from sqlalchemy import select
-
+def _owner_id(session: Session, owner: str | None) -> int | None:
+    """The recruiter a new job belongs to (created when unknown), or None: an operator's."""
     from pipeline.intake import recruiter_for
-    from storage.models import Recruiter
 
-    if owner is None:
-        return None
-    if create:
-        return recruiter_for(session, owner).id
-    found = session.scalar(select(Recruiter.id).where(Recruiter.identity == owner))
-    if found is None:
-        raise UsageError(f"no recruiter {owner!r} (they have imported nothing yet)")
-    return int(found)
+    return recruiter_for(session, owner).id if owner is not None else None
 
 
 def job_to_dict(job: Job) -> dict[str, Any]:
@@ -110,7 +100,7 @@ def add_job(services: Services, *, title: str, file: Path | None, text: str | No
     description = file.read_text(encoding="utf-8", errors="replace") if file else str(text)
     with services.db.session() as session:
         job = create_job(session, title=title, description=description, location=location,
-                         remote=remote, owner_id=_owner_id(session, owner, create=True))
+                         remote=remote, owner_id=_owner_id(session, owner))
         shown = job_to_dict(job)
     if as_json:
         print(json.dumps(shown, indent=2))
@@ -153,38 +143,21 @@ def close(services: Services, ref: str) -> int:
     return 0
 
 
-def _rows(session: Session, matches: list[Match]) -> list[dict[str, Any]]:
-    from sqlalchemy import select
-
-    from storage.models import Candidate
-
-    ids = [m.candidate_id for m in matches]
-    people = {c.id: c for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
-    rows = []
-    for rank, m in enumerate(matches, 1):
-        c = people[m.candidate_id]
-        rows.append({"rank": rank, "candidate_id": c.id, "name": c.name, "email": c.email,
-                     "title": c.latest_title, "score": m.score,
-                     "reason": m.explanation.get("summary", ""),
-                     "reasons": m.explanation.get("reasons", []),
-                     "parts": m.explanation.get("parts", {})})
-    return rows
-
-
 def run_match(services: Services, ref: str, *, top: int, owner: str | None,
               as_json: bool) -> int:
-    from matching import match_job, resolve_job
-    from storage import audit
+    from matching.service import match_for, recruiter_id
 
-    with services.db.session() as session:
-        owner_id = _owner_id(session, owner, create=False)
-        job = resolve_job(session, ref)
-        matches = match_job(session, job if job is not None else ref, top=top, owner_id=owner_id)
-        rows = _rows(session, matches)
-        label = f"{job.slug} ({job.title})" if job is not None else "free text"
-        audit.record_matched(session, [r["candidate_id"] for r in rows],
-                             actor=owner or default_owner(), source="cli",
-                             job=job.slug if job is not None else ref)
+    owner_id = None
+    if owner is not None:
+        owner_id = recruiter_id(services.db, owner)
+        if owner_id is None:
+            raise UsageError(f"no recruiter {owner!r} (they have imported nothing yet)")
+    result = match_for(services.db, ref, top=top, owner_id=owner_id,
+                       actor=owner or default_owner(), source="cli")
+    label = f"{result.slug} ({result.title})" if result.slug is not None else "free text"
+    rows = [{"rank": r.rank, "candidate_id": r.candidate_id, "name": r.name, "email": r.email,
+             "title": r.title, "score": r.score, "reason": r.summary, "reasons": r.reasons,
+             "parts": r.parts} for r in result.rows]
     if as_json:
         print(json.dumps({"job": label, "matches": rows}, indent=2))
         return 0
@@ -192,8 +165,8 @@ def run_match(services: Services, ref: str, *, top: int, owner: str | None,
         print(f"no candidates match {label}", file=sys.stderr)
         return 0
     table = Table("#", "score", "candidate", "title", "why", title=f"best for {label}")
-    for r in rows:
-        table.add_row(str(r["rank"]), f"{r['score']:.0f}", r["name"] or f"#{r['candidate_id']}",
-                      r["title"] or "", r["reason"])
+    for r in result.rows:
+        table.add_row(str(r.rank), f"{r.score:.0f}", r.name or f"#{r.candidate_id}",
+                      r.title or "", r.summary)
     out.print(table)
     return 0
