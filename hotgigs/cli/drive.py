@@ -172,13 +172,8 @@ def cmd_sync(services: Services, folder: str | None, full: bool) -> int:
 
 def _process_here(services: Services, batch_ids: list[int]) -> None:
     """Without Redis: run the pipeline's tasks in this process, as `hotgigs import` does."""
-    from sqlalchemy import select
+    from hotgigs.cli.imports import pending_chunks
+    from pipeline.tasks import process_resumes
 
-    from pipeline.tasks import process_resume
-    from storage.models import Resume
-
-    with services.db.session() as session:
-        pending = list(session.scalars(select(Resume.id).where(
-            Resume.batch_id.in_(batch_ids), Resume.status == "pending").order_by(Resume.id)))
-    for resume_id in pending:
-        process_resume(resume_id)
+    for chunk in pending_chunks(services, batch_ids):
+        process_resumes(chunk)

@@ -60,6 +60,24 @@ def collect_files(paths: list[Path]) -> list[IngestFile]:
     return files
 
 
+def pending_chunks(services: Services, batch_ids: list[int]) -> list[list[int]]:
+    """The batches' pending resumes cut as a worker gets them (`chunk_sizes`): run in this
+    process without Redis, a chunk pays the claim and the recording once, not per resume."""
+    from sqlalchemy import select
+
+    from pipeline.queue import chunk_sizes
+    from storage.models import Resume
+
+    with services.db.session() as session:
+        pending = list(session.scalars(select(Resume.id).where(
+            Resume.batch_id.in_(batch_ids), Resume.status == "pending").order_by(Resume.id)))
+    chunks, start = [], 0
+    for size in chunk_sizes(len(pending)):
+        chunks.append(pending[start:start + size])
+        start += size
+    return chunks
+
+
 def _progress_bar(services: Services, batch_id: int, total: int, step: object) -> None:
     """Poll the batch until every resume ended; `step()` may do work between polls."""
     from pipeline.summary import summarize_batch
@@ -69,8 +87,8 @@ def _progress_bar(services: Services, batch_id: int, total: int, step: object) -
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task("import", total=total, detail="")
         while True:
-            with services.db.session() as session:
-                summary = summarize_batch(session, batch_id)
+            with services.db.session() as session:  # counts only: no query per resume
+                summary = summarize_batch(session, batch_id, items=False)
             progress.update(task, completed=summary.done,
                             detail=f"{summary.parsed}/{summary.total} parsed, "
                                    f"{summary.failed} failed")
@@ -84,14 +102,11 @@ def _progress_bar(services: Services, batch_id: int, total: int, step: object) -
 
 def run_import(services: Services, paths: list[Path], *, owner: str, wait: bool,
                as_json: bool) -> int:
-    from sqlalchemy import select
-
     from hotgigs.wiring import intake_for, job_queue, task_context
     from pipeline.context import configure
     from pipeline.models import IngestRequest
     from pipeline.summary import summarize_batch
-    from pipeline.tasks import process_resume
-    from storage.models import Resume
+    from pipeline.tasks import process_resumes
 
     files = collect_files(paths)
     if not files:
@@ -107,12 +122,11 @@ def run_import(services: Services, paths: list[Path], *, owner: str, wait: bool,
     err.print(f"batch {batch.id}: {batch.total} files submitted ({batch.priority} priority)")
 
     if queue is None:
-        with services.db.session() as session:
-            pending = list(session.scalars(select(Resume.id).where(
-                Resume.batch_id == batch.id, Resume.status == "pending").order_by(Resume.id)))
-        todo = iter(pending)
-        _progress_bar(services, batch.id, batch.total,
-                      lambda: process_resume(next(todo)))
+        from hotgigs.run.worker import settle
+
+        settle(services.settings)  # as a worker does: models loaded once, the heap frozen
+        todo = iter(pending_chunks(services, [batch.id]))
+        _progress_bar(services, batch.id, batch.total, lambda: process_resumes(next(todo)))
     elif wait:
         _progress_bar(services, batch.id, batch.total, None)
     else:

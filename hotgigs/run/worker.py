@@ -23,7 +23,7 @@ from pipeline.workdir import remove_orphans
 log = logging.getLogger(__name__)
 
 
-def _settle(settings: Settings) -> None:
+def settle(settings: Settings) -> None:
     """Load what the parser loads lazily (taxonomy, city names, span model), then freeze the
     heap.
 
@@ -55,7 +55,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> int:
     log.info("worker starting on %s (swept: %d requeued)",
              ", ".join(q.name for q in queue.ordered()), len(report.requeued))
     worker = SimpleWorker(queue.ordered(), connection=services.redis)
-    _settle(settings)
+    settle(settings)
     try:
         worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
     finally:
