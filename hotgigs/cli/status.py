@@ -41,12 +41,36 @@ def status(
     print_status(report)
 
 
+def _counts(counts: dict[str, int] | None) -> str:
+    return " · ".join(f"{name} {n}" for name, n in counts.items()) if counts else "none"
+
+
+def status_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """The report as (label, value) lines a person reads: no raw dicts, units named."""
+    rate = report["success_rate_24h"]
+    median = report["median_processing_ms"]
+    redis_error = report["redis_error"]
+    return [
+        ("resumes", _counts(report["resumes"])),
+        ("batches in progress", str(report["batches_in_progress"])),
+        ("success rate (24 h)", "—" if rate is None else f"{rate * 100:.1f} %"),
+        ("finished (24 h)", str(report["finished_24h"])),
+        ("median processing time", "—" if median is None else f"{median:.0f} ms"),
+        ("queues waiting", "unknown (no Redis)" if report["queues"] is None
+         else _counts(report["queues"])),
+        ("Redis", "ok" if redis_error is None else f"unreachable: {redis_error}"),
+    ]
+
+
 def print_status(report: dict[str, Any]) -> None:
+    console = Console()
     table = Table(title="HotGigs status", show_header=False)
-    for key in ("resumes", "batches_in_progress", "success_rate_24h", "finished_24h",
-                "median_processing_ms", "queues", "redis_error"):
-        table.add_row(key, str(report[key]))
-    Console().print(table)
-    for failure in report["recent_failures"]:
-        Console().print(f"failed: resume {failure['resume_id']} {failure['file']}: "
-                        f"{failure['reason']}")
+    for label, value in status_rows(report):
+        table.add_row(label, value)
+    console.print(table)
+    if report["recent_failures"]:
+        failures = Table("resume", "file", "source", "reason", title="recent failures")
+        for failure in report["recent_failures"]:
+            failures.add_row(str(failure["resume_id"]), failure["file"],
+                             failure["source"] or "", failure["reason"] or "")
+        console.print(failures)

@@ -27,13 +27,21 @@ def default_owner() -> str:
 
 
 def settings_or_exit(**overrides: Any) -> Settings:
-    """Load settings; a bad value prints one line and exits 2."""
+    """Load settings; a bad value prints one line and exits 2. Without REDIS_URL, the private
+    Redis of a `serve` running on the same data dir is used when there is one."""
     try:
         settings = load_settings(**overrides)
     except SettingsError as exc:
         print(f"hotgigs: invalid setting {exc}", file=sys.stderr)
         raise typer.Exit(2) from None
     configure_logging(settings.log_level)
+    if not settings.redis_url:
+        # beside `make run`: the private Redis that `serve` started on this data dir
+        from hotgigs.run.private_redis import running_url
+
+        found = running_url(settings.data_dir)
+        if found:
+            settings = settings.model_copy(update={"redis_url": found})
     return settings
 
 

@@ -1,7 +1,9 @@
 """A private `redis-server` for `hotgigs serve` when REDIS_URL is unset (embedded defaults).
 
 It listens on a free loopback port, keeps its data under the data dir and is stopped with the
-process tree, so `make run` needs no Redis administration.
+process tree, so `make run` needs no Redis administration. While it runs, its URL is written to
+`<data dir>/redis/url`, so every other command on the same data dir (`hotgigs status`,
+`import`, `worker`…) finds it without REDIS_URL (`running_url`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,28 @@ INSTALL_HINT = "redis-server not found; install it with: sudo apt-get install -y
 
 class PrivateRedisError(Exception):
     pass
+
+
+def url_file(data_dir: Path) -> Path:
+    return data_dir.resolve() / "redis" / "url"
+
+
+def running_url(data_dir: Path) -> str | None:
+    """The URL of the private Redis a `serve` on this data dir started, if it answers now."""
+    try:
+        url = url_file(data_dir).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not url.startswith("redis://127.0.0.1:"):
+        return None
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return None  # a serve that died without removing its file
+    finally:
+        client.close()
+    return url
 
 
 def _free_port() -> int:
@@ -63,9 +87,12 @@ class PrivateRedis:
                     ) from None
                 time.sleep(0.05)
         client.close()
+        url_file(self.dir.parent).write_text(self.url + "\n", encoding="ascii")
         return self.url
 
     def stop(self) -> None:
+        if self.url:
+            url_file(self.dir.parent).unlink(missing_ok=True)
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
