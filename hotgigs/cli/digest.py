@@ -60,7 +60,13 @@ def cmd_send(services: Services, *, day: date | None, to: str | None, dry_run: b
     from hotgigs.wiring import digests_for
     from storage.models import utcnow
 
-    outcomes = digests_for(services).send(now or utcnow(), day=day, to=to, dry_run=dry_run)
+    digests, now = digests_for(services), now or utcnow()
+    outcomes = digests.send(now, day=day, to=to, dry_run=dry_run)
+    if to is not None and not outcomes and digests.knows(now, to):
+        when = day.isoformat() if day else "today"
+        print(f"hotgigs: the digest for {to.strip()} was already sent {when}; nothing to send",
+              file=sys.stderr)
+        return 0
     if to is not None and not outcomes:
         print(f"hotgigs: no recruiter email or Slack channel {to!r} to send a digest to",
               file=sys.stderr)

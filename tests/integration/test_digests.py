@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import mailbox
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -269,7 +270,9 @@ def test_digest_send_dry_run_prints_the_text_and_sends_nothing(
         services.close()
     env = {"PATH": "/usr/bin:/bin", "HOTGIGS_DATA_DIR": str(settings.data_dir),
            "DATABASE_URL": url, "HOTGIGS_ENCRYPTION_KEY": str(settings.encryption_key),
-           "HOTGIGS_LOG_LEVEL": "WARNING"}
+           "HOTGIGS_LOG_LEVEL": "WARNING",
+           # the checkout under test, not whichever one is installed (the cwd is tmp_path)
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     run = [sys.executable, "-m", "hotgigs", "digest", "send"]
     done = subprocess.run([*run, "--dry-run"], env=env, capture_output=True, text=True,
                           timeout=120)
@@ -289,6 +292,10 @@ def test_digest_send_dry_run_prints_the_text_and_sends_nothing(
     assert sent.returncode == 0 and "sent" in sent.stderr, sent.stderr
     again = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "no digest to send" in again.stderr
+    to_ann = subprocess.run([*run, "--to", "ann@agency.test"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert to_ann.returncode == 0, to_ann.stderr
+    assert "already sent today" in to_ann.stderr and "no recruiter" not in to_ann.stderr
     box = mailbox.Maildir(settings.data_dir / "outbox", create=False)
     assert len(box) == 1
     # a recruiter's own timezone and hour
