@@ -86,7 +86,10 @@ def test_a_digest_reports_what_arrived_by_source_with_failures_and_matches(
             for j in data.jobs] == [("Backend Engineer", [("Alice Example", 91, True, True),
                                                           ("Olga Known", 60, False, False)])]
     assert [(b.name, b.reason) for b in data.broken] == [("Old CVs", "no longer shared")]
-    assert [c.count for c in data.week] == [0, 0, 0, 0, 1, 0, 5]
+    # today's five under today's label; the one of Saturday 08:00 under Saturday's
+    assert [(c.label, c.count) for c in data.week] == [
+        ("Wed 25", 0), ("Thu 26", 0), ("Fri 27", 0), ("Sat 28", 1), ("Sun 29", 0),
+        ("Mon 30", 0), ("Tue 1", 5)]
     assert data.strong == 1
 
 
