@@ -7,11 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Batch, Candidate, CandidateMatch, Job, Resume
+
+
+def display_phone(phone: str | None) -> str | None:
+    """A stored E.164 number as people read it (`+14155550132` → `+1 415-555-0132`); a number
+    phonenumbers cannot read is shown as stored."""
+    if not phone:
+        return phone
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 class ResumeOutcome(BaseModel):
@@ -29,6 +42,11 @@ class ResumeOutcome(BaseModel):
     top_skills: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     top_matches: list[dict[str, Any]] = Field(default_factory=list)
+
+    @property
+    def phone_display(self) -> str | None:
+        """The phone for replies and cards; `phone` stays E.164 (storage, JSON)."""
+        return display_phone(self.phone)
 
 
 class BatchSummary(BaseModel):
