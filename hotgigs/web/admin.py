@@ -1,9 +1,10 @@
 """`/admin` (server-rendered dashboard) and `/metrics`, added to the HTTP router by `serve`.
 
 The dashboard exists only when `HOTGIGS_ADMIN_TOKEN` is set. A request is let in with
-`Authorization: Bearer <token>` or with the session cookie the login form sets: an expiry
-signed with an HMAC keyed by the token (so changing the token logs everyone out). Every
-comparison is constant-time. Form posts from a cookie session also carry a CSRF token.
+`Authorization: Bearer <token>` or with the session cookie the login form sets: a timestamp
+signed by itsdangerous with a key derived from the token (so changing the token logs everyone
+out) and refused after SESSION_SECONDS. Every comparison is constant-time. Form posts from a
+cookie session also carry a CSRF token.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import hashlib
 import hmac
 import json
 import logging
-import time
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
+from itsdangerous import BadSignature, TimestampSigner
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from hotgigs.bootstrap import Services
@@ -38,16 +39,20 @@ def _mac(token: str, purpose: str, value: str) -> str:
     return hmac.new(token.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def session_cookie(token: str, now: float | None = None) -> str:
-    expiry = str(int((now or time.time()) + SESSION_SECONDS))
-    return f"{expiry}.{_mac(token, 'session', expiry)}"
+def _signer(token: str) -> TimestampSigner:
+    return TimestampSigner(token, salt="hotgigs-admin-session")
+
+
+def session_cookie(token: str) -> str:
+    return _signer(token).sign("admin").decode()
 
 
 def _cookie_ok(token: str, value: str) -> bool:
-    expiry, _, mac = value.partition(".")
-    if not expiry.isdigit() or int(expiry) < time.time():
+    try:
+        _signer(token).unsign(value, max_age=SESSION_SECONDS)
+    except BadSignature:  # tampered, foreign, or expired (SignatureExpired is a BadSignature)
         return False
-    return hmac.compare_digest(mac, _mac(token, "session", expiry))
+    return True
 
 
 def _bearer_ok(token: str, environ: dict[str, Any]) -> bool | None:
