@@ -1,6 +1,7 @@
 """Build `pipeline/data/skills.json` from O*NET's technology skills and our curated table.
 
-Run as `python -m pipeline.parser.build_skills /path/to/taxonomy`. O*NET names products the
+Run as `python -m scripts.build_skills /path/to/taxonomy` (a build step, not runtime code: it
+writes `pipeline/data/skills.json`, which the parser reads). O*NET names products the
 way a catalogue does ("Microsoft Excel", "Cascading style sheets CSS"); recruiters write
 "Excel" and "CSS". General rules (vendor prefixes, trailing acronyms, generic class names)
 do most of the work, `pipeline/data/skills_curated.toml` fixes the rest and adds the
@@ -21,7 +22,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "data"
 CURATED = DATA_DIR / "skills_curated.toml"
 OUTPUT = DATA_DIR / "skills.json"
 TSV_NAME = "onet-technology-skills.tsv"
