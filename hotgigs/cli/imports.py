@@ -66,11 +66,12 @@ def pending_chunks(services: Services, batch_ids: list[int]) -> list[list[int]]:
     from sqlalchemy import select
 
     from pipeline.queue import chunk_sizes
-    from storage.models import Resume
+    from storage.models import Resume, ResumeStatus
 
     with services.db.session() as session:
         pending = list(session.scalars(select(Resume.id).where(
-            Resume.batch_id.in_(batch_ids), Resume.status == "pending").order_by(Resume.id)))
+            Resume.batch_id.in_(batch_ids), Resume.status == ResumeStatus.PENDING)
+            .order_by(Resume.id)))
     chunks, start = [], 0
     for size in chunk_sizes(len(pending)):
         chunks.append(pending[start:start + size])
