@@ -4,6 +4,7 @@ and two `hotgigs digest send` processes racing over the same recipients."""
 from __future__ import annotations
 
 import mailbox
+import os
 import subprocess
 import sys
 import threading
@@ -106,7 +107,9 @@ def test_two_digest_send_processes_send_each_digest_once(make_settings: object,
         services.close()
     env = {"PATH": "/usr/bin:/bin", "HOTGIGS_DATA_DIR": str(settings.data_dir),
            "DATABASE_URL": pg_url, "HOTGIGS_ENCRYPTION_KEY": str(settings.encryption_key),
-           "HOTGIGS_LOG_LEVEL": "WARNING"}
+           "HOTGIGS_LOG_LEVEL": "WARNING",
+           # the checkout under test, not whichever one is installed (the cwd is tmp_path)
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     procs = [subprocess.Popen([sys.executable, "-m", "hotgigs", "digest", "send"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
