@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import mailbox
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from storage.models import DigestSent, utcnow
 from tests import digest_data as dd
 from tests.digest_data import NOW, ago
 from tests.fakes.slack_api import FakeSlack
+from tests.helpers import cli_env
 
 UTC8 = When(zone("UTC"), 8)
 
@@ -271,11 +271,7 @@ def test_digest_send_dry_run_prints_the_text_and_sends_nothing(
                       person=dd.candidate(s, ann, "<script>Zed</script>"))
     finally:
         services.close()
-    env = {"PATH": "/usr/bin:/bin", "HOTGIGS_DATA_DIR": str(settings.data_dir),
-           "DATABASE_URL": url, "HOTGIGS_ENCRYPTION_KEY": str(settings.encryption_key),
-           "HOTGIGS_LOG_LEVEL": "WARNING",
-           # the checkout under test, not whichever one is installed (the cwd is tmp_path)
-           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    env = cli_env(settings, url)
     run = [sys.executable, "-m", "hotgigs", "digest", "send"]
     done = subprocess.run([*run, "--dry-run"], env=env, capture_output=True, text=True,
                           timeout=120)
