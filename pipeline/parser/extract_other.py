@@ -6,7 +6,6 @@ then found by wording alone.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import shutil
@@ -15,6 +14,7 @@ import tempfile
 import zipfile
 
 from pipeline.errors import Rejected
+from pipeline.parser.html_text import html_to_text
 from pipeline.parser.lines import ExtractedDocument, Line, clean_text, is_caps
 
 _GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
@@ -95,16 +95,8 @@ def extract_txt(data: bytes) -> ExtractedDocument:
     return _lines(decode_text(data), "text")
 
 
-_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|h[1-6]|tr|table|section|ul|ol)\b[^>]*>", re.I)
-
-
 def extract_html(data: bytes) -> ExtractedDocument:
-    text = decode_text(data, declared=meta_charset(data))
-    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
-    text = re.sub(r"<\s*(td|th)\b[^>]*>", "\t", text, flags=re.I)
-    text = _BLOCK_TAGS.sub("\n", text)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    return _lines(text, "html")
+    return _lines(html_to_text(decode_text(data, declared=meta_charset(data))), "html")
 
 
 def extract_rtf(data: bytes) -> ExtractedDocument:
