@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hotgigs.bootstrap import bootstrap
 from hotgigs.settings import load_settings
-from hotgigs.worker import tombstone_key_of
+from hotgigs.wiring import tombstone_key_of
 from pipeline.context import TaskContext, configure
 from pipeline.intake import Intake
 from pipeline.links import describe

@@ -40,10 +40,9 @@ from benchmarks.bulk_import import stage_seconds
 from bots.email.recruiters import register
 from bots.email.server import SmtpServer
 from hotgigs.bootstrap import bootstrap
-from hotgigs.mailbot import email_config
-from hotgigs.metrics import prepare
 from hotgigs.settings import load_settings
-from hotgigs.worker import job_queue
+from hotgigs.web.metrics import prepare
+from hotgigs.wiring import email_config, job_queue
 from storage.db import upgrade
 from tests.emails import INBOUND, attach, message
 from tests.resumes import text_pdf

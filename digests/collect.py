@@ -171,7 +171,7 @@ def collect(session: Session, scope: Scope, day: date, start: datetime, end: dat
     """Read the digest of `scope` for `day`, reporting what arrived in [start, end)."""
     limits = limits or Limits()
     data = DigestData(scope=scope, day=day, start=start, end=end)
-    buckets = week_buckets(end)
+    buckets = week_buckets(end, scope.when.tz)
     week_start = min(buckets[0][0], start)
     rows = [(resume, batch) for resume, batch in session.execute(
         select(Resume, Batch).join(Batch, Batch.id == Resume.batch_id)

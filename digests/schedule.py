@@ -60,6 +60,13 @@ def window(when: When, day: date, now: datetime,
     return start, end
 
 
-def week_buckets(end: datetime, days: int = 7) -> list[tuple[datetime, datetime]]:
-    """`days` 24-hour stretches ending at `end`, oldest first (the week chart's bars)."""
-    return [(end - DAY * (days - i), end - DAY * (days - i - 1)) for i in range(days)]
+def week_buckets(end: datetime, tz: ZoneInfo, days: int = 7) -> list[tuple[datetime, datetime]]:
+    """The week chart's bars, oldest first: `days - 1` whole local days, then today so far
+    (from local midnight to `end`), so each bar holds the imports of the day it is named after
+    (a bar of the 24 hours before an 08:00 digest held mostly yesterday's, under its name)."""
+    local_end = end.astimezone(tz)
+    today = datetime.combine(local_end.date(), time(0), tzinfo=tz)
+    starts = [datetime.combine(today.date() - timedelta(days=n), time(0), tzinfo=tz)
+              for n in range(days - 1, -1, -1)]  # midnight in tz, DST-safe per day
+    bounds = [*starts, end]
+    return [(bounds[i].astimezone(UTC), bounds[i + 1].astimezone(UTC)) for i in range(days)]

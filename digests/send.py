@@ -123,8 +123,7 @@ class Digests:
         """Today's (or `day`'s) digests now, whatever the hour; `to` picks one recipient."""
         outcomes: list[Outcome] = []
         for scope in self.scopes(now):
-            if to is not None and scope.recipient != to.strip().lower() \
-                    and scope.recipient != to.strip().lstrip("#"):
+            if to is not None and not self.is_recipient(scope, to):
                 continue
             wanted = day or scope.when.local_date(now)
             if wanted > scope.when.local_date(now):
@@ -137,6 +136,15 @@ class Digests:
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
+
+    @staticmethod
+    def is_recipient(scope: Scope, to: str) -> bool:
+        """Whether `to` (a recruiter's email, a Slack channel id or #id) names this scope."""
+        return scope.recipient in (to.strip().lower(), to.strip().lstrip("#"))
+
+    def knows(self, now: datetime, to: str) -> bool:
+        """Whether `to` is one of the digests' recipients (sent already or not)."""
+        return any(self.is_recipient(scope, to) for scope in self.scopes(now))
 
     # -- building and sending -----------------------------------------------------------------
     def build(self, scope: Scope, day: date, now: datetime,

@@ -2,7 +2,7 @@
 
 `metrics()` builds the families on first use, not at import: prometheus-client picks its
 multiprocess mode from `PROMETHEUS_MULTIPROC_DIR` when it is first imported, and the
-composition root sets that variable at process start (`hotgigs.metrics.prepare`). Without
+composition root sets that variable at process start (`hotgigs.web.metrics.prepare`). Without
 it, figures stay in the process (tests, one-off commands), which is harmless.
 Adapters record their own figures through the same families (`inbound_emails`,
 `slack_deduplicated`, `replies`), so every process writes to one shared directory.

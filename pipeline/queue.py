@@ -50,16 +50,36 @@ def chunk_sizes(total: int) -> list[int]:
     return sizes
 
 
+# Every RQ job id is built here: the sweepers compare them with what Redis holds.
+def resume_job_id(resume_id: int, attempt: int | str) -> str:
+    """One resume's job; `attempt` is the attempt row's id (or a fresh tag)."""
+    return f"resume-{resume_id}-{attempt}"
+
+
+def chunk_job_id(first_resume_id: int, tag: int | str) -> str:
+    """A chunk's job, named after its first resume; `tag` tells chunks of it apart."""
+    return f"chunk-{first_resume_id}-{tag}"
+
+
+def reply_job_id(batch_id: int) -> str:
+    return f"reply-{batch_id}"
+
+
+def inbound_job_id(row_id: int) -> str:
+    """A stored inbound email's processing (the email door names the task)."""
+    return f"inbound-{row_id}"
+
+
 def chunk_job_ids(resumes: list[tuple[int, int]], priority: str) -> list[str]:
     """The RQ job id for each (resume id, attempt id): one per resume when high, shared by
     the resumes of one chunk (`chunk_sizes`) when low."""
     if priority == "high":
-        return [f"resume-{rid}-{aid}" for rid, aid in resumes]
+        return [resume_job_id(rid, aid) for rid, aid in resumes]
     ids: list[str] = []
     start = 0
     for size in chunk_sizes(len(resumes)):
         rid, aid = resumes[start]
-        ids += [f"chunk-{rid}-{aid}-{size}"] * size
+        ids += [chunk_job_id(rid, f"{aid}-{size}")] * size
         start += size
     return ids
 
@@ -83,7 +103,7 @@ def _alive(worker: BaseWorker) -> bool:
 
 
 class JobQueue:
-    """Enqueue resume and reply jobs on `<prefix>-high` / `<prefix>-low`."""
+    """Enqueue resume, reply and inbound-email jobs on `<prefix>-high` / `<prefix>-low`."""
 
     def __init__(self, connection: Redis, prefix: str, job_timeout: int) -> None:
         self.connection = connection
@@ -118,11 +138,21 @@ class JobQueue:
         return self.queues["high"].count > 0
 
     def enqueue_reply(self, batch_id: int) -> str:
-        job_id = f"reply-{batch_id}"
+        job_id = reply_job_id(batch_id)
         self.queues["high"].enqueue_call(
             "pipeline.tasks.send_reply", args=(batch_id,), job_id=job_id, timeout=300,
             retry=Retry(max=5, interval=[5, 30, 60, 300, 900]), result_ttl=3600,
             failure_ttl=7 * 86400, description=f"reply for batch {batch_id}",
+        )
+        return job_id
+
+    def enqueue_inbound(self, task: str, row_id: int) -> str:
+        """A stored inbound email, processed by `task` on high (it may hold one upload)."""
+        job_id = inbound_job_id(row_id)
+        self.queues["high"].enqueue_call(
+            task, args=(row_id,), job_id=job_id, timeout=self.job_timeout,
+            retry=RETRY, result_ttl=0, failure_ttl=7 * 86400,
+            description=f"inbound message {row_id}",
         )
         return job_id
 

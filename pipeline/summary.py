@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,18 @@ from sqlalchemy.orm import Session
 from pipeline import links
 from pipeline.links import describe
 from storage.models import Batch, Candidate, CandidateMatch, Job, Resume
+
+
+def display_phone(phone: str | None) -> str | None:
+    """A stored E.164 number as people read it (`+14155550132` → `+1 415-555-0132`); a number
+    phonenumbers cannot read is shown as stored."""
+    if not phone:
+        return phone
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 class ResumeOutcome(BaseModel):
@@ -33,6 +46,11 @@ class ResumeOutcome(BaseModel):
     top_matches: list[dict[str, Any]] = Field(default_factory=list)
     # open possible-duplicate links of the candidate: link_id, other_id, other_name, evidence
     possible_duplicates: list[dict[str, Any]] = Field(default_factory=list)
+
+    @property
+    def phone_display(self) -> str | None:
+        """The phone for replies and cards; `phone` stays E.164 (storage, JSON)."""
+        return display_phone(self.phone)
 
 
 class BatchSummary(BaseModel):

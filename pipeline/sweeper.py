@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from pipeline import reparse
 from pipeline.context import current
+from pipeline.queue import reply_job_id, resume_job_id
 from pipeline.tasks import Outcome, end_resumes
 from storage.models import Batch, ProcessingJob, Resume, utcnow
 
@@ -71,7 +72,7 @@ def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
                                     enqueued_at=utcnow())
             session.add(new_job)
             session.flush()
-            new_job.rq_job_id = job_id = f"resume-{resume_id}-{new_job.id}"
+            new_job.rq_job_id = job_id = resume_job_id(resume_id, new_job.id)
             session.execute(update(Resume).where(Resume.id == resume_id).values(status="pending"))
         ctx.queue.enqueue_resume(resume_id, job_id, priority)
         report.requeued.append(resume_id)
@@ -94,8 +95,8 @@ def _sweep_replies(held: set[str], cutoff: datetime) -> list[int]:
         ))
     # a reply job that RQ still knows (failed after its retries) stays visible in RQ's failed
     # registry for an operator; only replies Redis lost altogether are sent again
-    lost = [b for b in batch_ids if f"reply-{b}" not in held
-            and not Job.exists(f"reply-{b}", connection=ctx.queue.connection)]
+    lost = [b for b in batch_ids if reply_job_id(b) not in held
+            and not Job.exists(reply_job_id(b), connection=ctx.queue.connection)]
     for batch_id in lost:
         ctx.queue.enqueue_reply(batch_id)
     return lost

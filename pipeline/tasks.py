@@ -35,7 +35,7 @@ from pipeline.errors import Rejected, Transient
 from pipeline.metrics import metrics, reason_label, timed
 from pipeline.models import ParsedResume
 from pipeline.parser import PARSER_VERSION, parse_document
-from pipeline.queue import worker_identity
+from pipeline.queue import chunk_job_id, resume_job_id, worker_identity
 from pipeline.summary import summarize_batch
 from pipeline.workdir import job_folder
 from storage import audit, privacy
@@ -186,7 +186,7 @@ def _hand_back(resume_ids: list[int]) -> None:
     """
     ctx = current()
     assert ctx.queue is not None  # only a worker (with a queue) makes way
-    job_id = f"chunk-{resume_ids[0]}-{uuid.uuid4().hex[:12]}"
+    job_id = chunk_job_id(resume_ids[0], uuid.uuid4().hex[:12])
     with ctx.db.session(durable=False) as session:
         session.execute(update(Resume).where(Resume.id.in_(resume_ids),
                                              Resume.status == "processing")
@@ -599,7 +599,7 @@ def finish_here(*batch_ids: int) -> None:
         log.warning("batches %s: processing here failed, queued instead", list(batch_ids),
                     exc_info=True)
         for resume_id in waiting:  # one that ended meanwhile is skipped by its job
-            job_id = f"resume-{resume_id}-{uuid.uuid4().hex[:8]}"
+            job_id = resume_job_id(resume_id, uuid.uuid4().hex[:8])
             with ctx.db.session() as session:  # so the sweeper looks for the new job
                 session.execute(update(ProcessingJob).where(
                     ProcessingJob.resume_id == resume_id, ProcessingJob.finished_at.is_(None))

@@ -8,6 +8,7 @@ the same Alembic migrations run on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -36,6 +37,31 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
+
+
+class ResumeStatus(StrEnum):
+    """Where one received file is (`resumes.status`); stored as its text."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    PARSED = "parsed"
+    FAILED = "failed"
+
+
+class BatchState(StrEnum):
+    """Where one IngestRequest is (`batches.state`)."""
+
+    PROCESSING = "processing"
+    DONE = "done"
+
+
+class AttemptStatus(StrEnum):
+    """Where one processing attempt is (`processing_jobs.status`)."""
+
+    QUEUED = "queued"
+    STARTED = "started"
+    FINISHED = "finished"
+    FAILED = "failed"
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite hands back naive ones)."""
@@ -119,7 +145,7 @@ class Batch(Base):
     job_hint: Mapped[str | None] = mapped_column(String(200))
     idempotency_key: Mapped[str | None] = mapped_column(String(500), unique=True)
     priority: Mapped[str] = mapped_column(String(8), default="high")
-    state: Mapped[str] = mapped_column(String(16), default="processing", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=BatchState.PROCESSING, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     total: Mapped[int] = mapped_column(Integer, default=0)
     parsed: Mapped[int] = mapped_column(Integer, default=0)
@@ -168,7 +194,7 @@ class Resume(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     storage_key: Mapped[str | None] = mapped_column(String(200))
     origin: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ResumeStatus.PENDING, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(16))  # created / updated / duplicate
     created_at: Mapped[datetime] = _ts()
@@ -199,7 +225,7 @@ class ProcessingJob(Base):
     rq_job_id: Mapped[str | None] = mapped_column(String(64), index=True)
     queue: Mapped[str] = mapped_column(String(64))
     priority: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=AttemptStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the current attempt
     enqueued_at: Mapped[datetime | None] = mapped_column()

@@ -1,5 +1,8 @@
 """Watched folders: add, list and remove them (used by `hotgigs drive` and the Slack command).
 
+`watch_folder` is the use case "add a Drive folder", written once: `hotgigs drive add` and
+Slack's `/hotgigs drive add` call it and only turn its outcome into their own words.
+
 A folder is given as its id or any Drive URL that contains it; it belongs to one recruiter,
 whose candidates its resumes become.
 """
@@ -7,6 +10,7 @@ whose candidates its resumes become.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qs, urlparse
@@ -14,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 from sqlalchemy import delete, select
 
 from bots.drive import messages
+from bots.drive.port import DriveItem
 from pipeline.intake import recruiter_for
 from storage.db import Database
 from storage.models import DriveFile, DriveFolder, Recruiter
@@ -76,6 +81,48 @@ def add_folder(db: Database, ref: str, owner: str, *, slack_channel: str | None 
             folder.name = name
         session.flush()
     return folder, created
+
+
+@dataclass(frozen=True)
+class DriveAccess:
+    """Reading a folder's metadata from Drive, and the account folders are shared with."""
+
+    get: Callable[[str], DriveItem]
+    account: str | None = None
+
+
+class NotAFolder(ValueError):
+    """The id names a file, not a folder."""
+
+    def __init__(self, item: DriveItem) -> None:
+        super().__init__(messages.NOT_A_FOLDER.format(name=item.name, mime=item.mime_type))
+        self.item = item
+
+
+@dataclass(frozen=True)
+class Watched:
+    folder: DriveFolder
+    created: bool
+    checked: bool  # False: Drive is not configured, the folder was saved unchecked
+
+
+def watch_folder(db: Database, ref: str, owner: str, *, drive: DriveAccess | None,
+                 slack_channel: str | None = None) -> Watched:
+    """Check the folder with Drive (when configured) and watch it for `owner`.
+
+    Raises ValueError for a reference that names no folder id, `DriveNotFound` when the folder
+    is not shared with `drive.account`, `DriveError` when Drive cannot be read, and
+    `NotAFolder` for a file.
+    """
+    folder_id = parse_folder_ref(ref)
+    name = None
+    if drive is not None:
+        item = drive.get(folder_id)
+        if not item.is_folder:
+            raise NotAFolder(item)
+        name = item.name
+    folder, created = add_folder(db, folder_id, owner, slack_channel=slack_channel, name=name)
+    return Watched(folder, created, checked=drive is not None)
 
 
 def list_folders(db: Database, owner: str | None = None) -> list[FolderView]:

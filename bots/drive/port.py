@@ -1,6 +1,6 @@
 """The seam between HotGigs and Google Drive: what the folder sync needs, as a small Protocol.
 
-`bots.drive.google.GoogleDriveClient` is the one real implementation (google-api-python-client);
+`bots.drive.gdrive.GoogleDriveClient` is the one real implementation (google-api-python-client);
 tests drive it against `tests/fakes/drive_api.py`. Errors are reduced to three outcomes the sync
 can act on: the item is gone, access is refused, or Drive stayed unavailable after retries.
 """

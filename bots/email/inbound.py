@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bots.email import headers as hdr
 from bots.email.config import EmailConfig
 from bots.email.proof import trusted_pass
-from pipeline.queue import RETRY, JobQueue
+from pipeline.queue import JobQueue, inbound_job_id
 from storage.db import Database
 from storage.files import BlobStore, sha256_hex
 from storage.models import InboundMessage, Resume, utcnow
@@ -157,18 +157,10 @@ def _existing(db: Database, message_id: str) -> int | None:
             select(InboundMessage.id).where(InboundMessage.message_id == message_id))
 
 
-def job_id(row_id: int) -> str:
-    return f"inbound-{row_id}"
-
-
 def enqueue(queue: JobQueue, row_id: int) -> bool:
     """Queue the processing of a stored message on high; False when Redis did not take it."""
     try:
-        queue.queues["high"].enqueue_call(
-            TASK, args=(row_id,), job_id=job_id(row_id), timeout=queue.job_timeout,
-            retry=RETRY, result_ttl=0, failure_ttl=7 * 86400,
-            description=f"inbound message {row_id}",
-        )
+        queue.enqueue_inbound(TASK, row_id)
     except RedisError:
         log.warning("inbound %s: enqueue failed, the sweep will retry", row_id, exc_info=True)
         return False
@@ -187,7 +179,7 @@ def take_waiting(queue: JobQueue, limit: int) -> list[int]:
     if limit < 1:
         return []
     high = queue.queues["high"]
-    prefix = job_id(0).removesuffix("0")
+    prefix = inbound_job_id(0).removesuffix("0")
     try:
         # only those next in line: an upload queued before them keeps its turn
         waiting = list(takewhile(lambda jid: jid.startswith(prefix),
@@ -225,7 +217,7 @@ def sweep(db: Database, queue: JobQueue, grace: timedelta) -> list[int]:
         log.warning("inbound sweep: Redis unavailable", exc_info=True)
         return []
     requeued = [row_id for row_id in waiting
-                if job_id(row_id) not in held and enqueue(queue, row_id)]
+                if inbound_job_id(row_id) not in held and enqueue(queue, row_id)]
     if requeued:
         log.info("inbound sweep: re-queued %d stored messages", len(requeued))
     return requeued

@@ -9,7 +9,6 @@ signatures, delivery reports) is skipped. With no resume file, a resume-like bod
 from __future__ import annotations
 
 import email
-import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import tnefparse
 
 from bots.email.charsets import decode, decode_as
 from bots.email.headers import header_block, text
+from pipeline.parser.html_text import html_to_text
 
 log = logging.getLogger(__name__)
 
@@ -264,12 +264,6 @@ def _safe_name(name: str, ctype: str | None, index: int) -> str:
     if not ext and ctype and ctype.startswith("image/"):
         ext = "." + ctype.split("/", 1)[1]
     return f"attachment-{index + 1}{ext}"
-
-
-def html_to_text(markup: str) -> str:
-    markup = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", markup)
-    markup = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h\d)>", "\n", markup)
-    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
 def forwarded_text(body: str) -> str:

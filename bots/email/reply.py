@@ -45,7 +45,7 @@ def _item_view(item: ResumeOutcome) -> dict[str, Any]:
         "ok": item.status == "parsed",
         "name": item.name,
         "outcome": messages.OUTCOMES.get(item.outcome or "", item.outcome or ""),
-        "contact": ", ".join(x for x in (item.email, item.phone) if x),
+        "contact": ", ".join(x for x in (item.email, item.phone_display) if x),
         "role": role,
         "skills": ", ".join(item.top_skills[:8]),
         "matches": [{"title": m.get("title") or m.get("slug") or m.get("job_id"),

@@ -138,7 +138,7 @@ def _command(config: SlackConfig, commands: Commands, ack: Ack, command: dict[st
 
 
 def events_handler(app: App) -> Callable[[dict[str, Any]], Response]:
-    """A `hotgigs.web.Router` handler for `POST /slack/events`."""
+    """A `hotgigs.web.http.Router` handler for `POST /slack/events`."""
 
     def handle(environ: dict[str, Any]) -> Response:
         if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY:

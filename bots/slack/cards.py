@@ -50,7 +50,7 @@ def card(item: ResumeOutcome) -> list[Block]:
     lines = [messages.CARD_TITLE.format(name=name, outcome=outcome)]
     if _role(item):
         lines.append(esc(_role(item)))
-    contact = " · ".join(esc(x) for x in (item.email, item.phone) if x)
+    contact = " · ".join(esc(x) for x in (item.email, item.phone_display) if x)
     lines.append(contact or f"_{messages.NO_CONTACT}_")
     blocks = [_section("\n".join(lines))]
     details = []

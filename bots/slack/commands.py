@@ -16,16 +16,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bots.drive.folders import add_folder, parse_folder_ref
+from bots.drive.folders import DriveAccess, NotAFolder, parse_folder_ref, watch_folder
 from bots.drive.messages import account_name
-from bots.drive.port import DriveError, DriveItem, DriveNotFound
+from bots.drive.port import DriveError, DriveNotFound
 from bots.slack import messages
 from bots.slack.cards import esc
-from matching import create_job, list_jobs, match_job, resolve_job
+from matching import create_job, list_jobs
+from matching.service import has_candidates, match_for, recruiter_id
 from pipeline.intake import recruiter_for
-from storage import audit
 from storage.db import Database
-from storage.models import Batch, Candidate, Recruiter, Resume
+from storage.models import Batch, Resume
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +47,6 @@ class Asker:
 class Answer:
     text: str
     blocks: list[dict[str, Any]] | None = None
-
-
-@dataclass(frozen=True)
-class DriveAccess:
-    """Reading a folder's metadata from Drive, and the account folders are shared with."""
-
-    get: Callable[[str], DriveItem]
-    account: str | None = None
 
 
 def split(text: str) -> tuple[str, str]:
@@ -94,43 +86,32 @@ class Commands:
         return Answer(prefix + messages.HELP)
 
     def _owner(self, asker: Asker) -> int | None:
-        with self.db.session() as session:
-            found = session.scalar(select(Recruiter.id).where(Recruiter.identity == asker.identity))
-            return int(found) if found is not None else None
+        return recruiter_id(self.db, asker.identity)
 
     def match(self, asker: Asker, ref: str) -> Answer:
         if not ref:
             return Answer(messages.MATCH_USAGE)
         owner_id = self._owner(asker)
-        with self.db.session() as session:
-            if owner_id is None or not session.scalar(
-                    select(func.count()).select_from(Candidate)
-                    .where(Candidate.owner_id == owner_id)):
-                return Answer(messages.MATCH_NO_CANDIDATES)
-            job = resolve_job(session, ref)
-            found = match_job(session, job if job is not None else ref, top=TOP,
-                              owner_id=owner_id)
-            label = f"*{esc(job.title)}* (`{esc(job.slug)}`)" if job else messages.FREE_TEXT
-            people = {c.id: c for c in session.scalars(
-                select(Candidate).where(Candidate.id.in_([m.candidate_id for m in found])))}
-            audit.record_matched(session, [m.candidate_id for m in found],
-                                 actor=asker.identity, source="slack",
-                                 job=job.slug if job is not None else ref)
-        if not found:
+        if owner_id is None or not has_candidates(self.db, owner_id):
+            return Answer(messages.MATCH_NO_CANDIDATES)
+        result = match_for(self.db, ref, top=TOP, owner_id=owner_id, actor=asker.identity,
+                           source="slack")
+        label = (f"*{esc(result.title or '')}* (`{esc(result.slug)}`)" if result.slug
+                 else messages.FREE_TEXT)
+        if not result.rows:
             return Answer(messages.MATCH_NONE.format(label=label))
         rows, plain = [], []
-        for rank, m in enumerate(found, 1):
-            person = people.get(m.candidate_id)
-            name = (person.name if person else None) or f"#{m.candidate_id}"
-            title = f" · {esc(person.latest_title)}" if person and person.latest_title else ""
-            reasons = m.explanation.get("reasons") or []
-            summary = esc(m.explanation.get("summary") or "")
-            if reasons:
-                summary += "\n" + "\n".join(f"• {esc(r)}" for r in reasons[:4])
+        for row in result.rows:
+            name = row.name or f"#{row.candidate_id}"
+            title = f" · {esc(row.title)}" if row.title else ""
+            summary = esc(row.summary)
+            if row.reasons:
+                summary += "\n" + "\n".join(f"• {esc(r)}" for r in row.reasons[:4])
             rows.append(_section(messages.MATCH_ROW.format(
-                rank=rank, name=esc(name), score=f"{m.score:.0f}", title=title, summary=summary)))
-            plain.append(messages.MATCH_FALLBACK_ROW.format(rank=rank, name=name,
-                                                            score=f"{m.score:.0f}"))
+                rank=row.rank, name=esc(name), score=f"{row.score:.0f}", title=title,
+                summary=summary)))
+            plain.append(messages.MATCH_FALLBACK_ROW.format(rank=row.rank, name=name,
+                                                            score=f"{row.score:.0f}"))
         header = messages.MATCH_HEADER.format(label=label)
         return Answer("\n".join([header, *plain]), [_section(header), *rows])
 
@@ -198,28 +179,23 @@ class Commands:
         if action != "add" or not ref:
             return Answer(messages.DRIVE_USAGE)
         try:
-            folder_id = parse_folder_ref(ref)
+            watched = watch_folder(self.db, ref, asker.identity, drive=self.drive,
+                                   slack_channel=asker.channel or None)
+        except NotAFolder as exc:
+            return Answer(messages.DRIVE_NOT_FOLDER.format(name=esc(exc.item.name),
+                                                           mime=esc(exc.item.mime_type)))
         except ValueError:
             return Answer(messages.DRIVE_BAD_REF.format(ref=esc(ref[:200])))
-        name, note = None, ""
-        if self.drive is None:
-            note = messages.DRIVE_UNCHECKED
-        else:
-            try:
-                item = self.drive.get(folder_id)
-            except DriveNotFound:
-                return Answer(messages.DRIVE_NOT_SHARED.format(
-                    id=folder_id, account=esc(account_name(self.drive.account))))
-            except DriveError as exc:
-                return Answer(messages.DRIVE_UNREADABLE.format(id=folder_id,
-                                                               reason=esc(exc.reason)))
-            if not item.is_folder:
-                return Answer(messages.DRIVE_NOT_FOLDER.format(name=esc(item.name),
-                                                               mime=esc(item.mime_type)))
-            name = item.name
-        folder, created = add_folder(self.db, folder_id, asker.identity,
-                                     slack_channel=asker.channel or None, name=name)
+        except DriveNotFound:
+            account = self.drive.account if self.drive is not None else None
+            return Answer(messages.DRIVE_NOT_SHARED.format(
+                id=parse_folder_ref(ref), account=esc(account_name(account))))
+        except DriveError as exc:
+            return Answer(messages.DRIVE_UNREADABLE.format(id=parse_folder_ref(ref),
+                                                           reason=esc(exc.reason)))
+        folder, folder_id = watched.folder, watched.folder.folder_id
         log.info("slack %s: Drive folder %s %s", asker.identity, folder_id,
-                 "watched" if created else "already watched")
-        text = messages.DRIVE_WATCHING if created else messages.DRIVE_ALREADY
+                 "watched" if watched.created else "already watched")
+        text = messages.DRIVE_WATCHING if watched.created else messages.DRIVE_ALREADY
+        note = "" if watched.checked else messages.DRIVE_UNCHECKED
         return Answer(text.format(name=esc(folder.name or folder_id), id=folder_id) + note)

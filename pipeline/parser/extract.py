@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from pipeline.errors import Rejected
 from pipeline.parser import extract_docx, extract_other, extract_pdf, ocr
-from pipeline.parser.lines import Extracted, ParseState
+from pipeline.parser.lines import ExtractedDocument, ParseState
 
-_EXTRACTORS: dict[str, Callable[[bytes], Extracted]] = {
+_EXTRACTORS: dict[str, Callable[[bytes], ExtractedDocument]] = {
     "pdf": extract_pdf.extract_pdf,
     "docx": extract_docx.extract_docx,
     "doc": extract_other.extract_doc,

@@ -15,7 +15,7 @@ import docx
 from docx.oxml.ns import qn
 
 from pipeline.errors import Rejected
-from pipeline.parser.lines import Extracted, Line, clean_text, is_caps
+from pipeline.parser.lines import ExtractedDocument, Line, clean_text, is_caps
 
 _W_P, _W_TBL, _W_R, _W_T = qn("w:p"), qn("w:tbl"), qn("w:r"), qn("w:t")
 _W_TAB, _W_BR, _W_TXBX = qn("w:tab"), qn("w:br"), qn("w:txbxContent")
@@ -169,7 +169,7 @@ class _Walker:
                     self.container(content, header=header)
 
 
-def extract_docx(data: bytes) -> Extracted:
+def extract_docx(data: bytes) -> ExtractedDocument:
     """Read a DOCX into lines: page headers first, then the body, then footers."""
     try:
         document = docx.Document(io.BytesIO(data))
@@ -201,4 +201,4 @@ def extract_docx(data: bytes) -> Extracted:
                 continue
             keys.add(ln.text)
         unique.append(ln)
-    return Extracted(unique, 1, "python-docx")
+    return ExtractedDocument(unique, 1, "python-docx")

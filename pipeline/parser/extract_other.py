@@ -6,7 +6,6 @@ then found by wording alone.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import shutil
@@ -15,12 +14,13 @@ import tempfile
 import zipfile
 
 from pipeline.errors import Rejected
-from pipeline.parser.lines import Extracted, Line, clean_text, is_caps
+from pipeline.parser.html_text import html_to_text
+from pipeline.parser.lines import ExtractedDocument, Line, clean_text, is_caps
 
 _GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
-def _lines(text: str, extractor: str) -> Extracted:
+def _lines(text: str, extractor: str) -> ExtractedDocument:
     lines: list[Line] = []
     for raw in text.splitlines():
         # a run of spaces inside a plain-text line is a column gap, as a tab is
@@ -29,7 +29,7 @@ def _lines(text: str, extractor: str) -> Extracted:
             continue
         # plain-text lines are real lines (no soft wrapping): each is its own block
         lines.append(Line(t, block_start=True, column_start=False, caps=is_caps(t)))
-    return Extracted(lines, 1, extractor)
+    return ExtractedDocument(lines, 1, extractor)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
@@ -91,23 +91,15 @@ def _alias(charset: str) -> str:
     return "gb18030" if charset.lower() in {"gb2312", "gbk", "x-gbk"} else charset
 
 
-def extract_txt(data: bytes) -> Extracted:
+def extract_txt(data: bytes) -> ExtractedDocument:
     return _lines(decode_text(data), "text")
 
 
-_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|h[1-6]|tr|table|section|ul|ol)\b[^>]*>", re.I)
+def extract_html(data: bytes) -> ExtractedDocument:
+    return _lines(html_to_text(decode_text(data, declared=meta_charset(data))), "html")
 
 
-def extract_html(data: bytes) -> Extracted:
-    text = decode_text(data, declared=meta_charset(data))
-    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
-    text = re.sub(r"<\s*(td|th)\b[^>]*>", "\t", text, flags=re.I)
-    text = _BLOCK_TAGS.sub("\n", text)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    return _lines(text, "html")
-
-
-def extract_rtf(data: bytes) -> Extracted:
+def extract_rtf(data: bytes) -> ExtractedDocument:
     from striprtf.striprtf import rtf_to_text
 
     try:
@@ -117,7 +109,7 @@ def extract_rtf(data: bytes) -> Extracted:
     return _lines(text, "striprtf")
 
 
-def extract_odt(data: bytes) -> Extracted:
+def extract_odt(data: bytes) -> ExtractedDocument:
     from odf import teletype, text
     from odf.opendocument import load
 
@@ -149,7 +141,7 @@ def _odf_texts(node: object) -> list[str]:
     return out
 
 
-def extract_doc(data: bytes) -> Extracted:
+def extract_doc(data: bytes) -> ExtractedDocument:
     """Legacy Word 97-2003 through the `antiword` tool."""
     if shutil.which("antiword") is None:
         raise Rejected("old Word .doc files need antiword, which is not installed")

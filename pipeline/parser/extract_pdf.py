@@ -17,7 +17,7 @@ import pymupdf
 from pipeline.errors import Rejected
 from pipeline.parser import ocr
 from pipeline.parser.layout import Block, RawLine, document_layout, page_lines
-from pipeline.parser.lines import Extracted, Line, clean_text
+from pipeline.parser.lines import ExtractedDocument, Line, clean_text
 
 MAX_PAGES = 50
 _PAGE_NO = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.I)
@@ -84,7 +84,7 @@ def _mark_headers_footers(pages: list[list[Line]]) -> None:
                 lines[i] = replace(ln, is_header_footer=True)
 
 
-def extract_pdf(data: bytes) -> Extracted:
+def extract_pdf(data: bytes) -> ExtractedDocument:
     """Read a PDF into lines; pages without a usable text layer go through OCR."""
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
@@ -114,6 +114,7 @@ def extract_pdf(data: bytes) -> Extracted:
             layouts.add(layout)
             pages.append(lines)
         _mark_headers_footers(pages)
-        result = Extracted([ln for p in pages for ln in p], doc.page_count, "pymupdf", ocr_used)
+        result = ExtractedDocument([ln for p in pages for ln in p], doc.page_count, "pymupdf",
+                                   ocr_used)
     result.layout = document_layout(layouts)
     return result

@@ -40,7 +40,7 @@ class Line:
 
 
 @dataclass
-class Extracted:
+class ExtractedDocument:
     """What an extractor hands on: lines in reading order and facts about the file."""
 
     lines: list[Line]
@@ -76,7 +76,7 @@ class ParseState:
     data: bytes
     filename: str
     kind: str
-    doc: Extracted | None = None
+    doc: ExtractedDocument | None = None
     sections: list[Section] = field(default_factory=list)
     result: ParsedResume = field(default_factory=ParsedResume)
     skill_text: str = ""

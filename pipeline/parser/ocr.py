@@ -32,7 +32,7 @@ import pymupdf
 from pipeline.errors import Rejected
 from pipeline.metrics import timed
 from pipeline.parser.layout import Block, RawLine, document_layout, page_lines
-from pipeline.parser.lines import Extracted, Line, clean_text
+from pipeline.parser.lines import ExtractedDocument, Line, clean_text
 
 DPI = 200
 CONFIG = "--oem 1 --psm 3"
@@ -329,7 +329,7 @@ def ocr_pdf_page(page: pymupdf.Page, pno: int) -> tuple[list[Line], str]:
     return ocr_image(image, pno)
 
 
-def extract_image(data: bytes) -> Extracted:
+def extract_image(data: bytes) -> ExtractedDocument:
     """OCR an image file (PNG, JPEG, TIFF…), one page per frame."""
     if not available():
         raise Rejected("image resume needs OCR, but tesseract is not installed")
@@ -350,6 +350,6 @@ def extract_image(data: bytes) -> Extracted:
         page, layout = ocr_image(frame, pno, dpi if 72 <= dpi <= 1200 else DPI)
         lines.extend(page)
         layouts.add(layout)
-    result = Extracted(lines, len(frames), "tesseract", ocr_used=True)
+    result = ExtractedDocument(lines, len(frames), "tesseract", ocr_used=True)
     result.layout = document_layout(layouts)
     return result

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bots.email.passwords import Logins
 from bots.email.server import SmtpServer
-from hotgigs.mailbot import email_config
+from hotgigs.wiring import email_config
 from storage.models import Batch, InboundMessage
 from tests.emails import INBOUND, SENDER
 from tests.helpers import free_port

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from hotgigs.bootstrap import Services
-from hotgigs.serve import build_router
-from hotgigs.web import HttpServer
+from hotgigs.web.app import build_router
+from hotgigs.web.http import HttpServer
 from tests.integration.pipeline_harness import Harness
 
 TOKEN = "correct horse battery staple"

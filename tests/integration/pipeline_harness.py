@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.settings import Settings
-from hotgigs.worker import job_queue, task_context
+from hotgigs.wiring import job_queue, task_context
 from pipeline.context import configure
 from pipeline.intake import Intake
 from pipeline.models import IngestFile, IngestRequest

@@ -21,8 +21,8 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import select
 
 from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.slackbot import RunningSlack, start_slack
-from hotgigs.web import HttpServer, Router
+from hotgigs.web.http import HttpServer, Router
+from hotgigs.web.slack import RunningSlack, start_slack
 from storage.models import Batch
 from tests.fakes.slack_api import FakeSlack
 from tests.integration.pipeline_harness import Harness

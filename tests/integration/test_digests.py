@@ -19,12 +19,13 @@ from sqlalchemy import select
 from digests import Digests, Scope, When, collect, zone
 from digests.send import DigestConfig
 from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.digest_cmd import digests_for
+from hotgigs.wiring import digests_for
 from storage.db import upgrade
 from storage.models import DigestSent, utcnow
 from tests import digest_data as dd
 from tests.digest_data import NOW, ago
 from tests.fakes.slack_api import FakeSlack
+from tests.helpers import cli_env
 
 UTC8 = When(zone("UTC"), 8)
 
@@ -85,7 +86,10 @@ def test_a_digest_reports_what_arrived_by_source_with_failures_and_matches(
             for j in data.jobs] == [("Backend Engineer", [("Alice Example", 91, True, True),
                                                           ("Olga Known", 60, False, False)])]
     assert [(b.name, b.reason) for b in data.broken] == [("Old CVs", "no longer shared")]
-    assert [c.count for c in data.week] == [0, 0, 0, 0, 1, 0, 5]
+    # today's five under today's label; the one of Saturday 08:00 under Saturday's
+    assert [(c.label, c.count) for c in data.week] == [
+        ("Wed 25", 0), ("Thu 26", 0), ("Fri 27", 0), ("Sat 28", 1), ("Sun 29", 0),
+        ("Mon 30", 0), ("Tue 1", 5)]
     assert data.strong == 1
 
 
@@ -267,9 +271,7 @@ def test_digest_send_dry_run_prints_the_text_and_sends_nothing(
                       person=dd.candidate(s, ann, "<script>Zed</script>"))
     finally:
         services.close()
-    env = {"PATH": "/usr/bin:/bin", "HOTGIGS_DATA_DIR": str(settings.data_dir),
-           "DATABASE_URL": url, "HOTGIGS_ENCRYPTION_KEY": str(settings.encryption_key),
-           "HOTGIGS_LOG_LEVEL": "WARNING"}
+    env = cli_env(settings, url)
     run = [sys.executable, "-m", "hotgigs", "digest", "send"]
     done = subprocess.run([*run, "--dry-run"], env=env, capture_output=True, text=True,
                           timeout=120)
@@ -289,6 +291,10 @@ def test_digest_send_dry_run_prints_the_text_and_sends_nothing(
     assert sent.returncode == 0 and "sent" in sent.stderr, sent.stderr
     again = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "no digest to send" in again.stderr
+    to_ann = subprocess.run([*run, "--to", "ann@agency.test"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert to_ann.returncode == 0, to_ann.stderr
+    assert "already sent today" in to_ann.stderr and "no recruiter" not in to_ann.stderr
     box = mailbox.Maildir(settings.data_dir / "outbox", create=False)
     assert len(box) == 1
     # a recruiter's own timezone and hour

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from bots.email.outbound import MaildirOutbox
 from digests import Digests, Outcome
 from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.digest_cmd import digest_config
+from hotgigs.wiring import digest_config
 from storage.models import DigestSent, utcnow
 from tests import digest_data as dd
 from tests.conftest import truncate_all
 from tests.digest_data import NOW, ago
+from tests.helpers import cli_env
 
 RECRUITERS = 12
 
@@ -104,9 +105,7 @@ def test_two_digest_send_processes_send_each_digest_once(make_settings: object,
         seed(services, utcnow() - timedelta(hours=1))
     finally:
         services.close()
-    env = {"PATH": "/usr/bin:/bin", "HOTGIGS_DATA_DIR": str(settings.data_dir),
-           "DATABASE_URL": pg_url, "HOTGIGS_ENCRYPTION_KEY": str(settings.encryption_key),
-           "HOTGIGS_LOG_LEVEL": "WARNING"}
+    env = cli_env(settings, pg_url)
     procs = [subprocess.Popen([sys.executable, "-m", "hotgigs", "digest", "send"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]

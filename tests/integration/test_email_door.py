@@ -16,7 +16,7 @@ from sqlalchemy import text
 from bots.email.inbound import enqueue, take_waiting
 from bots.email.server import SmtpServer
 from bots.email.tasks import process_inbound
-from hotgigs.mailbot import email_config
+from hotgigs.wiring import email_config
 from storage.db import Database
 from tests.emails import INBOUND, SENDER, attach, message
 from tests.helpers import free_port

@@ -243,7 +243,7 @@ def test_retention_drops_old_quarantined_mail(rig: MailRig) -> None:
 
     from sqlalchemy import update
 
-    from hotgigs.privacy_cmd import run_retention
+    from hotgigs.privacy import run_retention
     from storage.models import InboundMessage, utcnow
 
     old, new = _resume_mail("Old Spam", sender="a@spam.test"), _resume_mail("New Spam",

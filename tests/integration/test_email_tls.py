@@ -74,7 +74,7 @@ def test_auth_is_refused_without_tls_and_a_login_over_starttls_is_proof(
 
 
 def test_the_settings_turn_on_starttls_and_auth(harness: Harness, tmp_path: Path) -> None:
-    from hotgigs.mailbot import smtp_server
+    from hotgigs.wiring import smtp_server
     from tests.helpers import free_port
 
     cert, key = make_certificate(tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,26 @@ def test_every_file_is_accounted_for_and_a_reimport_creates_nothing(
     assert second["created"] == 0
     assert second["duplicates"] == 4
     assert harness.candidate_count() == 4
+
+
+def test_cli_import_applies_the_file_and_zip_limits_of_the_settings(tmp_path: Path) -> None:
+    """HOTGIGS_MAX_FILE_MB and HOTGIGS_ZIP_MAX_ENTRIES hold for `hotgigs import` too (in
+    process here: no Redis), as for the email and Slack doors."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "three.zip").write_bytes(zip_of({
+        f"p{n}.pdf": text_pdf(f"Person {n}", f"p{n}@x.test") for n in range(3)}))
+    (folder / "huge.txt").write_bytes(b"Resume\n" + b"x" * (3 * 1024 * 1024 // 2))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HOTGIGS_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(HOTGIGS_DATA_DIR=str(tmp_path / "var"), HOTGIGS_MAX_FILE_MB="1",
+               HOTGIGS_ZIP_MAX_ENTRIES="2", HOTGIGS_SPAN_MODEL="off")
+    result = subprocess.run([sys.executable, "-m", "hotgigs", "import", str(folder), "--json"],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    items = {i["filename"]: i for i in json.loads(result.stdout)["items"]}
+    assert items["huge.txt"]["reason"].startswith("file too large"), items["huge.txt"]
+    refused = [i for name, i in items.items() if name.startswith("three.zip/")
+               and i["status"] == "failed"]
+    assert [i["reason"] for i in refused] == ["archive has more than 2 files"]
+    assert sum(1 for i in items.values() if i["status"] == "parsed") == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotgigs.worker import job_temp_root
+from hotgigs.wiring import job_temp_root
 from tests.helpers import wait_until
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import scanned_pdf

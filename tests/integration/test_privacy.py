@@ -14,8 +14,8 @@ from sqlalchemy import func, inspect, select, text, update
 
 from bots.email.inbound import accept, enqueue
 from bots.email.quarantine import list_messages
-from hotgigs.privacy_cmd import run_retention
-from hotgigs.worker import tombstone_key_of
+from hotgigs.privacy import run_retention
+from hotgigs.wiring import tombstone_key_of
 from matching import create_job
 from storage import retention
 from storage.files import sha256_hex

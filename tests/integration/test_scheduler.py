@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bots.drive.folders import add_folder
-from hotgigs.scheduling import job_runner
+from hotgigs.run.scheduler import job_runner
 from pipeline.intake import Intake
 from pipeline.models import IngestFile, IngestRequest
 from scheduler import jobs

@@ -9,8 +9,8 @@ import pytest
 
 from hotgigs.bootstrap import bootstrap
 from hotgigs.settings import Settings
-from hotgigs.slackbot import start_slack
-from hotgigs.web import Router
+from hotgigs.web.http import Router
+from hotgigs.web.slack import start_slack
 from storage.models import Candidate, Recruiter
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, FakeSlack, Message
 from tests.integration.pipeline_harness import Harness
@@ -235,7 +235,7 @@ def test_serve_skips_the_bot_clearly_without_credentials(
     for extra in ({}, {"slack_bot_token": TOKEN}):
         services = bootstrap(make_settings(**extra))
         router = Router()
-        with caplog.at_level("INFO", logger="hotgigs.slackbot"):
+        with caplog.at_level("INFO", logger="hotgigs.web.slack"):
             assert start_slack(router, services, None) is None
         services.close()
     assert "Slack bot off: SLACK_BOT_TOKEN is not set" in caplog.text

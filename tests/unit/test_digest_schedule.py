@@ -60,9 +60,12 @@ def test_a_past_days_window_ends_at_its_scheduled_time() -> None:
     assert end == at("2026-11-28T00:00") and start == at("2026-11-27T00:00")
 
 
-def test_the_week_chart_is_seven_days_ending_at_the_window_end() -> None:
-    end = at("2026-12-01T08:00")
-    buckets = week_buckets(end)
-    assert len(buckets) == 7 and buckets[-1] == (end - timedelta(days=1), end)
-    assert buckets[0][0] == end - timedelta(days=7)
+def test_the_week_chart_is_six_local_days_and_today_so_far() -> None:
+    end = at("2026-12-01T08:00")  # 08:00 UTC, a Tuesday
+    buckets = week_buckets(end, zone("UTC"))
+    assert len(buckets) == 7 and buckets[-1] == (at("2026-12-01T00:00"), end)  # today
+    assert buckets[0][0] == at("2026-11-25T00:00")
     assert all(a[1] == b[0] for a, b in pairwise(buckets))
+    # in Tokyo it is 17:00 on Tuesday: today began at 15:00 UTC on Monday
+    tokyo = week_buckets(end, zone("Asia/Tokyo"))
+    assert tokyo[-1] == (at("2026-11-30T15:00"), end)

@@ -151,7 +151,7 @@ def test_the_html_reply_escapes_what_came_from_a_resume(tmp_path: Path) -> None:
 
 def test_loopback_clients_are_trusted_only_on_a_loopback_bound_server(
         make_settings: object) -> None:
-    from hotgigs.mailbot import email_config
+    from hotgigs.wiring import email_config
 
     def trust(**kw: object) -> bool:
         return email_config(make_settings(**kw)).trust_loopback  # type: ignore[operator]

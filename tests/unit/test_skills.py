@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.parser import build_skills
 from pipeline.parser.skills import canonical_skill, find_skills, skill_info
+from scripts import build_skills
 
-DATA = Path(build_skills.__file__).resolve().parent.parent / "data"
+DATA = build_skills.DATA_DIR
 TAXONOMY = Path(__file__).resolve().parents[3] / "shared" / "data" / "taxonomy"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bots.slack.cards import esc, result_messages
+from bots.slack.cards import card, esc, result_messages
 from bots.slack.reply import worth_an_edit
 from pipeline.summary import BatchSummary, ResumeOutcome
 
@@ -63,3 +63,16 @@ def test_a_card_offers_merge_and_not_the_same_person_for_each_possible_duplicate
     assert blocks[-1] == {"type": "divider"}
     assert not [b for b in card(item.model_copy(update={"possible_duplicates": []}))
                 if b["type"] == "actions"]
+
+
+def test_cards_and_email_replies_show_phones_as_people_read_them() -> None:
+    from bots.email.reply import _item_view
+
+    item = ResumeOutcome(resume_id=1, filename="cv.pdf", status="parsed", name="Ann",
+                         email="ann@x.test", phone="+14155550132")
+    shown = str(card(item))
+    assert "+1 415-555-0132" in shown and "+14155550132" not in shown
+    assert _item_view(item)["contact"] == "ann@x.test, +1 415-555-0132"
+    assert item.model_dump()["phone"] == "+14155550132"  # stored and exported as E.164
+    odd = ResumeOutcome(resume_id=2, filename="b.pdf", status="parsed", phone="ext. 12")
+    assert odd.phone_display == "ext. 12"

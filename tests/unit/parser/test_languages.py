@@ -13,7 +13,7 @@ from pipeline.parser import parse_document, rirekisho
 from pipeline.parser.dates import find_range, find_single, normalize
 from pipeline.parser.fields_education import parse_education
 from pipeline.parser.language import detect
-from pipeline.parser.lines import Extracted, Line, ParseState
+from pipeline.parser.lines import ExtractedDocument, Line, ParseState
 from pipeline.parser.locations_i18n import find_location
 from pipeline.parser.names_cjk import find_cjk_name
 from pipeline.parser.role_header import classify
@@ -409,7 +409,7 @@ def test_rirekisho_rows_in_other_shapes() -> None:
         "■学歴", "2015/04 架空大学工学部入学", "2019年3月 架空大学工学部卒業", "■職歴",
         "2019年4月 株式会社サンプル入社 営業部に配属", "賞罰", "2020 1 社長賞 受賞"]]
     state = ParseState(data=b"", filename="x.txt", kind="txt")
-    state.doc = Extracted(lines, 1, "text")
+    state.doc = ExtractedDocument(lines, 1, "text")
     rirekisho.run(state)
     assert [(e.institution, e.graduation_date) for e in state.result.education] == [
         ("架空大学工学部", "2019-03")]

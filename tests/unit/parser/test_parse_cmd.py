@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hotgigs.parse_cmd import run_parse
+from hotgigs.cli.parse import run_parse
 from tests.unit.parser import docgen
 
 

@@ -1,0 +1,109 @@
+"""`hotgigs serve`: the whole product in one process tree, stopped cleanly by SIGINT/SIGTERM.
+
+Parts are started in dependency order (Redis, database schema, HTTP, then the parts that
+produce work) and stopped in reverse, so no part outlives what it talks to.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hotgigs.bootstrap import bootstrap
+from hotgigs.run.lifecycle import stop_on_signals
+from hotgigs.run.private_redis import PrivateRedis
+from hotgigs.run.scheduler import start_scheduler
+from hotgigs.settings import Settings
+from hotgigs.web.app import build_router
+from hotgigs.web.http import HttpServer
+from hotgigs.web.metrics import prepare as prepare_metrics
+from hotgigs.web.slack import start_slack
+from hotgigs.wiring import job_queue, smtp_server
+from storage.db import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProcessTree:
+    """What serve started, with the function that stops each, in start order."""
+
+    stoppers: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+
+    def started(self, name: str, stop: Callable[[], None]) -> None:
+        self.stoppers.append((name, stop))
+
+    def stop_all(self) -> None:
+        for name, stop in reversed(self.stoppers):
+            try:
+                stop()
+                log.info("stopped %s", name)
+            except Exception:
+                log.exception("stopping %s failed", name)
+        self.stoppers.clear()
+
+
+def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
+    """Worker processes run `hotgigs worker` so they scale the same way under docker-compose."""
+    env = {**os.environ, "REDIS_URL": settings.redis_url or "",
+           "HOTGIGS_DATA_DIR": str(settings.data_dir),
+           "DATABASE_URL": settings.effective_database_url}
+    for index in range(count):
+        proc = subprocess.Popen([sys.executable, "-m", "hotgigs", "worker"], env=env)
+
+        def stop(proc: subprocess.Popen[bytes] = proc) -> None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+        tree.started(f"worker {index + 1} (pid {proc.pid})", stop)
+
+
+def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) -> int:
+    """Run until SIGINT/SIGTERM; returns the exit code."""
+    stop_event = stop_on_signals()
+    prepare_metrics(settings, wipe=True)  # before workers start: they inherit the directory
+    tree = ProcessTree()
+    try:
+        if not settings.redis_url:
+            private = PrivateRedis(settings.data_dir)
+            url = private.start()
+            tree.started("private redis-server", private.stop)
+            settings = settings.model_copy(update={"redis_url": url})
+            log.info("REDIS_URL unset: started a private redis-server at %s", url)
+        upgrade(settings.effective_database_url)
+        services = bootstrap(settings)
+        tree.started("database", services.close)
+
+        router = build_router(services)
+        slack = start_slack(router, services, job_queue(services))
+        if slack is not None:
+            tree.started(f"Slack bot ({slack.mode})", slack.stop)
+        _start_workers(settings, settings.workers if workers is None else workers, tree)
+        if smtp:
+            inbound = smtp_server(services, job_queue(services))
+            inbound.start()
+            tree.started("SMTP server", inbound.stop)
+            log.info("SMTP on %s:%d for %s", settings.smtp_host, settings.smtp_port,
+                     inbound.handler.config.address)
+        scheduler = start_scheduler(services)
+        tree.started("scheduler", scheduler.stop)
+        # HTTP comes last, so a /healthz that answers means every door is already open
+        http = HttpServer(settings.http_host, settings.http_port, router)
+        http.start()
+        tree.started("HTTP server", http.stop)
+        log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
+        log.info("hotgigs is serving; Ctrl-C to stop")
+        stop_event.wait()
+    finally:
+        tree.stop_all()
+    log.info("hotgigs stopped")
+    return 0

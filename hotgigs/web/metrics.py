@@ -1,0 +1,105 @@
+"""`GET /metrics`: the whole system's figures in Prometheus' text format.
+
+Every process of the tree (web, SMTP, Slack, workers) writes its figures into one
+prometheus-client multiprocess directory under the data dir, which `prepare` names in
+`PROMETHEUS_MULTIPROC_DIR` before anything imports prometheus-client (child processes inherit
+it). A scrape merges those files and adds what only Redis knows at that moment (queue depths and
+live workers) and the emails in quarantine now, by reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hotgigs.bootstrap import Services
+from hotgigs.figures import queue_depths
+from hotgigs.settings import Settings
+from hotgigs.web.http import Handler, Response
+
+log = logging.getLogger(__name__)
+
+ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def metrics_dir(settings: Settings) -> Path:
+    return settings.data_dir.resolve() / "metrics"
+
+
+def prepare(settings: Settings, *, wipe: bool = False) -> Path:
+    """Point this process (and its children) at the shared directory; `serve` wipes it first."""
+    path = metrics_dir(settings)
+    if wipe:
+        shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True, exist_ok=True)
+    if "prometheus_client" in sys.modules and os.environ.get(ENV) != str(path):
+        log.warning("prometheus-client was imported before %s was set: this process's "
+                    "figures stay in memory", ENV)
+    os.environ[ENV] = str(path)
+    return path
+
+
+def process_exited(settings: Settings) -> None:
+    """Drop this process's live gauges (its counters and histograms stay in the totals)."""
+    if os.environ.get(ENV) == str(metrics_dir(settings)):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid(), str(metrics_dir(settings)))
+
+
+class _LiveFigures:
+    """Queue depths and workers, read from Redis at scrape time."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def collect(self) -> Iterator[Any]:
+        from prometheus_client.core import GaugeMetricFamily
+
+        from bots.email.quarantine import counts_by_reason
+
+        held = GaugeMetricFamily("hotgigs_inbound_quarantined",
+                                 "Inbound emails in quarantine now (no proof of sender), by reason",
+                                 labels=["reason"])
+        try:
+            for reason, count in counts_by_reason(self.services.db).items():
+                held.add_metric([reason], count)
+        except Exception:  # the database is down: the other figures still answer
+            log.warning("metrics: quarantine counts unavailable", exc_info=True)
+        yield held
+        depths = queue_depths(self.services)
+        up = GaugeMetricFamily("hotgigs_redis_up", "Whether Redis answered the scrape")
+        up.add_metric([], 0 if depths is None else 1)
+        yield up
+        if depths is None:
+            return
+        queue = GaugeMetricFamily("hotgigs_queue_depth", "Jobs waiting per queue", labels=["queue"])
+        for priority, depth in depths.items():
+            queue.add_metric([priority], depth)
+        yield queue
+        from rq import Worker
+
+        workers = GaugeMetricFamily("hotgigs_workers", "RQ workers registered in Redis")
+        workers.add_metric([], Worker.count(connection=self.services.redis))
+        yield workers
+
+
+def metrics_handler(services: Services) -> Handler:
+    path = metrics_dir(services.settings)
+
+    def handle(_environ: dict[str, Any]) -> Response:
+        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        if path.is_dir():
+            MultiProcessCollector(registry, path=str(path))
+        registry.register(_LiveFigures(services))
+        return 200, {"Content-Type": CONTENT_TYPE_LATEST}, generate_latest(registry)
+
+    return handle

@@ -1,0 +1,81 @@
+"""The Slack bot's door in `serve` (its config and reply notifier are built in `wiring`).
+
+`start_slack` mounts `POST /slack/events` on the HTTP router, or connects over Socket Mode
+when `SLACK_APP_TOKEN` is set. With `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` any workspace
+installs the app over OAuth (`GET /slack/install`) and every Web API call, the worker's replies
+included, uses the bot token of the workspace concerned. Without a bot token or client
+credentials (and, for HTTP, without `SLACK_SIGNING_SECRET`) the bot is skipped with one log
+line saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bots.slack.app import SlackBot, build_app, events_handler, install_handlers
+from bots.slack.client import web_client
+from bots.slack.commands import Commands
+from bots.slack.install import oauth_settings
+from bots.slack.uploads import Uploads
+from hotgigs.bootstrap import Services
+from hotgigs.web.http import Router
+from hotgigs.wiring import drive_access, email_config, intake_for, slack_config
+from pipeline.queue import JobQueue
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+@dataclass
+class RunningSlack:
+    bot: SlackBot
+    mode: str  # "http" or "socket"
+    stop: Callable[[], None]
+
+
+def start_slack(router: Router, services: Services, queue: JobQueue | None) -> RunningSlack | None:
+    """Mount (HTTP) or connect (Socket Mode) the Bolt app; None, logged, when not configured."""
+    settings = services.settings
+    config = slack_config(settings)
+    if config is None:
+        log.info("Slack bot off: SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID and "
+                 "SLACK_CLIENT_SECRET for installs in several workspaces)")
+        return None
+    socket_mode = bool(settings.slack_app_token)
+    if not socket_mode and not config.signing_secret:
+        log.warning("Slack bot off: SLACK_SIGNING_SECRET is not set (needed to verify "
+                    "requests to %s; or set SLACK_APP_TOKEN for Socket Mode)", EVENTS_PATH)
+        return None
+    client = web_client(config)
+    uploads = Uploads(config, services.db, intake_for(services, queue), client)
+    commands = Commands(services.db, lambda: queue.depths() if queue is not None and
+                        services.redis_ping() is None else None, drive_access(settings),
+                        personal_address=email_config(settings).personal_address)
+    oauth = (oauth_settings(config.oauth, services.db.engine, client)
+             if config.oauth is not None else None)
+    from bots.slack.duplicates import DuplicateActions
+    from matching import matches_hook
+
+    bot = build_app(config, client, uploads, commands, socket_mode=socket_mode, oauth=oauth,
+                    duplicates=DuplicateActions(services.db, matches_hook(services.db)))
+    for path, step in install_handlers(bot.app).items():
+        router.add("GET", path, step)
+        log.info("Slack install flow on GET %s", path)
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        handler = SocketModeHandler(bot.app, settings.slack_app_token, web_client=client)
+        handler.connect()
+        log.info("Slack bot on Socket Mode")
+
+        def stop() -> None:
+            handler.close()
+            bot.stop()
+
+        return RunningSlack(bot, "socket", stop)
+    router.add("POST", EVENTS_PATH, events_handler(bot.app))
+    log.info("Slack bot on POST %s (events, commands, interactivity)", EVENTS_PATH)
+    return RunningSlack(bot, "http", bot.stop)
