@@ -39,14 +39,37 @@ def _ordered(state: ParseState) -> list[Line]:
 
 
 _CUT_EMAIL = re.compile(r"[\w.+-]+@[\w.-]*$")
-_EMAIL_TAIL = re.compile(r"^[\w.-]+")
+_EMAIL_TAIL = re.compile(r"^[\w.-]+(?=\s|$)")
+_LOCAL_HEAD = re.compile(r"(?:^|\s)([\w.+-]*[\w+][.-])$")
 
 
 def find_email(lines: list[Line]) -> str | None:
-    for ln in lines:
+    """The first address; where a narrow column wrapped it ('marcus.johnson-' / 'reyes@…',
+    'priya@mail.exampl' / 'e.co.uk', 'marcus@ma' / 'il.example.com'), the whole of it."""
+    for i, ln in enumerate(lines):
         for m in EMAIL_RE.finditer(ln.text):
-            return m.group(0).strip(".")
+            found = m.group(0).strip(".")
+            before = lines[i - 1] if i > 0 else None
+            after = lines[i + 1] if i + 1 < len(lines) else None
+            if m.start() == len(ln.text) - len(ln.text.lstrip()) and _wraps_into(before, ln):
+                head = _LOCAL_HEAD.search(before.text.rstrip())  # type: ignore[union-attr]
+                whole = EMAIL_RE.fullmatch(f"{head.group(1)}{found}") if head else None
+                found = whole.group(0) if whole else found
+            if m.end() == len(ln.text.rstrip()) and _wraps_into(ln, after):
+                tail = _EMAIL_TAIL.match(after.text.strip())  # type: ignore[union-attr]
+                whole = EMAIL_RE.fullmatch(f"{found}{tail.group(0).rstrip('.')}") if tail \
+                    else None
+                found = whole.group(0) if whole else found
+            return found
     return _wrapped_email(lines)
+
+
+def _wraps_into(line: Line | None, nxt: Line | None) -> bool:
+    """Whether `nxt` may be the wrapped tail of `line`: the same column, and `line` runs to
+    its block's edge or `nxt` goes on in its block (known for PDFs and scans only)."""
+    return line is not None and nxt is not None and bool(line.size) and (
+        line.full_width or not nxt.block_start) and line.column == nxt.column and \
+        line.page == nxt.page
 
 
 def _wrapped_email(lines: list[Line]) -> str | None:

@@ -7,7 +7,10 @@ email address, and "Name, Title" on one line.
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.parser import layout, parse_document, sections
+from pipeline.parser.fields_contact import find_email
 from pipeline.parser.fields_experience import parse_experience
 from pipeline.parser.layout import Block, RawLine
 from pipeline.parser.lines import Line
@@ -168,3 +171,20 @@ def test_a_role_tools_printed_as_tags_are_not_the_next_role() -> None:
                           "• Ran the test suite", "Python\tPostgreSQL")]
     assert [(e.title, e.company) for e in parse_experience(lines)] == [
         ("Ingénieur logiciel senior", "Entreprise ABC"), ("Ingénieur logiciel", "Groupe DEF")]
+
+
+@pytest.mark.parametrize(("printed", "address"), [
+    (["marcus.johnson-", "reyes@example.com"], "marcus.johnson-reyes@example.com"),
+    (["priya.oneill@mail.exampl", "e.co.uk"], "priya.oneill@mail.example.co.uk"),
+    (["priya@ma", "il.example.com"], "priya@mail.example.com"),
+])
+def test_an_address_wrapped_by_a_narrow_column_is_read_whole(printed: list[str],
+                                                             address: str) -> None:
+    first, second = printed
+    lines = [Line("(512) 555-0142", size=9.0, block_start=True),
+             Line(first, size=9.0, block_start=True), Line(second, size=9.0)]
+    assert find_email(lines) == address
+    # two lines of separate blocks that do not reach the edge are two things
+    apart = [lines[0], Line("x.y@example.com", size=9.0, block_start=True),
+             Line("linkedin.com", size=9.0, block_start=True)]
+    assert find_email(apart) == "x.y@example.com"
