@@ -212,6 +212,15 @@ def _model_says(state: ParseState, cand: str) -> float:
     return -0.6 if any(state.spans.says(cand, label) for label in others) else 0.0
 
 
+def _unwrapped(line: Line, nxt: Line | None) -> str:
+    """'María José Fernández-' / 'Soto': a double-barrelled name the header's width broke
+    at its hyphen is one name (the next line goes on in the same block and type)."""
+    if nxt is not None and re.search(r"\w-$", line.text.rstrip()) and not nxt.block_start \
+            and abs(nxt.size - line.size) < 0.5 and len(nxt.text.split()) == 1:
+        return line.text.rstrip() + nxt.text.strip()
+    return line.text
+
+
 _CLOSE = 0.5
 _ENTRY_SECTIONS = {"experience", "education", "skills", "certifications"}
 
@@ -233,7 +242,8 @@ def find_name(state: ParseState, pieces_of: Callable[[str], list[str]],
     max_size = max((ln.size for ln in first_page), default=0.0)
     scored: list[tuple[float, str]] = []
     for idx, ln in enumerate(first_page[:120]):
-        for cand in _candidates(ln, pieces_of(ln.text)):
+        text = _unwrapped(ln, first_page[idx + 1] if idx + 1 < len(first_page) else None)
+        for cand in _candidates(ln.with_text(text), pieces_of(text)):
             support = _email_support(cand, email)
             top, largest = id(ln) in top_ids, bool(max_size) and ln.size >= max_size - 0.1
             if not (top or largest or support or (idx < 12 and id(ln) not in entries)):
@@ -245,7 +255,7 @@ def find_name(state: ParseState, pieces_of: Callable[[str], list[str]],
                 score += 1.0
             if ln.bold:
                 score += 0.3
-            if cand == clean_candidate(ln.text):
+            if cand == clean_candidate(text):
                 score += 0.3
             scored.append((score, cand))
     scored.sort(key=lambda sc: -sc[0])

@@ -188,3 +188,11 @@ def test_an_address_wrapped_by_a_narrow_column_is_read_whole(printed: list[str],
     apart = [lines[0], Line("x.y@example.com", size=9.0, block_start=True),
              Line("linkedin.com", size=9.0, block_start=True)]
     assert find_email(apart) == "x.y@example.com"
+
+
+def test_a_double_barrelled_name_broken_at_its_hyphen_is_one_name() -> None:
+    """A header too narrow for the whole name breaks it at its hyphen."""
+    page = [Text(60, 40, "María José Fernández-", 24, True), Text(60, 66, "Soto", 24, True),
+            Text(60, 100, "maria.fernandez-soto@example.es"), Text(60, 130, "EXPERIENCE", 11, True),
+            Text(60, 150, "Payroll Specialist   2019 - 2024"), Text(60, 164, "Hollis & Crane LLP")]
+    assert parse_document(docgen.pdf([page]), "cv.pdf").name == "María José Fernández-Soto"
