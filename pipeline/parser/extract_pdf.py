@@ -75,12 +75,14 @@ def _mark_headers_footers(pages: list[list[Line]]) -> None:
         edge = lines[:2] + lines[-2:]
         for key in {re.sub(r"\d+", "#", ln.text.lower()) for ln in edge}:
             seen[key] = seen.get(key, 0) + 1
-    for pi, lines in enumerate(pages):
+    for lines in pages:
         for i, ln in enumerate(lines):
             if not (i < 2 or i >= len(lines) - 2):
                 continue
             key = re.sub(r"\d+", "#", ln.text.lower())
-            if _PAGE_NO.match(ln.text.strip()) or (seen.get(key, 0) >= 2 and pi > 0):
+            # page 1's copy too: a running footer is no role or skill on any page (the
+            # sections still read page 1's, which may carry the name)
+            if _PAGE_NO.match(ln.text.strip()) or seen.get(key, 0) >= 2:
                 lines[i] = replace(ln, is_header_footer=True)
 
 

@@ -237,6 +237,7 @@ def run(state: ParseState) -> None:
         # text that no other section claimed
         lines = [ln for sec in state.sections if sec.kind in {"top", "other"}
                  for ln in sec.lines]
+    lines = [ln for ln in lines if not ln.is_header_footer]  # "February 20, 2026 · Name"
     found = parse_experience(lines, state.spans)
     if not found and state.has_section("experience"):
         found = parse_undated(lines)

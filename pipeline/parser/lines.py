@@ -119,7 +119,23 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     if not text.isascii():
         text = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    if "i" in text or "í" in text:
+        text = _WORD.sub(_small_caps_i, text)
     return _SPACES.sub(" ", text).strip()
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_LOWER_I = frozenset("iíìîï")
+
+
+def _small_caps_i(m: re.Match[str]) -> str:
+    """'IGLESiAS', 'INGENiERíA' → capitals: small-caps fonts (LaTeX CV classes) often map the
+    small-cap i to a lower-case i, which breaks names, headings and titles in capitals."""
+    word = m.group(0)
+    if sum(c.isupper() for c in word) >= 3 and any(c in _LOWER_I for c in word) and all(
+            c.isupper() or c in _LOWER_I for c in word):
+        return word.upper()
+    return word
 
 
 def is_caps(text: str) -> bool:

@@ -246,7 +246,9 @@ def find_name(state: ParseState, pieces_of: Callable[[str], list[str]],
         for cand in _candidates(ln.with_text(text), pieces_of(text)):
             support = _email_support(cand, email)
             top, largest = id(ln) in top_ids, bool(max_size) and ln.size >= max_size - 0.1
-            if not (top or largest or support or (idx < 12 and id(ln) not in entries)):
+            running = ln.is_header_footer  # a page header or footer naming its owner
+            if not (top or largest or support or running
+                    or (idx < 12 and id(ln) not in entries)):
                 continue  # deep in the body, small, unsupported: a phrase, not the owner
             score = 1.0 - min(idx, 40) * 0.02 + support
             if top:

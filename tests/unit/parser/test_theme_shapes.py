@@ -196,3 +196,23 @@ def test_a_double_barrelled_name_broken_at_its_hyphen_is_one_name() -> None:
             Text(60, 100, "maria.fernandez-soto@example.es"), Text(60, 130, "EXPERIENCE", 11, True),
             Text(60, 150, "Payroll Specialist   2019 - 2024"), Text(60, 164, "Hollis & Crane LLP")]
     assert parse_document(docgen.pdf([page]), "cv.pdf").name == "María José Fernández-Soto"
+
+
+def test_small_caps_i_and_a_running_footer() -> None:
+    """A LaTeX CV class prints small capitals whose i comes out lower-case ('IGLESiAS'); its
+    running footer ('date · name · page') names the owner and is no role."""
+    def footer(page: int) -> list[Text]:
+        return [Text(60, 800, "February 20, 2026", 8),
+                Text(250, 800, "ALEJANDRO IGLESiAS CALVO · RESUMEN", 8),
+                Text(520, 800, str(page), 8)]
+    pages = [[Text(60, 60, "EXPERIENCIA", 12, True), Text(60, 80, "Wizeline"),
+              Text(60, 94, "INGENiERO L3"), Text(400, 94, "Septiembre 2023 - Actualidad"),
+              Text(60, 108, "• Microservicios en Azure"), *footer(1)],
+             [Text(60, 60, "EDUCACIÓN", 12, True), Text(60, 80, "Universidad de Oviedo"),
+              Text(60, 94, "GRADO EN INGENiERíA INFORMÁTiCA"), Text(400, 94, "2015 - 2019"),
+              *footer(2)]]
+    res = parse_document(docgen.pdf(pages), "cv.pdf")
+    assert res.name == "ALEJANDRO IGLESIAS CALVO"
+    assert [(e.title, e.company, e.start_date) for e in res.experience] == [
+        ("INGENIERO L3", "Wizeline", "2023-09")]
+    assert res.education[0].degree == "GRADO EN INGENIERÍA INFORMÁTICA"
