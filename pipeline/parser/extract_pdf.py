@@ -67,22 +67,28 @@ def _page_lines(page: pymupdf.Page, pno: int) -> tuple[list[Line], str]:
 
 
 def _mark_headers_footers(pages: list[list[Line]]) -> None:
-    """Mark lines repeated at the top/bottom of several pages, and bare page numbers."""
+    """Mark lines repeated at the top (or at the bottom) of several pages, and bare page
+    numbers. A line at the foot of one page and the head of the next is content a page break
+    repeated, not a running header."""
     if len(pages) < 2:
         return
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
+
+    def key(ln: Line) -> str:
+        return re.sub(r"\d+", "#", ln.text.lower())
+
     for lines in pages:
-        edge = lines[:2] + lines[-2:]
-        for key in {re.sub(r"\d+", "#", ln.text.lower()) for ln in edge}:
-            seen[key] = seen.get(key, 0) + 1
+        for where, edge in (("head", lines[:2]), ("foot", lines[-2:])):
+            for k in {key(ln) for ln in edge}:
+                seen[(where, k)] = seen.get((where, k), 0) + 1
     for lines in pages:
         for i, ln in enumerate(lines):
-            if not (i < 2 or i >= len(lines) - 2):
+            if 2 <= i < len(lines) - 2:
                 continue
-            key = re.sub(r"\d+", "#", ln.text.lower())
+            side = "head" if i < 2 else "foot"
             # page 1's copy too: a running footer is no role or skill on any page (the
             # sections still read page 1's, which may carry the name)
-            if _PAGE_NO.match(ln.text.strip()) or seen.get(key, 0) >= 2:
+            if _PAGE_NO.match(ln.text.strip()) or seen.get((side, key(ln)), 0) >= 2:
                 lines[i] = replace(ln, is_header_footer=True)
 
 

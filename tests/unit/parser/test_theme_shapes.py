@@ -216,3 +216,18 @@ def test_small_caps_i_and_a_running_footer() -> None:
     assert [(e.title, e.company, e.start_date) for e in res.experience] == [
         ("INGENIERO L3", "Wizeline", "2023-09")]
     assert res.education[0].degree == "GRADO EN INGENIERÍA INFORMÁTICA"
+
+
+def test_a_line_a_page_break_repeats_is_content_not_a_running_footer() -> None:
+    """Chromium may print a role's header at the foot of one page and again at the head of
+    the next: it stays a role."""
+    pages = [[Text(60, 60, "EXPERIENCE", 12, True), Text(60, 80, "Northwind Health Ltd"),
+              Text(400, 80, "2021 - 2024"), Text(60, 94, "Charge Nurse"),
+              Text(60, 108, "• Ran the night shift"), Text(60, 800, "Mercy Valley Hospital"),
+              Text(400, 800, "2017 - 2020")],
+             [Text(60, 40, "Mercy Valley Hospital"), Text(400, 40, "2017 - 2020"),
+              Text(60, 54, "Staff Nurse"), Text(60, 68, "• Cared for twelve patients"),
+              Text(60, 200, "SKILLS", 12, True), Text(60, 220, "Triage")]]
+    res = parse_document(docgen.pdf(pages), "cv.pdf")
+    assert ("Mercy Valley Hospital", "2017") in [(e.company, e.start_date)
+                                                 for e in res.experience]
