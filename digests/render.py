@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
 from digests import messages
 from digests.collect import DigestData
@@ -84,7 +91,11 @@ def slack_escape(text: str) -> str:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    return SectionBlock(text=MarkdownTextObject(text=text[:3000])).to_dict()
+
+
+def _context(text: str) -> dict[str, Any]:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)]).to_dict()
 
 
 def _more(lines: list[str], total: int) -> list[str]:
@@ -102,26 +113,23 @@ def slack_message(data: DigestData) -> tuple[str, list[dict[str, Any]]]:
         failed=data.failed, strong=messages.strong_matches(data.strong))
     values = view(data)
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"{messages.TITLE} — "
-                                    f"{values['date']}"[:150]}},
-        {"type": "context", "elements": [{"type": "mrkdwn",
-                                          "text": e(f"Since {values['since']}")}]},
-        {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": f"*Arrived*\n{data.total}"},
-            {"type": "mrkdwn", "text": f"*Parsed / failed*\n{data.parsed} / {data.failed}"},
-            {"type": "mrkdwn", "text": f"*New / merged*\n{data.new} / {data.merged}"},
-            {"type": "mrkdwn", "text": f"*Strong matches*\n{data.strong}"},
-        ]},
+        HeaderBlock(text=PlainTextObject(
+            text=f"{messages.TITLE} — {values['date']}"[:150])).to_dict(),
+        _context(e(f"Since {values['since']}")),
+        SectionBlock(fields=[
+            MarkdownTextObject(text=f"*Arrived*\n{data.total}"),
+            MarkdownTextObject(text=f"*Parsed / failed*\n{data.parsed} / {data.failed}"),
+            MarkdownTextObject(text=f"*New / merged*\n{data.new} / {data.merged}"),
+            MarkdownTextObject(text=f"*Strong matches*\n{data.strong}"),
+        ]).to_dict(),
     ]
     notes = ([messages.REPARSED.format(count=data.reparsed, changed=data.reparse_changed)]
              if data.reparsed else []) + ([messages.DUPLICATES.format(count=data.duplicates)]
                                           if data.duplicates else [])
     if notes:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
-                                                        "text": e(" · ".join(notes))}]})
+        blocks.append(_context(e(" · ".join(notes))))
     if data.sources:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(
-            e(f"{c.label}: {c.count}") for c in data.sources)}]})
+        blocks.append(_context(" · ".join(e(f"{c.label}: {c.count}") for c in data.sources)))
     if data.failures:
         lines = [f"• `{e(f.filename)}` — {e(f.reason)} _({e(f.origin)})_"
                  for f in data.failures]
@@ -137,6 +145,5 @@ def slack_message(data: DigestData) -> tuple[str, list[dict[str, Any]]]:
         blocks.append(_section(f"*{messages.BROKEN}*\n" + "\n".join(
             _more(lines, len(lines)))))
     chart = "  ".join(f"{c.label}: {c.count}" for c in data.week)
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
-                                                    "text": e(f"{messages.WEEK}: {chart}")}]})
+    blocks.append(_context(e(f"{messages.WEEK}: {chart}")))
     return fallback, blocks

@@ -3,14 +3,14 @@
 The client is built from the discovery document bundled with the library (no discovery fetch at
 run time); `HOTGIGS_DRIVE_API_URL` replaces the endpoint. Credentials are a service-account JSON
 (the folder is shared with its address) or a stored OAuth user token, both read-only scope.
-Rate limits (403 rateLimitExceeded, 429) and 5xx are retried with `Backoff`; what is left is
-turned into the port's errors.
+Rate limits (403 rateLimitExceeded, 429), 5xx and dropped connections are retried by the client
+itself (`execute(num_retries=…)`, jittered exponential backoff); what is left is turned into the
+port's errors.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ from google.oauth2 import service_account
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from bots.drive.backoff import Backoff
 from bots.drive.port import (
     ChangePage,
     DriveAuthError,
@@ -36,12 +35,11 @@ from bots.drive.port import (
     DriveUnavailable,
 )
 
-log = logging.getLogger(__name__)
-
 SCOPES = ("https://www.googleapis.com/auth/drive.readonly",)
 ITEM_FIELDS = "id,name,mimeType,parents,md5Checksum,version,size,trashed,driveId"
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 PAGE_SIZE = 1000
+NUM_RETRIES = 5  # retries after the first call; googleapiclient waits random() * 2**n s before each
 
 
 def load_credentials(path: Path) -> Credentials:
@@ -98,40 +96,35 @@ def _error_reason(exc: HttpError) -> tuple[str, str]:
 class GoogleDriveClient:
     """`DriveClient` over googleapiclient; one instance per sync run (httplib2 is not shared)."""
 
-    def __init__(self, service: Any, backoff: Backoff | None = None) -> None:
+    def __init__(self, service: Any, num_retries: int = NUM_RETRIES) -> None:
         self._service = service
         self._files = service.files()
         self._changes = service.changes()
-        self.backoff = backoff or Backoff()
+        self.num_retries = num_retries
 
     def close(self) -> None:
         """Close the HTTP connections (the client is not used afterwards)."""
         self._service.close()
 
     def _call(self, what: str, request: Callable[[], Any]) -> Any:
-        waits = self.backoff.waits()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return request().execute()
-            except HttpError as exc:
-                status = int(exc.resp.status)
-                reason, message = _error_reason(exc)
-                transient = status in (429, 500, 502, 503, 504) or (
-                    status == 403 and reason in RATE_LIMIT_REASONS)
-                if not transient:
-                    raise self._permanent(what, status, reason, message) from None
-                problem = f"HTTP {status} {reason}".strip()
-            except RefreshError as exc:
-                raise DriveAuthError(f"Drive credentials refused: {exc}") from None
-            except (TransportError, OSError, httplib2.HttpLib2Error) as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            wait = next(waits, None)
-            if wait is None:
-                raise DriveUnavailable(f"{what}: {problem} after {attempt} attempts")
-            log.warning("drive %s: %s, retrying in %.1fs", what, problem, wait)
-            self.backoff.sleep(wait)
+        """One request; the library retries transient answers, we name what is left."""
+        attempts = self.num_retries + 1
+        try:
+            return request().execute(num_retries=self.num_retries)
+        except HttpError as exc:
+            status = int(exc.resp.status)
+            reason, message = _error_reason(exc)
+            transient = status in (429, 500, 502, 503, 504) or (
+                status == 403 and reason in RATE_LIMIT_REASONS)
+            if transient:
+                raise DriveUnavailable(
+                    f"{what}: HTTP {status} {reason} after {attempts} attempts".strip()) from None
+            raise self._permanent(what, status, reason, message) from None
+        except RefreshError as exc:
+            raise DriveAuthError(f"Drive credentials refused: {exc}") from None
+        except (TransportError, OSError, httplib2.HttpLib2Error) as exc:
+            raise DriveUnavailable(f"{what}: {type(exc).__name__}: {exc} "
+                                   f"after {attempts} attempts") from None
 
     @staticmethod
     def _permanent(what: str, status: int, reason: str, message: str) -> DriveError:
@@ -214,11 +207,11 @@ class GoogleDriveClient:
 
 
 def build_drive_client(credentials: Path, api_url: str | None = None, *,
-                       backoff: Backoff | None = None, timeout: float = 60) -> GoogleDriveClient:
+                       num_retries: int = NUM_RETRIES, timeout: float = 60) -> GoogleDriveClient:
     """The real client from settings: bundled discovery document, endpoint override."""
     creds = load_credentials(credentials)
     http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=timeout))
     options = {"api_endpoint": api_endpoint(api_url)} if api_url else None
     service = build("drive", "v3", http=http, static_discovery=True, cache_discovery=False,
                     client_options=options)
-    return GoogleDriveClient(service, backoff)
+    return GoogleDriveClient(service, num_retries)

@@ -1,6 +1,7 @@
 """Block Kit for batch results: one card per candidate, then the failures with their reasons.
 
-Pure functions from `BatchSummary` to (text fallback, blocks) messages; a long batch is split
+Pure functions from `BatchSummary` to (text fallback, blocks) messages, the blocks built with
+slack_sdk's Block Kit models; a long batch is split
 into several messages under Slack's 50-block limit. Data is mrkdwn-escaped, section text kept
 under Slack's 3000 characters.
 """
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
+
 from bots.slack import duplicates, messages
 from pipeline.summary import BatchSummary, ResumeOutcome
 
-Block = dict[str, Any]
+Block = dict[str, Any]  # a Block Kit block as sent: built with slack_sdk's models, to_dict()
 MAX_BLOCKS = 45  # Slack allows 50 per message
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
 MAX_FALLBACK = 3500
@@ -28,11 +31,11 @@ def _clip(text: str, limit: int = MAX_SECTION) -> str:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text)}}
+    return SectionBlock(text=MarkdownTextObject(text=_clip(text))).to_dict()
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(text)}]}
+    return ContextBlock(elements=[MarkdownTextObject(text=_clip(text))]).to_dict()
 
 
 def _score(value: object) -> str:
@@ -67,7 +70,7 @@ def card(item: ResumeOutcome) -> list[Block]:
                 match.get("score")), reason=esc(reason)))
         blocks.append(_section("\n".join(rows)))
     blocks += duplicates.card_blocks(item.possible_duplicates)
-    blocks.append({"type": "divider"})
+    blocks.append(DividerBlock().to_dict())
     return blocks
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlalchemy import func, select
 
 from bots.drive.folders import DriveAccess, NotAFolder, parse_folder_ref, watch_folder
@@ -56,7 +57,7 @@ def split(text: str) -> tuple[str, str]:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}
+    return SectionBlock(text=MarkdownTextObject(text=text[:2900])).to_dict()
 
 
 class Commands:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bots.drive.backoff import Backoff
 from bots.drive.folders import add_folder
 from bots.drive.gdrive import build_drive_client, service_account_email
 from bots.drive.sync import DriveSync, Submit, SyncReport
@@ -25,12 +24,12 @@ class DriveRig:
     harness: Harness
     drive: FakeDrive
     credentials: Path
-    waits: list[float] = field(default_factory=list)  # backoff waits the client slept
 
     def sync(self, *, full: bool = False, submit: Submit | None = None,
-             attempts: int = 4) -> SyncReport:
-        backoff = Backoff(base=0.01, cap=0.04, attempts=attempts, sleep=self._sleep)
-        client = build_drive_client(self.credentials, self.drive.base_url, backoff=backoff)
+             num_retries: int = 1) -> SyncReport:
+        # googleapiclient sleeps random() * 2**n s before retry n: one retry keeps tests quick
+        client = build_drive_client(self.credentials, self.drive.base_url,
+                                    num_retries=num_retries)
         try:
             sync = DriveSync(self.harness.services.db, client,
                              submit or self.harness.intake.submit,
@@ -38,9 +37,6 @@ class DriveRig:
             return sync.sync_all(full=full)
         finally:
             client.close()
-
-    def _sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
     def watch(self, folder_id: str, owner: str = OWNER) -> int:
         folder, _ = add_folder(self.harness.services.db, folder_id, owner)

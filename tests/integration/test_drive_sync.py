@@ -179,20 +179,23 @@ def test_the_page_token_is_saved_only_after_the_submit(rig: DriveRig) -> None:
 def test_rate_limits_and_server_errors_are_retried_with_backoff(rig: DriveRig) -> None:
     d = rig.drive
     root = d.add_folder("Resumes")
-    d.add_file("a.pdf", text_pdf("A One", "a@x.test"), root)
     pk = rig.watch(root)
-    d.fail_next(429)
-    d.fail_next(500)
-    d.fail_next(403)  # userRateLimitExceeded
-    report = rig.sync(attempts=4)
-    assert report.ok and report.folders[0].imported == 1
-    assert len(rig.waits) == 3 and all(0 <= w < 0.04 for w in rig.waits)
+    for n, status in enumerate((429, 500, 403)):  # 403 as userRateLimitExceeded
+        d.add_file(f"{n}.pdf", text_pdf(f"Person {n}", f"p{n}@x.test"), root)
+        before = len(d.api_calls())
+        d.fail_next(status)
+        report = rig.sync(num_retries=1)
+        assert report.ok and report.folders[0].imported == 1, status
+        calls = d.api_calls()[before:]
+        assert calls[0] == calls[1], status  # the refused call was sent again
 
     d.add_file("b.pdf", text_pdf("B Two", "b@x.test"), root)
     token = rig.folder(pk).page_token
     d.fail_next(503, times=10)
-    failed = rig.sync(attempts=3)
-    assert failed.folders[0].state == "failed" and "503" in (failed.folders[0].reason or "")
+    failed = rig.sync(num_retries=1)
+    assert failed.folders[0].state == "failed"
+    assert "503" in (failed.folders[0].reason or "")
+    assert "after 2 attempts" in (failed.folders[0].reason or "")
     assert (rig.folder(pk).state, rig.folder(pk).page_token) == ("active", token)
     d.clear_failures()
     assert rig.sync().folders[0].imported == 1

@@ -1,10 +1,9 @@
-"""Pure pieces of the Drive adapter: folder references and the backoff policy."""
+"""Pure pieces of the Drive adapter: folder references and the endpoint."""
 
 from __future__ import annotations
 
 import pytest
 
-from bots.drive.backoff import Backoff
 from bots.drive.folders import parse_folder_ref
 from bots.drive.gdrive import api_endpoint
 
@@ -27,13 +26,6 @@ def test_a_folder_is_found_in_its_id_or_url(ref: str) -> None:
 def test_anything_else_is_refused(ref: str) -> None:
     with pytest.raises(ValueError, match="not a Google Drive folder"):
         parse_folder_ref(ref)
-
-
-def test_backoff_is_truncated_exponential_with_full_jitter() -> None:
-    assert list(Backoff(base=1, cap=8, attempts=7, rng=lambda: 1.0).waits()) == [
-        1, 2, 4, 8, 8, 8]
-    assert list(Backoff(base=1, cap=8, attempts=3, rng=lambda: 0.5).waits()) == [0.5, 1.0]
-    assert list(Backoff(attempts=1).waits()) == []
 
 
 def test_the_endpoint_override_points_at_drive_v3() -> None:
