@@ -39,7 +39,9 @@ SCOPES = ("https://www.googleapis.com/auth/drive.readonly",)
 ITEM_FIELDS = "id,name,mimeType,parents,md5Checksum,version,size,trashed,driveId"
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 PAGE_SIZE = 1000
-NUM_RETRIES = 5  # retries after the first call; googleapiclient waits random() * 2**n s before each
+# retries after the first call; googleapiclient waits up to 2**n s before the n-th, so four
+# retries keep a struggling call under about 30 s, as the hand-written backoff did
+NUM_RETRIES = 4
 
 
 def load_credentials(path: Path) -> Credentials:
