@@ -76,6 +76,22 @@ class JobMatches:
 
 
 @dataclass(frozen=True)
+class NewCandidate:
+    """A candidate a resume of the period went to: who, their latest role, where it came from."""
+
+    id: int
+    name: str
+    title: str | None
+    company: str | None
+    source: str  # the batch's door: email / slack / drive / cli / …
+    new: bool  # created in the period (not a merge into one we had)
+
+    @property
+    def role(self) -> str:
+        return messages.role(self.title, self.company)
+
+
+@dataclass(frozen=True)
 class BrokenFolder:
     name: str
     reason: str
@@ -103,6 +119,14 @@ class DigestData:
     reparsed: int = 0  # resumes run again through a newer parser (`hotgigs reparse`)
     reparse_changed: int = 0  # … whose parse came out different
     duplicates: int = 0  # open possible duplicates among the scope's candidates
+    candidates: list[NewCandidate] = field(default_factory=list)  # the first `max_candidates`
+    candidates_total: int = 0  # every candidate a resume of the period went to
+    public_url: str | None = None  # set: candidates link to `<url>/admin/candidate?id=<id>`
+
+    def candidate_link(self, candidate: NewCandidate) -> str | None:
+        if not self.public_url:
+            return None
+        return f"{self.public_url.rstrip('/')}/admin/candidate?id={candidate.id}"
 
     @property
     def strong(self) -> int:
@@ -119,6 +143,7 @@ class Limits:
     top: int = 10  # a job's top matches: the new candidates among these are reported
     strong_score: float = 70.0  # a match this good counts as strong in the subject
     max_failures: int = 50  # failures listed (the count is always complete)
+    max_candidates: int = 20  # candidates named (the count is always complete)
 
 
 def _in_scope(scope: Scope) -> ColumnElement[bool]:
@@ -181,6 +206,7 @@ def collect(session: Session, scope: Scope, day: date, start: datetime, end: dat
     folders = _drive_folders(session, sorted({b.id for _, b in recent if b.source == "drive"}))
     sources: Counter[str] = Counter()
     fresh: dict[int, bool] = {}  # candidate id -> new (not merged)
+    doors: dict[int, str] = {}  # candidate id -> the door of its first resume in the period
     for resume, batch in recent:
         label, where = _origin(batch, folders)
         sources[label] += 1
@@ -194,6 +220,7 @@ def collect(session: Session, scope: Scope, day: date, start: datetime, end: dat
             if resume.candidate_id is not None:
                 fresh[resume.candidate_id] = (fresh.get(resume.candidate_id, False)
                                               or resume.outcome == "created")
+                doors.setdefault(resume.candidate_id, batch.source)
         elif resume.status == "failed":
             data.failed += 1
             if len(data.failures) < limits.max_failures:
@@ -208,6 +235,8 @@ def collect(session: Session, scope: Scope, day: date, start: datetime, end: dat
                        sum(1 for r, _ in rows if lo <= r.created_at < hi))
                  for lo, hi in buckets]
     data.jobs = _job_matches(session, scope, fresh, limits)
+    data.candidates, data.candidates_total = _new_candidates(session, scope, fresh, doors,
+                                                             limits)
     data.broken = _broken(session, scope)
     data.reparsed, data.reparse_changed = _reparsed(session, scope, start, end)
     visible = _scope_candidates(scope)
@@ -227,6 +256,20 @@ def _reparsed(session: Session, scope: Scope, start: datetime,
                                         AuditEvent.candidate_id.in_(_scope_candidates(scope)),
                                         AuditEvent.at >= start, AuditEvent.at < end)))
     return len(details), sum(1 for d in details if (d or {}).get("changed"))
+
+
+def _new_candidates(session: Session, scope: Scope, fresh: dict[int, bool],
+                    doors: dict[int, str], limits: Limits) -> tuple[list[NewCandidate], int]:
+    """(the first `max_candidates` of the period's candidates within the scope, new ones
+    first; how many there are in all)."""
+    if not fresh:
+        return [], 0
+    people = session.scalars(select(Candidate).where(Candidate.id.in_(list(fresh)),
+                                                     Candidate.id.in_(_scope_candidates(scope))))
+    found = sorted((NewCandidate(id=c.id, name=c.name or messages.NO_NAME, title=c.latest_title,
+                                 company=c.latest_company, source=doors[c.id], new=fresh[c.id])
+                    for c in people), key=lambda c: (not c.new, c.name.casefold(), c.id))
+    return found[:limits.max_candidates], len(found)
 
 
 def _job_matches(session: Session, scope: Scope, fresh: dict[int, bool],

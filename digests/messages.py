@@ -22,6 +22,13 @@ MERGED = "merged"
 SIGNATURE = "HotGigs sends this digest once a day. Forward resumes to this address to import them."
 
 
+def role(title: str | None, company: str | None) -> str:
+    """A candidate's latest role: `Backend Engineer at Acme`; empty when neither is known."""
+    if title and company:
+        return f"{title} at {company}"
+    return title or (f"at {company}" if company else "")
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
@@ -60,3 +67,6 @@ MORE = "… and {count} more"
 REPARSED = "Re-parsed with the current parser: {count} resumes ({changed} read differently)"
 DUPLICATES = ("Possible duplicates to review: {count} (Slack cards, /admin/duplicates, "
               "`hotgigs duplicates list`)")
+CANDIDATES = "Candidates"
+NEW_CANDIDATE = "new"
+UPDATED_CANDIDATE = "updated"

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 )
 
 from digests import messages
-from digests.collect import DigestData
+from digests.collect import DigestData, NewCandidate
 
 BAR_MAX_PX = 60
 SLACK_LIST_LIMIT = 10  # lines per Slack section (a section holds at most 3000 characters)
@@ -105,6 +105,16 @@ def _more(lines: list[str], total: int) -> list[str]:
     return shown
 
 
+def _candidate_line(data: DigestData, candidate: NewCandidate) -> str:
+    """`• <link|Name> — Title at Company (email, new)`: the link only when a public URL is set."""
+    e = slack_escape
+    link = data.candidate_link(candidate)
+    name = f"<{link}|{e(candidate.name)}>" if link else f"*{e(candidate.name)}*"
+    role = f" — {e(candidate.role)}" if candidate.role else ""
+    state = messages.NEW_CANDIDATE if candidate.new else messages.UPDATED_CANDIDATE
+    return f"• {name}{role} _({e(candidate.source)}, {state})_"
+
+
 def slack_message(data: DigestData) -> tuple[str, list[dict[str, Any]]]:
     """(`text` fallback, Block Kit blocks) of the channel's post."""
     e = slack_escape
@@ -130,6 +140,10 @@ def slack_message(data: DigestData) -> tuple[str, list[dict[str, Any]]]:
         blocks.append(_context(e(" · ".join(notes))))
     if data.sources:
         blocks.append(_context(" · ".join(e(f"{c.label}: {c.count}") for c in data.sources)))
+    if data.candidates:
+        lines = [_candidate_line(data, c) for c in data.candidates]
+        blocks.append(_section(f"*{messages.CANDIDATES}* ({data.candidates_total})\n"
+                               + "\n".join(_more(lines, data.candidates_total))))
     if data.failures:
         lines = [f"• `{e(f.filename)}` — {e(f.reason)} _({e(f.origin)})_"
                  for f in data.failures]

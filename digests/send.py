@@ -44,6 +44,7 @@ class DigestConfig:
     send_empty: bool = False
     retry_after: timedelta = timedelta(minutes=30)
     limits: Limits = field(default_factory=Limits)
+    public_url: str | None = None  # set: the digest links each candidate to the admin page
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,9 @@ class Digests:
               previous_end: datetime | None) -> DigestData:
         start, end = window(scope.when, day, now, previous_end)
         with self.db.session() as session:
-            return collect(session, scope, day, start, end, self.config.limits)
+            data = collect(session, scope, day, start, end, self.config.limits)
+        data.public_url = self.config.public_url
+        return data
 
     def _preview(self, scope: Scope, day: date, now: datetime) -> Outcome:
         previous = ledger.previous_end(self.db, scope.recipient, scope.channel, day)

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     slack_redirect_uri: str | None = _env(
         "SLACK_REDIRECT_URI", None, "public URL of /slack/oauth_redirect; unset: the app's one"
     )
+    public_url: str | None = _env(
+        "HOTGIGS_PUBLIC_URL", None, "base URL where people reach this server (https://host); "
+        "set: digests link each candidate to /admin/candidate?id=…; unset: no links"
+    )
     slack_teams: Annotated[list[str], NoDecode] = _env(
         "HOTGIGS_SLACK_TEAMS", [], "comma-separated Slack workspace ids (T…); empty: any"
     )
@@ -237,6 +241,13 @@ class Settings(BaseSettings):
         if value:
             decode_key(value)  # raises ValueError with what is wrong
         return value or None
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/") if value else None
 
     @field_validator("smtp_relay_url")
     @classmethod

@@ -256,6 +256,7 @@ def digest_config(settings: Settings) -> DigestConfig:
         hour=settings.digest_hour, send_empty=settings.digest_send_empty,
         retry_after=timedelta(minutes=settings.digest_retry_minutes),
         limits=Limits(top=settings.digest_top, strong_score=settings.digest_strong_score),
+        public_url=settings.public_url,
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from pipeline import reparse
 from pipeline.context import current
 from pipeline.queue import reply_job_id, resume_job_id
-from pipeline.tasks import Outcome, end_resumes
+from pipeline.recorder import Outcome, end_resumes
 from storage.models import Batch, ProcessingJob, Resume, utcnow
 
 log = logging.getLogger(__name__)

@@ -76,8 +76,8 @@ def folder(s: Session, owner: Recruiter, name: str, *, state: str = "active",
     return row
 
 
-def candidate(s: Session, owner: Recruiter, name: str) -> Candidate:
-    row = Candidate(owner_id=owner.id, name=name)
+def candidate(s: Session, owner: Recruiter, name: str, **fields: Any) -> Candidate:
+    row = Candidate(owner_id=owner.id, name=name, **fields)
     s.add(row)
     s.flush()
     return row

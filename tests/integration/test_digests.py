@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from digests import Digests, Scope, When, collect, zone
+from digests import Digests, Limits, Scope, When, collect, zone
+from digests.render import render_text
 from digests.send import DigestConfig
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.wiring import digests_for
@@ -105,6 +106,55 @@ def test_a_recruiter_never_sees_another_recruiters_candidates(services: Services
         assert "Bruno Bobsfind" in part(bob, kind) and "Alice" not in part(bob, kind)
     assert "broken.pdf" in part(ann, "plain") and "broken.pdf" not in part(bob, "plain")
     assert pair.ann.id != pair.bob.id
+
+
+def test_the_digest_names_the_recruiters_own_new_candidates_with_role_source_and_link(
+        services: Services) -> None:
+    with services.db.session() as s:
+        ann = dd.recruiter(s, "ann@agency.test")
+        bob = dd.recruiter(s, "bob@other.test")
+        mail = dd.email_batch(s, ann, ago(3))
+        nia = dd.candidate(s, ann, "Nia Newlyhired", latest_title="Data Engineer",
+                           latest_company="Acme")
+        dd.resume(s, mail, "nia.pdf", ago(3), person=nia)
+        known = dd.candidate(s, ann, "Kim Known", latest_title="Designer")
+        dd.resume(s, dd.slack_batch(s, ann, "C1", ago(2)), "kim.pdf", ago(2), outcome="updated",
+                  person=known)
+        dd.resume(s, mail, "old.pdf", ago(30), person=dd.candidate(s, ann, "Otto Oldweek"))
+        dd.resume(s, dd.email_batch(s, bob, ago(2)), "bea.pdf", ago(2),
+                  person=dd.candidate(s, bob, "Bea Bobsown", latest_title="CTO"))
+        ids = (nia.id, known.id)
+    services.settings.public_url = "https://hotgigs.example.com"
+    assert [o.status for o in digests_for(services).send(NOW)] == ["sent", "sent"]
+    ann_mail = {str(m["To"]): m for m in outbox(services)}["ann@agency.test"]
+    text, html = part(ann_mail, "plain"), part(ann_mail, "html")
+    assert ("  - Nia Newlyhired — Data Engineer at Acme (email, new) "
+            f"https://hotgigs.example.com/admin/candidate?id={ids[0]}") in text
+    assert "  - Kim Known — Designer (slack, updated) https://hotgigs.example.com/" in text
+    assert f'<a href="https://hotgigs.example.com/admin/candidate?id={ids[1]}"' in html
+    for body in (text, html):
+        assert "Bea Bobsown" not in body and "Otto Oldweek" not in body
+    with services.db.session() as s:
+        data = collect(s, Scope("email", "bob@other.test", UTC8, recruiter_id=bob.id),
+                       NOW.date(), NOW - timedelta(days=1), NOW)
+    assert [(c.name, c.role, c.source, c.new) for c in data.candidates] == [
+        ("Bea Bobsown", "CTO", "email", True)]
+
+
+def test_the_candidate_list_is_capped_and_says_how_many_more(services: Services) -> None:
+    with services.db.session() as s:
+        ann = dd.recruiter(s, "ann@agency.test")
+        mail = dd.email_batch(s, ann, ago(2))
+        for n in range(5):
+            dd.resume(s, mail, f"{n}.pdf", ago(2), person=dd.candidate(s, ann, f"Person {n}"))
+        scope = Scope("email", "ann@agency.test", UTC8, recruiter_id=ann.id)
+    with services.db.session() as s:
+        data = collect(s, scope, NOW.date(), NOW - timedelta(days=1), NOW,
+                       Limits(max_candidates=3))
+    assert [c.name for c in data.candidates] == ["Person 0", "Person 1", "Person 2"]
+    assert data.candidates_total == 5 and data.candidate_link(data.candidates[0]) is None
+    text = render_text(data)
+    assert "Candidates (5):" in text and "… and 2 more" in text and "Person 3" not in text
 
 
 def test_a_channel_digest_only_shows_what_arrived_in_that_channel(services: Services) -> None:

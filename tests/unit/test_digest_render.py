@@ -12,6 +12,7 @@ from digests.collect import (
     Failure,
     JobMatches,
     MatchLine,
+    NewCandidate,
     Scope,
 )
 from digests.render import render_email, slack_message, subject
@@ -103,6 +104,27 @@ def test_the_slack_post_has_blocks_and_a_text_fallback() -> None:
     assert "*Alice Example* — 91 (new): 5/5 required skills · 7 yrs" in sections
     assert "`scan.pdf` — no text found" in sections and "Old CVs" in sections
     assert len(blocks) <= 50
+
+
+def test_the_slack_post_names_the_candidates_with_links_and_escapes_them() -> None:
+    people = [NewCandidate(7, "Nia <!channel>", "Data Engineer", "Acme & Co", "drive", True),
+              NewCandidate(8, "Kim Known", None, None, "cli", False)]
+    data = digest(total=2, parsed=2, candidates=people, candidates_total=14,
+                  public_url="https://hotgigs.example.com/")
+    _, blocks = slack_message(data)
+    section = next(b["text"]["text"] for b in blocks if b["type"] == "section"
+                   and "text" in b and b["text"]["text"].startswith("*Candidates*"))
+    assert section.splitlines() == [
+        "*Candidates* (14)",
+        "• <https://hotgigs.example.com/admin/candidate?id=7|Nia &lt;!channel&gt;> — "
+        "Data Engineer at Acme &amp; Co _(drive, new)_",
+        "• <https://hotgigs.example.com/admin/candidate?id=8|Kim Known> _(cli, updated)_",
+        "… and 12 more"]
+    data.public_url = None
+    _, blocks = slack_message(data)
+    assert "*Kim Known* _(cli, updated)_" in json.dumps(blocks, ensure_ascii=False)
+    assert "<script>" not in render_email(digest(candidates=[NewCandidate(
+        1, "<script>", None, None, "email", True)], candidates_total=1)).html
 
 
 def test_an_empty_day_says_so() -> None:
