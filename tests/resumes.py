@@ -24,14 +24,17 @@ def text_pdf(name: str, email: str | None = None, phone: str | None = None,
     return bytes(data)
 
 
-def scanned_pdf(name: str, email: str, pages: int = 1) -> bytes:
-    """Text rendered, then rasterised: pages with no text layer, so the parser must OCR them."""
+def scanned_pdf(name: str, email: str, pages: int = 1, filler: int = 0) -> bytes:
+    """Text rendered, then rasterised: pages with no text layer, so the parser must OCR them.
+    `filler` lines of description per page make each page slower to read."""
     out = pymupdf.open()
     for index in range(pages):
         src = pymupdf.open()
         page = src.new_page()
         body = f"{name}\n{email}\n\nEXPERIENCE\nAnalyst, Page {index + 1} Ltd\n2015 - 2019"
-        page.insert_text((72, 72), body, fontsize=14)
+        body += "".join(f"\nReviewed item {k} of the quarterly plan with the finance team"
+                        for k in range(filler))
+        page.insert_text((72, 72), body, fontsize=14 if not filler else 10)
         pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
         img_page = out.new_page(width=page.rect.width, height=page.rect.height)
         img_page.insert_image(img_page.rect, stream=pix.tobytes("png"))

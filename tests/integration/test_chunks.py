@@ -180,8 +180,11 @@ def test_a_chunk_of_scans_makes_way_for_an_upload(pg_harness: Harness, tmp_path:
 
 def test_the_time_limit_holds_per_resume_in_a_chunk(pg_harness: Harness) -> None:
     h = pg_harness
-    h.extra_env["HOTGIGS_JOB_TIMEOUT"] = "1"  # seconds per resume; the scan needs several
-    batch = h.submit({"slow-scan.pdf": scanned_pdf("Slow Scan", "slow@x.test", pages=5),
+    # one second per resume; five pages full of text need several on any machine (five
+    # nearly empty ones took 0.99 s on a quiet one), and the limit stops them at one
+    h.extra_env["HOTGIGS_JOB_TIMEOUT"] = "1"
+    batch = h.submit({"slow-scan.pdf": scanned_pdf("Slow Scan", "slow@x.test", pages=5,
+                                                   filler=55),
                       "a.pdf": text_pdf("Ann Able", "a@x.test"),
                       "b.pdf": text_pdf("Bob Baker", "b@x.test")})
     assert h.queue.depths()["low"] == 1

@@ -104,7 +104,7 @@ def test_a_single_upload_overtakes_a_running_bulk_import(pg_harness: Harness,
 def test_a_worker_killed_mid_job_leaves_exactly_one_candidate(pg_harness: Harness,
                                                                tmp_path: Path) -> None:
     h = pg_harness
-    batch = h.submit({"scan.pdf": scanned_pdf("Olu Adeyemi", "olu@x.test", pages=4)})
+    batch = h.submit({"scan.pdf": scanned_pdf("Olu Adeyemi", "olu@x.test", pages=4, filler=55)})
     victim = h.start_worker(log=tmp_path / "victim.log")
     wait_until(lambda: h.resumes(batch.id)[0].status == "processing", timeout=120,
                what="the worker to start the job")

@@ -24,7 +24,7 @@ def test_job_temp_folders_go_after_success_and_after_a_crash(harness: Harness) -
 
     # a long OCR job; kill the worker while tesseract's files sit in the job's folder
     slow = harness.submit({"long-scan.pdf": scanned_pdf("B'Elanna Torres", "bt@x.test",
-                                                           pages=4)})
+                                                           pages=4, filler=55)})
     worker = harness.start_worker()
     wait_until(lambda: any(f.name.startswith("tess_") for d in _folders(root)
                            for f in d.iterdir()),
