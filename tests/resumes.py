@@ -88,3 +88,14 @@ def person_pdf(name: str, *, email: str | None = None, phone: str | None = None,
     data = doc.tobytes()
     doc.close()
     return bytes(data)
+
+
+def namesakes() -> dict[str, bytes]:
+    """Two people of one name, different emails and careers: a possible duplicate to review,
+    never a merge."""
+    return {
+        "a.pdf": person_pdf("Daniel Kim", email="dkim@example.com", title="Nurse"),
+        "b.pdf": person_pdf("Daniel Kim", email="daniel.kim@example.org", title="Welder",
+                            company="Acme Metals", dates="Jun 2009 - Present",
+                            school="University of Bristol"),
+    }

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from pipeline.identity import IdentityError, list_links, merge, merge_link, split
 from storage.models import AuditEvent, Candidate, CandidateLink, Resume
 from tests.integration.pipeline_harness import Harness
-from tests.resumes import person_pdf
+from tests.resumes import namesakes, person_pdf
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
@@ -160,12 +160,7 @@ def test_merge_then_split_restores_both_from_their_resumes(harness: Harness) -> 
 
 def test_not_the_same_person_closes_the_suspicion(harness: Harness) -> None:
     h = harness
-    batch = h.submit({
-        "a.pdf": person_pdf("Daniel Kim", email="dkim@example.com", title="Nurse"),
-        "b.pdf": person_pdf("Daniel Kim", email="daniel.kim@example.org", title="Welder",
-                            company="Acme Metals", dates="Jun 2009 - Present",
-                            school="University of Bristol"),
-    }, by=ANN)
+    batch = h.submit(namesakes(), by=ANN)
     nameless = person_pdf("Skill Highlights", company="Company Name")  # no contact, no name
     first = h.submit({"nameless.pdf": nameless}, by=ANN)
     h.run_burst_worker()
@@ -197,12 +192,7 @@ def test_admin_dashboard_lists_and_merges_possible_duplicates(harness: Harness) 
     from tests.integration.http_support import TOKEN, http_server, request, with_token
 
     h = harness
-    batch = h.submit({
-        "a.pdf": person_pdf("Daniel Kim", email="dkim@example.com", title="Nurse"),
-        "b.pdf": person_pdf("Daniel Kim", email="daniel.kim@example.org", title="Welder",
-                            company="Acme Metals", dates="Jun 2009 - Present",
-                            school="University of Bristol"),
-    }, by=ANN)
+    batch = h.submit(namesakes(), by=ANN)
     h.run_burst_worker()
     h.wait_batch_done(batch.id)
     [link] = list_links(h.services.db, ANN)

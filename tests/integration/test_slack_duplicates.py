@@ -21,7 +21,7 @@ from tests.integration.slack_support import (
     post,
     signed_headers,
 )
-from tests.resumes import person_pdf
+from tests.resumes import namesakes, person_pdf
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
@@ -114,12 +114,7 @@ def test_merge_and_undo_from_the_card(rig: SlackRig, slack: FakeSlack) -> None:
 
 
 def test_not_the_same_person_from_the_card(rig: SlackRig, slack: FakeSlack) -> None:
-    files = {
-        "a.pdf": person_pdf("Daniel Kim", email="dkim@example.com", title="Nurse"),
-        "b.pdf": person_pdf("Daniel Kim", email="daniel.kim@example.org", title="Welder",
-                            company="Acme Metals", dates="Jun 2009 - Present",
-                            school="University of Bristol"),
-    }
+    files = namesakes()
     rig.send_event(file_share_event(slack, files, ts=TS))
     slack.wait_for(rig.batches, what="the batch")
     rig.harness.run_burst_worker()
