@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Source = Literal["slack", "email", "drive", "cli"]
+Source = Literal["slack", "email", "drive", "cli", "web"]
 
 
 class ReplyTarget(BaseModel):

@@ -2,10 +2,10 @@
 
 Bolt verifies every request's signature (bad or stale: 401), acknowledges events itself and
 runs our listeners on its executor after the HTTP answer, so a slow download never makes
-Slack wait or retry. Bolt also drops the bot's own messages. `events_handler` mounts the app
-on our WSGI router as `POST /slack/events`; Socket Mode drives the same app. With OAuth
-settings, Bolt looks up each request's workspace token in the installation store and
-`install_handlers` serves the install flow (`GET /slack/install`, `/slack/oauth_redirect`).
+Slack wait or retry. Bolt also drops the bot's own messages. `hotgigs.web.slack` mounts the
+app over HTTP as `POST /slack/events`; Socket Mode drives the same app. With OAuth settings,
+Bolt looks up each request's workspace token in the installation store, and the web layer
+serves its install flow (`GET /slack/install`, `/slack/oauth_redirect`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
-from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt import Ack, App, Respond
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
@@ -30,8 +29,6 @@ from bots.slack.uploads import SharedFiles, Uploads
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 1024 * 1024  # Slack's requests are small; anything bigger is not Slack
-Response = tuple[int, dict[str, str], bytes]
 
 
 @dataclass
@@ -135,42 +132,3 @@ def _command(config: SlackConfig, commands: Commands, ack: Ack, command: dict[st
         answer = Answer(messages.FAILED_COMMAND.format(reason=type(exc).__name__))
     respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral",
             replace_original=True)
-
-
-def events_handler(app: App) -> Callable[[dict[str, Any]], Response]:
-    """A `hotgigs.web.http.Router` handler for `POST /slack/events`."""
-
-    def handle(environ: dict[str, Any]) -> Response:
-        if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY:
-            return 413, {"Content-Type": "text/plain"}, b"request too large"
-        request = WsgiHttpRequest(environ)
-        return _response(app.dispatch(BoltRequest(body=request.get_body(),
-                                                  query=request.query_string,
-                                                  headers=request.get_headers())))
-
-    return handle
-
-
-def install_handlers(app: App) -> dict[str, Callable[[dict[str, Any]], Response]]:
-    """`GET` handlers by path: the install redirect and the OAuth callback (empty without
-    OAuth). Bolt checks the state against its store and the installer's cookie."""
-    flow = app.oauth_flow
-    if flow is None:
-        return {}
-
-    def serving(step: Callable[[BoltRequest], BoltResponse]) -> Callable[[dict[str, Any]],
-                                                                         Response]:
-        def handle(environ: dict[str, Any]) -> Response:
-            request = WsgiHttpRequest(environ)
-            return _response(step(BoltRequest(body="", query=request.query_string,
-                                              headers=request.get_headers())))
-
-        return handle
-
-    return {flow.install_path: serving(flow.handle_installation),
-            flow.redirect_uri_path: serving(flow.handle_callback)}
-
-
-def _response(response: BoltResponse) -> Response:
-    headers = {name: values[0] for name, values in response.headers.items() if values}
-    return response.status, headers, response.body.encode("utf-8")

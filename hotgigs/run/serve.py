@@ -19,7 +19,7 @@ from hotgigs.run.lifecycle import stop_on_signals
 from hotgigs.run.private_redis import PrivateRedis
 from hotgigs.run.scheduler import start_scheduler
 from hotgigs.settings import Settings
-from hotgigs.web.app import build_router
+from hotgigs.web.app import build_app
 from hotgigs.web.http import HttpServer
 from hotgigs.web.metrics import prepare as prepare_metrics
 from hotgigs.web.slack import start_slack
@@ -83,8 +83,8 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) 
         services = bootstrap(settings)
         tree.started("database", services.close)
 
-        router = build_router(services)
-        slack = start_slack(router, services, job_queue(services))
+        app = build_app(services)
+        slack = start_slack(app, services, job_queue(services))
         if slack is not None:
             tree.started(f"Slack bot ({slack.mode})", slack.stop)
         _start_workers(settings, settings.workers if workers is None else workers, tree)
@@ -97,7 +97,7 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) 
         scheduler = start_scheduler(services)
         tree.started("scheduler", scheduler.stop)
         # HTTP comes last, so a /healthz that answers means every door is already open
-        http = HttpServer(settings.http_host, settings.http_port, router)
+        http = HttpServer(settings.http_host, settings.http_port, app)
         http.start()
         tree.started("HTTP server", http.stop)
         log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)

@@ -7,10 +7,10 @@ merge two recruiters' candidates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
+from typing import TYPE_CHECKING
 
-from hotgigs.web.http import Response, Router
+from fastapi import APIRouter, Depends, FastAPI
+from starlette.responses import Response
 
 if TYPE_CHECKING:
     from hotgigs.web.admin import AdminApp
@@ -18,24 +18,25 @@ if TYPE_CHECKING:
 STATUSES = ("possible", "merged", "distinct", "all")
 
 
-def add_duplicate_routes(router: Router, app: AdminApp) -> None:
+def add_duplicate_routes(web: FastAPI, app: AdminApp) -> None:
     """`GET /admin/duplicates[?status=…]` and `POST /admin/duplicates` (merge, not-same, split)."""
     from matching import matches_hook
     from pipeline import identity
 
     db = app.services.db
 
-    def page(environ: dict[str, Any]) -> Response:
-        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
-        status = query.get("status", "possible")
+    pages = APIRouter(prefix="/admin/duplicates", include_in_schema=False)
+
+    @pages.get("", dependencies=[Depends(app.signed_in)])
+    def page(status: str = "possible") -> Response:
         if status not in STATUSES:
             status = "possible"
         found = identity.list_links(db, None, status=None if status == "all" else status)
         return app.render(200, "duplicates.html", links=found, shown=status,
                           statuses=STATUSES)
 
-    def act(environ: dict[str, Any]) -> Response:
-        fields = app.form(environ)
+    @pages.post("")
+    def act(fields: dict[str, str] = Depends(app.form_posted)) -> Response:
         raw, action = fields.get("link", ""), fields.get("action", "")
         if not raw.isdigit() or action not in ("merge", "not-same", "split"):
             return app.render(400, "message.html", title="Nothing done",
@@ -54,5 +55,4 @@ def add_duplicate_routes(router: Router, app: AdminApp) -> None:
             return app.render(409, "message.html", title="Nothing done", message=str(exc))
         return app.render(200, "message.html", title="Done", message=done.message)
 
-    router.add("GET", "/admin/duplicates", app.guarded(page))
-    router.add("POST", "/admin/duplicates", app.guarded(act, form=True))
+    web.include_router(pages)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI
+
 from hotgigs.bootstrap import Services
 from hotgigs.web.admin import add_operations_routes
 from hotgigs.web.admin_duplicates import add_duplicate_routes
-from hotgigs.web.http import Router, health_handler
+from hotgigs.web.http import add_health, new_app
+from hotgigs.web.pages import install_pages
+from hotgigs.web.session import install_sessions
 
 
-def build_router(services: Services) -> Router:
-    router = Router()
-    router.add("GET", "/healthz", health_handler(services))
-    admin = add_operations_routes(router, services)  # /metrics, and /admin with a token
+def build_app(services: Services) -> FastAPI:
+    app = new_app()
+    install_sessions(app, services.settings)
+    install_pages(app)
+    add_health(app, services)
+    admin = add_operations_routes(app, services)  # /metrics, and /admin with a token
     if admin is not None:
-        add_duplicate_routes(router, admin)
-    return router
+        add_duplicate_routes(app, admin)
+    return app

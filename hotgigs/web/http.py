@@ -1,112 +1,145 @@
-"""The HTTP side of `hotgigs serve`: a small WSGI router on a threaded stdlib server.
+"""The HTTP side of `hotgigs serve`: one FastAPI app served by uvicorn on a background thread.
 
-Routes are registered by the composition root (`/healthz` here; Slack adds `/slack/events`).
-A threaded WSGI server is enough for our traffic (Slack events, health checks, an admin page)
-and keeps the process tree free of another framework.
+FastAPI (on Starlette) gives what the web door needs without writing it ourselves: multipart
+uploads, server-sent events, an OpenAPI document from pydantic models, and sync handlers run on
+a thread pool so the database code stays synchronous. uvicorn runs in a thread of `serve` on a
+socket bound before it starts, so the port is known (and a port in use is an error) at once.
+
+Errors are RFC 9457 problem details (`application/problem+json`) for every path under `/api/`;
+pages answer with their own HTML.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
-from collections.abc import Callable, Iterable
-from socketserver import ThreadingMixIn
+import time
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from hotgigs.bootstrap import Services
 
 log = logging.getLogger(__name__)
 
-Response = tuple[int, dict[str, str], bytes]
-Handler = Callable[[dict[str, Any]], Response]
-StartResponse = Callable[..., Any]
-
-_REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-            500: "Internal Server Error", 503: "Service Unavailable",
-            302: "Found", 303: "See Other", 400: "Bad Request", 403: "Forbidden"}
+PROBLEM = "application/problem+json"
 
 
-def json_response(status: int, payload: object) -> Response:
-    body = json.dumps(payload, indent=None, default=str).encode()
-    return status, {"Content-Type": "application/json"}, body
+def json_response(status: int, payload: object, headers: dict[str, str] | None = None
+                  ) -> Response:
+    body = json.dumps(payload, default=str).encode()
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-class Router:
-    """Maps (method, path) to a handler; a WSGI callable."""
-
-    def __init__(self) -> None:
-        self._routes: dict[tuple[str, str], Handler] = {}
-
-    def add(self, method: str, path: str, handler: Handler) -> None:
-        self._routes[(method.upper(), path)] = handler
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/")
-        handler = self._routes.get((method, path))
-        if handler is None:
-            known = any(p == path for _, p in self._routes)
-            status, headers, body = json_response(
-                405 if known else 404, {"error": "method not allowed" if known else "not found"}
-            )
-        else:
-            try:
-                status, headers, body = handler(environ)
-            except Exception:
-                log.exception("HTTP %s %s failed", method, path)
-                status, headers, body = json_response(500, {"error": "internal error"})
-        reason = _REASONS.get(status, "")
-        start_response(f"{status} {reason}", [*headers.items(), ("Content-Length", str(len(body)))])
-        return [body]
+def problem(status: int, title: str, detail: str | None = None, *,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    """An RFC 9457 problem document: `type` stays about:blank, so `title` is the status's."""
+    payload: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        payload["detail"] = detail
+    payload.update(extra)
+    return Response(json.dumps(payload, default=str).encode(), status_code=status,
+                    media_type=PROBLEM, headers=headers)
 
 
-def health_handler(services: Services) -> Handler:
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if _is_api(request):
+        title = exc.detail if isinstance(exc.detail, str) else "Error"
+        return problem(exc.status_code, title, headers=headers)
+    return json_response(exc.status_code, {"error": str(exc.detail).lower()}, headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"location": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg")}
+              for e in exc.errors()]
+    if _is_api(request):
+        return problem(422, "Unprocessable Content", "The request's fields are not valid.",
+                       errors=errors)
+    return json_response(400, {"error": "bad request", "errors": errors})
+
+
+async def _crash(request: Request, exc: Exception) -> Response:
+    log.error("HTTP %s %s failed", request.method, request.url.path,
+              exc_info=(type(exc), exc, exc.__traceback__))
+    if _is_api(request):
+        return problem(500, "Internal Server Error")
+    return json_response(500, {"error": "internal error"})
+
+
+def new_app() -> FastAPI:
+    """The app every route joins. FastAPI's own /docs and /openapi.json are off: the API
+    publishes its document under /api/v1, with Swagger UI served from this machine."""
+    app = FastAPI(title="HotGigs", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _crash)
+    return app
+
+
+def add_health(app: FastAPI, services: Services) -> None:
     """`GET /healthz`: 200 when database and Redis answer, 503 otherwise, JSON either way."""
 
-    def handle(_environ: dict[str, Any]) -> Response:
+    def healthz() -> Response:
         db_error = services.db.ping()
         redis_error = services.redis_ping()
         ok = db_error is None and redis_error is None
-        return json_response(
-            200 if ok else 503,
-            {
-                "status": "ok" if ok else "degraded",
-                "database": {"ok": db_error is None, "error": db_error},
-                "redis": {"ok": redis_error is None, "error": redis_error},
-            },
-        )
+        return json_response(200 if ok else 503, {
+            "status": "ok" if ok else "degraded",
+            "database": {"ok": db_error is None, "error": db_error},
+            "redis": {"ok": redis_error is None, "error": redis_error},
+        })
 
-    return handle
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("http %s", format % args)
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
 
 
 class HttpServer:
-    """The server thread: `start()` binds and serves, `stop()` shuts down cleanly."""
+    """uvicorn on a thread: `start()` binds and serves, `stop()` shuts down cleanly.
 
-    def __init__(self, host: str, port: int, app: Router) -> None:
-        self._server = make_server(
-            host, port, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-        )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="http", daemon=True)
+    The socket is bound here, before the thread starts, so `port` is known at once (port 0
+    picks a free one) and a port already in use raises in the caller."""
+
+    GRACE_SECONDS = 5  # open streams (progress events) get this long to end at shutdown
+
+    def __init__(self, host: str, port: int, app: FastAPI) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._socket = socket.socket(family, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self._socket.listen(1024)
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on",
+                                timeout_graceful_shutdown=self.GRACE_SECONDS,
+                                proxy_headers=True, server_header=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run,
+                                        kwargs={"sockets": [self._socket]},
+                                        name="http", daemon=True)
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return int(self._socket.getsockname()[1])
 
-    def start(self) -> None:
+    def start(self, timeout: float = 30) -> None:
         self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the HTTP server did not start (see the log above)")
+            time.sleep(0.01)
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        self._server.should_exit = True
+        self._thread.join(timeout=self.GRACE_SECONDS + 10)
+        self._socket.close()

@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+from starlette.responses import Response
+
 from hotgigs.bootstrap import Services
 from hotgigs.figures import queue_depths
 from hotgigs.settings import Settings
-from hotgigs.web.http import Handler, Response
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +91,11 @@ class _LiveFigures:
         yield workers
 
 
-def metrics_handler(services: Services) -> Handler:
+def add_metrics(app: FastAPI, services: Services) -> None:
+    """`GET /metrics`: every process's figures (multiprocess files) and the live ones."""
     path = metrics_dir(services.settings)
 
-    def handle(_environ: dict[str, Any]) -> Response:
+    def metrics_page() -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
         from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -100,6 +103,6 @@ def metrics_handler(services: Services) -> Handler:
         if path.is_dir():
             MultiProcessCollector(registry, path=str(path))
         registry.register(_LiveFigures(services))
-        return 200, {"Content-Type": CONTENT_TYPE_LATEST}, generate_latest(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
-    return handle
+    app.add_api_route("/metrics", metrics_page, methods=["GET"], include_in_schema=False)

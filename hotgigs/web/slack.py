@@ -1,6 +1,6 @@
 """The Slack bot's door in `serve` (its config and reply notifier are built in `wiring`).
 
-`start_slack` mounts `POST /slack/events` on the HTTP router, or connects over Socket Mode
+`start_slack` mounts `POST /slack/events` on the HTTP app, or connects over Socket Mode
 when `SLACK_APP_TOKEN` is set. With `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` any workspace
 installs the app over OAuth (`GET /slack/install`) and every Web API call, the worker's replies
 included, uses the bot token of the workspace concerned. Without a bot token or client
@@ -13,20 +13,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from bots.slack.app import SlackBot, build_app, events_handler, install_handlers
+from fastapi import FastAPI, Request
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import PlainTextResponse, Response
+
+from bots.slack.app import SlackBot, build_app
 from bots.slack.client import web_client
 from bots.slack.commands import Commands
 from bots.slack.install import oauth_settings
 from bots.slack.uploads import Uploads
 from hotgigs.bootstrap import Services
-from hotgigs.web.http import Router
 from hotgigs.wiring import drive_access, email_config, intake_for, slack_config
 from pipeline.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+MAX_BODY = 1024 * 1024  # Slack's requests are small; anything bigger is not Slack
 
 
 @dataclass
@@ -36,7 +43,31 @@ class RunningSlack:
     stop: Callable[[], None]
 
 
-def start_slack(router: Router, services: Services, queue: JobQueue | None) -> RunningSlack | None:
+def _events_endpoint(app: App) -> Callable[[Request], Any]:
+    """`POST /slack/events`. Bolt's own Starlette adapter dispatches on the event loop;
+    dispatch verifies, acknowledges and may run a listener inline, so it runs on the thread
+    pool here and a slow listener never stalls other requests."""
+
+    async def events(request: Request) -> Response:
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            return PlainTextResponse("request too large", status_code=413)
+        bolt = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(app.dispatch, bolt))
+
+    return events
+
+
+def _install_endpoint(step: Callable[[BoltRequest], BoltResponse]) -> Callable[[Request], Any]:
+    """A step of Bolt's install flow; Bolt checks the state against its store and cookie."""
+
+    async def install(request: Request) -> Response:
+        bolt = to_bolt_request(request, b"")
+        return to_starlette_response(await run_in_threadpool(step, bolt))
+
+    return install
+
+
+def start_slack(web: FastAPI, services: Services, queue: JobQueue | None) -> RunningSlack | None:
     """Mount (HTTP) or connect (Socket Mode) the Bolt app; None, logged, when not configured."""
     settings = services.settings
     config = slack_config(settings)
@@ -61,9 +92,13 @@ def start_slack(router: Router, services: Services, queue: JobQueue | None) -> R
 
     bot = build_app(config, client, uploads, commands, socket_mode=socket_mode, oauth=oauth,
                     duplicates=DuplicateActions(services.db, matches_hook(services.db)))
-    for path, step in install_handlers(bot.app).items():
-        router.add("GET", path, step)
-        log.info("Slack install flow on GET %s", path)
+    flow = bot.app.oauth_flow
+    if flow is not None:
+        for path, step in ((flow.install_path, flow.handle_installation),
+                           (flow.redirect_uri_path, flow.handle_callback)):
+            web.add_route(path, _install_endpoint(step), methods=["GET"],
+                          include_in_schema=False)
+            log.info("Slack install flow on GET %s", path)
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -76,6 +111,7 @@ def start_slack(router: Router, services: Services, queue: JobQueue | None) -> R
             bot.stop()
 
         return RunningSlack(bot, "socket", stop)
-    router.add("POST", EVENTS_PATH, events_handler(bot.app))
+    web.add_route(EVENTS_PATH, _events_endpoint(bot.app), methods=["POST"],
+                  include_in_schema=False)
     log.info("Slack bot on POST %s (events, commands, interactivity)", EVENTS_PATH)
     return RunningSlack(bot, "http", bot.stop)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from hotgigs.bootstrap import Services
-from hotgigs.web.app import build_router
+from hotgigs.web.app import build_app
 from hotgigs.web.http import HttpServer
 from tests.integration.pipeline_harness import Harness
 
@@ -19,7 +19,7 @@ Reply = tuple[int, dict[str, str], bytes]
 
 @contextmanager
 def http_server(services: Services) -> Iterator[int]:
-    server = HttpServer("127.0.0.1", 0, build_router(services))
+    server = HttpServer("127.0.0.1", 0, build_app(services))
     server.start()
     try:
         yield server.port

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import select
 
 from hotgigs.bootstrap import Services, bootstrap
-from hotgigs.web.http import HttpServer, Router
+from hotgigs.web.http import HttpServer, new_app
 from hotgigs.web.slack import RunningSlack, start_slack
 from storage.models import Batch
 from tests.fakes.slack_api import FakeSlack
@@ -117,7 +117,7 @@ def make_rig(harness: Harness, slack: FakeSlack, **settings: Any) -> SlackRig:
         "slack_bot_token": TOKEN, "slack_signing_secret": SECRET,
         "slack_api_url": slack.api_url, **settings})
     services = bootstrap(web_settings)
-    router = Router()
+    router = new_app()
     running = start_slack(router, services, harness.queue)
     assert running is not None and running.mode == "http"
     http = HttpServer("127.0.0.1", 0, router)

@@ -9,7 +9,7 @@ import pytest
 
 from hotgigs.bootstrap import bootstrap
 from hotgigs.settings import Settings
-from hotgigs.web.http import Router
+from hotgigs.web.http import new_app
 from hotgigs.web.slack import start_slack
 from storage.models import Candidate, Recruiter
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, FakeSlack, Message
@@ -234,7 +234,7 @@ def test_serve_skips_the_bot_clearly_without_credentials(
         make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture) -> None:
     for extra in ({}, {"slack_bot_token": TOKEN}):
         services = bootstrap(make_settings(**extra))
-        router = Router()
+        router = new_app()
         with caplog.at_level("INFO", logger="hotgigs.web.slack"):
             assert start_slack(router, services, None) is None
         services.close()
