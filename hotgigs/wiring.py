@@ -207,11 +207,20 @@ def google_oauth(settings: Settings) -> OAuthClient | None:
         return None
     from bots.drive.oauth import OAuthClient
 
-    base = settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
     return OAuthClient(client_id=settings.google_client_id,
                        client_secret=settings.google_client_secret,
-                       redirect_uri=base + "/drive/callback", auth_uri=settings.google_auth_uri,
+                       redirect_uri=_web_base(settings) + "/drive/callback",
+                       auth_uri=settings.google_auth_uri,
                        token_uri=settings.google_token_uri, revoke_uri=settings.google_revoke_uri)
+
+
+def _web_base(settings: Settings) -> str:
+    return settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
+
+
+def drive_connect_url(settings: Settings) -> str | None:
+    """Where Slack's `/hotgigs drive connect` sends a recruiter; None when not configured."""
+    return _web_base(settings) + "/drive/connect" if google_oauth(settings) else None
 
 
 def grant_sealer(settings: Settings) -> TokenSealer:

@@ -18,10 +18,8 @@ from sqlalchemy import select
 
 from bots.drive import messages
 from bots.drive.folders import add_folder, list_folders
-from bots.drive.gdrive import client_for
 from bots.drive.grants import (
     TokenSealer,
-    connect,
     disconnect,
     grant_for,
 )
@@ -32,6 +30,7 @@ from hotgigs.settings import Settings
 from hotgigs.wiring import google_oauth, grant_sealer, run_drive_sync, state_signer
 from storage.models import Batch, DriveGrant, utcnow
 from tests.fakes.drive_api import SERVICE_ACCOUNT, FakeDrive
+from tests.integration.drive_rig import connect_own_drive
 from tests.integration.pipeline_harness import Harness, make_harness
 from tests.resumes import text_pdf
 
@@ -83,24 +82,7 @@ def consent(oauth: OAuthClient, signer: StateSigner, identity: str) -> str:
 
 
 def connect_ann(harness: Harness, signer: StateSigner) -> int:
-    """Consent, exchange (PKCE verifier recomputed from the state), store: the callback's
-    work. Returns how many folders the connect resumed."""
-    settings = harness.settings
-    oauth = google_oauth(settings)
-    assert oauth is not None
-    state = signer.sign(ANN)
-    url = oauth.authorization(state, signer.verifier(state))
-    location = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
-    answer = {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
-    signer.check(answer["state"], ANN)
-    creds = oauth.exchange(answer["code"], signer.verifier(answer["state"]))
-    client = client_for(creds, settings.drive_api_url)
-    try:
-        email = client.account_email()
-    finally:
-        client.close()
-    return connect(harness.services.db, grant_sealer(settings), ANN, creds.refresh_token,
-                   tuple(creds.granted_scopes or creds.scopes or ()), email)
+    return connect_own_drive(harness.settings, harness.services.db, ANN)
 
 
 def sync(harness: Harness) -> dict[str, tuple[str, int, str | None]]:
