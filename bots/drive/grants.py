@@ -87,11 +87,18 @@ class Grant:
 
 
 def _view(row: DriveGrant, identity: str, sealer: TokenSealer) -> Grant:
-    token = None
+    """The grant with its token opened; one that no longer opens (the encryption key was
+    replaced) reads as revoked, so the recruiter is asked to reconnect and no one else's
+    sync stops over it."""
+    token, state, reason = None, row.state, row.reason
     if row.refresh_token is not None and row.state == ACTIVE:
-        token = sealer.open(row.refresh_token, row.recruiter_id)
-    return Grant(row.recruiter_id, identity, row.state, tuple(row.scopes.split()),
-                 row.google_email, row.connected_at, token, row.reason)
+        try:
+            token = sealer.open(row.refresh_token, row.recruiter_id)
+        except SealError as exc:
+            log.warning("drive grant of recruiter %s: %s", row.recruiter_id, exc)
+            state, reason = REVOKED, str(exc)
+    return Grant(row.recruiter_id, identity, state, tuple(row.scopes.split()),
+                 row.google_email, row.connected_at, token, reason)
 
 
 def grant_for(db: Database, sealer: TokenSealer, identity: str) -> Grant | None:

@@ -226,3 +226,21 @@ def test_sealed_tokens_open_only_for_their_recruiter_and_key() -> None:
         sealer.open(sealed, 8)  # moved to another recruiter's row
     with pytest.raises(SealError):
         TokenSealer(b"b" * 32).open(sealed, 7)
+
+
+def test_a_grant_sealed_under_another_key_asks_to_reconnect_and_stops_no_one_else(
+        harness: Harness, drive: FakeDrive) -> None:
+    db = harness.services.db
+    own = drive.add_folder("Mine", owner=GOOGLE_ANN)
+    shared = drive.add_folder("Shared")
+    drive.add_file("s.pdf", text_pdf("Shared Person", "shared@x.test"), shared)
+    add_folder(db, own, ANN)
+    add_folder(db, shared, BOB)
+    connect_own_drive(harness.settings, db, ANN)
+    with db.session() as session:  # as if HOTGIGS_ENCRYPTION_KEY had been replaced
+        row = session.scalar(select(DriveGrant))
+        assert row is not None
+        row.refresh_token = TokenSealer(b"another key, 32 bytes long......").seal("x", 1)
+    result = sync(harness)
+    assert result[own] == ("broken", 0, messages.ACCESS_REVOKED)
+    assert result[shared][:2] == ("synced", 1)
