@@ -126,6 +126,24 @@ class Settings(BaseSettings):
     drive_full_sync_hour: int = _env(
         "HOTGIGS_DRIVE_FULL_SYNC_HOUR", 3, "UTC hour of the daily full Drive listing", ge=0, le=23
     )
+    # recruiters connect their own Google Drive (OAuth 2.0, read-only, offline access)
+    google_client_id: str | None = _env(
+        "HOTGIGS_GOOGLE_CLIENT_ID", None,
+        "OAuth client (Web application) id; set with the secret: /drive/connect is offered"
+    )
+    google_client_secret: str | None = _env("HOTGIGS_GOOGLE_CLIENT_SECRET")
+    google_auth_uri: str = _env(
+        "HOTGIGS_GOOGLE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth",
+        "Google's consent page (override for a local stand-in)"
+    )
+    google_token_uri: str = _env(
+        "HOTGIGS_GOOGLE_TOKEN_URI", "https://oauth2.googleapis.com/token",
+        "Google's token endpoint (code exchange and refresh)"
+    )
+    google_revoke_uri: str = _env(
+        "HOTGIGS_GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/revoke",
+        "Google's token revocation endpoint"
+    )
     sweep_minutes: int = _env("HOTGIGS_SWEEP_MINUTES", 5, "minutes between sweeper runs", gt=0)
     digest_hour: int = _env(
         "HOTGIGS_DIGEST_HOUR", 8, "local hour digests are due (a recruiter may set their own)",

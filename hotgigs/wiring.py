@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bots.drive.folders import DriveAccess
+    from bots.drive.grants import TokenSealer
+    from bots.drive.oauth import OAuthClient, StateSigner
     from bots.drive.sync import SyncReport
     from bots.email.config import EmailConfig
     from bots.email.reply import EmailNotifier
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from bots.slack.config import SlackConfig
     from bots.slack.reply import SlackNotifier
     from digests import DigestConfig, Digests, Outcome
+    from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -196,17 +199,78 @@ class DriveNotConfigured(Exception):
     """HOTGIGS_DRIVE_CREDENTIALS is not set."""
 
 
-def drive_access(settings: Settings) -> DriveAccess | None:
-    """`drive add` (Slack and CLI) checks folders with Drive when credentials are set."""
+def google_oauth(settings: Settings) -> OAuthClient | None:
+    """Recruiters' own Drive (/drive/connect); None without HOTGIGS_GOOGLE_CLIENT_ID/_SECRET.
+    Google sends the browser back to HOTGIGS_PUBLIC_URL + /drive/callback (the HTTP
+    address when no public URL is set, which suits a machine's own browser only)."""
+    if not (settings.google_client_id and settings.google_client_secret):
+        return None
+    from bots.drive.oauth import OAuthClient
+
+    return OAuthClient(client_id=settings.google_client_id,
+                       client_secret=settings.google_client_secret,
+                       redirect_uri=_web_base(settings) + "/drive/callback",
+                       auth_uri=settings.google_auth_uri,
+                       token_uri=settings.google_token_uri, revoke_uri=settings.google_revoke_uri)
+
+
+def _web_base(settings: Settings) -> str:
+    return settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
+
+
+def drive_connect_url(settings: Settings) -> str | None:
+    """Where Slack's `/hotgigs drive connect` sends a recruiter; None when not configured."""
+    return _web_base(settings) + "/drive/connect" if google_oauth(settings) else None
+
+
+def grant_sealer(settings: Settings) -> TokenSealer:
+    """Seals recruiters' refresh tokens with a sub-key of the encryption key."""
+    from bots.drive.grants import TokenSealer
+    from storage.files import load_or_create_key
+
+    return TokenSealer(load_or_create_key(settings.encryption_key, settings.data_dir))
+
+
+def state_signer(settings: Settings) -> StateSigner:
+    """Signs the OAuth `state` (and derives its PKCE verifier) with sub-keys of the key."""
+    from bots.drive.oauth import StateSigner
+    from storage.files import load_or_create_key
+
+    return StateSigner(load_or_create_key(settings.encryption_key, settings.data_dir))
+
+
+def drive_access(settings: Settings, db: Database | None = None,
+                 owner: str | None = None) -> DriveAccess | None:
+    """`drive add` (Slack and CLI) checks folders with Drive: with the owner's own grant when
+    they connected one, else with HOTGIGS_DRIVE_CREDENTIALS; None when neither is there."""
+    from bots.drive.folders import DriveAccess
+    from bots.drive.gdrive import build_drive_client, client_for, service_account_email
+    from bots.drive.port import DriveClient, DriveItem
+
+    oauth = google_oauth(settings)
+    if db is not None and owner and oauth is not None:
+        from bots.drive import messages
+        from bots.drive.grants import grant_for
+
+        grant = grant_for(db, grant_sealer(settings), owner)
+        if grant is not None and grant.active and grant.refresh_token:
+            token = grant.refresh_token
+
+            def get_own(folder_id: str) -> DriveItem:
+                client = client_for(oauth.credentials(token, grant.scopes), settings.drive_api_url)
+                try:
+                    return client.get(folder_id)
+                finally:
+                    client.close()
+
+            return DriveAccess(get_own, messages.YOUR_ACCOUNT.format(
+                email=grant.google_email or grant.identity))
     credentials = settings.drive_credentials
     if not credentials:
         return None
-    from bots.drive.folders import DriveAccess
-    from bots.drive.gdrive import build_drive_client, service_account_email
-    from bots.drive.port import DriveItem
 
     def get(folder_id: str) -> DriveItem:
-        client = build_drive_client(credentials, settings.drive_api_url)
+        client: DriveClient = build_drive_client(credentials, settings.drive_api_url)
         try:
             return client.get(folder_id)
         finally:
@@ -217,22 +281,36 @@ def drive_access(settings: Settings) -> DriveAccess | None:
 
 def run_drive_sync(services: Services, intake: Intake, *, folder: str | None = None,
                    full: bool = False) -> SyncReport:
-    """One sync run over the watched folders with a fresh Drive client."""
+    """One sync run over the watched folders: each recruiter's own grant where they connected
+    one, the operator's HOTGIGS_DRIVE_CREDENTIALS for the others."""
     from bots.drive import messages
-    from bots.drive.gdrive import build_drive_client, service_account_email
-    from bots.drive.sync import DriveSync
+    from bots.drive.gdrive import build_drive_client, client_for, service_account_email
+    from bots.drive.grants import Grant, grants_by_owner
+    from bots.drive.port import DriveClient
+    from bots.drive.runs import Accounts, sync_watched
 
     settings = services.settings
-    if not settings.drive_credentials:
+    oauth = google_oauth(settings)
+    grants = grants_by_owner(services.db, grant_sealer(settings)) if oauth is not None else {}
+    credentials = settings.drive_credentials
+    if not credentials and not grants:
         raise DriveNotConfigured(messages.NO_CREDENTIALS)
-    client = build_drive_client(settings.drive_credentials, settings.drive_api_url)
-    try:
-        sync = DriveSync(services.db, client, intake.submit,
-                         account=service_account_email(settings.drive_credentials),
-                         max_file_bytes=settings.max_file_mb * MB)
-        return sync.sync_all(folder=folder, full=full)
-    finally:
-        client.close()
+
+    def operator() -> DriveClient:
+        assert credentials is not None
+        return build_drive_client(credentials, settings.drive_api_url)
+
+    def recruiter(grant: Grant) -> DriveClient:
+        assert oauth is not None and grant.refresh_token is not None
+        return client_for(oauth.credentials(grant.refresh_token, grant.scopes),
+                          settings.drive_api_url)
+
+    accounts = Accounts(operator=operator if credentials else None,
+                        operator_account=service_account_email(credentials)
+                        if credentials else None,
+                        recruiter=recruiter, grants=grants)
+    return sync_watched(services.db, intake.submit, accounts, folder=folder, full=full,
+                        max_file_bytes=settings.max_file_mb * MB)
 
 
 # -- the daily digests -----------------------------------------------------------------------

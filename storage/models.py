@@ -331,6 +331,27 @@ class DriveFolder(Base):
     name: Mapped[str | None] = mapped_column(String(500))  # as Drive shows it, for listings
 
 
+class DriveGrant(Base):
+    """A recruiter's own Google Drive access (OAuth 2.0, read-only): one per recruiter.
+
+    `refresh_token` is AES-256-GCM sealed (bots/drive/grants.py); it is cleared when the
+    recruiter disconnects or Google refuses it, and `state` says which (`active`/`revoked`).
+    A revoked grant keeps its row so the recruiter's folders stay broken until they reconnect,
+    rather than falling back to the operator's account.
+    """
+
+    __tablename__ = "drive_grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"), unique=True)
+    refresh_token: Mapped[bytes | None] = mapped_column(LargeBinary)
+    scopes: Mapped[str] = mapped_column(Text, default="")
+    google_email: Mapped[str | None] = mapped_column(String(320))
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    reason: Mapped[str | None] = mapped_column(Text)
+    connected_at: Mapped[datetime] = _ts()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
 class DriveFile(Base):
     """A Drive file imported from a watched folder: what lets the next sync skip it.
 

@@ -21,7 +21,7 @@ from bots.drive import messages
 from bots.drive.port import DriveItem
 from pipeline.intake import recruiter_for
 from storage.db import Database
-from storage.models import DriveFile, DriveFolder, Recruiter
+from storage.models import DriveFile, DriveFolder, DriveGrant, Recruiter
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{10,200}$")
 
@@ -58,6 +58,9 @@ class FolderView:
     state: str
     broken_reason: str | None
     last_synced_at: datetime | None
+    # whose account reads it: "operator", or the owner's own Google grant
+    # ("google:<address>" while active, "google (revoked)" once refused or disconnected)
+    account: str = "operator"
 
 
 def add_folder(db: Database, ref: str, owner: str, *, slack_channel: str | None = None,
@@ -127,13 +130,23 @@ def watch_folder(db: Database, ref: str, owner: str, *, drive: DriveAccess | Non
 
 def list_folders(db: Database, owner: str | None = None) -> list[FolderView]:
     with db.session() as session:
-        query = (select(DriveFolder, Recruiter.identity)
-                 .join(Recruiter, Recruiter.id == DriveFolder.owner_id).order_by(DriveFolder.id))
+        query = (select(DriveFolder, Recruiter.identity, DriveGrant)
+                 .join(Recruiter, Recruiter.id == DriveFolder.owner_id)
+                 .outerjoin(DriveGrant, DriveGrant.recruiter_id == DriveFolder.owner_id)
+                 .order_by(DriveFolder.id))
         if owner:
             query = query.where(Recruiter.identity == owner_identity(owner))
         return [FolderView(f.id, f.folder_id, f.name, identity, f.slack_channel, f.state,
-                           f.broken_reason, f.last_synced_at)
-                for f, identity in session.execute(query).all()]
+                           f.broken_reason, f.last_synced_at, _account(grant))
+                for f, identity, grant in session.execute(query).all()]
+
+
+def _account(grant: DriveGrant | None) -> str:
+    if grant is None:
+        return "operator"
+    if grant.state != "active":
+        return "google (revoked)"
+    return f"google:{grant.google_email or 'connected'}"
 
 
 def broken_folders(db: Database, owner_id: int) -> list[FolderView]:

@@ -2,7 +2,9 @@
 
 The client is built from the discovery document bundled with the library (no discovery fetch at
 run time); `HOTGIGS_DRIVE_API_URL` replaces the endpoint. Credentials are a service-account JSON
-(the folder is shared with its address) or a stored OAuth user token, both read-only scope.
+(the folder is shared with its address), a stored OAuth user token file, or a recruiter's own
+grant (bots/drive/grants.py), all read-only scope. A refresh Google refuses with
+`invalid_grant` becomes `DriveGrantRevoked`.
 Rate limits (403 rateLimitExceeded, 429), 5xx and dropped connections are retried by the client
 itself (`execute(num_retries=…)`, jittered exponential backoff); what is left is turned into the
 port's errors.
@@ -25,10 +27,12 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from bots.drive.port import (
+    FOLDER_MIME,
     ChangePage,
     DriveAuthError,
     DriveError,
     DriveForbidden,
+    DriveGrantRevoked,
     DriveInvalidToken,
     DriveItem,
     DriveNotFound,
@@ -123,6 +127,10 @@ class GoogleDriveClient:
                     f"{what}: HTTP {status} {reason} after {attempts} attempts".strip()) from None
             raise self._permanent(what, status, reason, message) from None
         except RefreshError as exc:
+            if "invalid_grant" in str(exc):
+                raise DriveGrantRevoked(f"Drive credentials refused: {exc}") from None
+            if exc.retryable:
+                raise DriveUnavailable(f"{what}: token refresh failed: {exc}") from None
             raise DriveAuthError(f"Drive credentials refused: {exc}") from None
         except (TransportError, OSError, httplib2.HttpLib2Error) as exc:
             raise DriveUnavailable(f"{what}: {type(exc).__name__}: {exc} "
@@ -163,6 +171,29 @@ class GoogleDriveClient:
             token = page.get("nextPageToken")
             if not token:
                 return
+
+    def folders(self, limit: int = 500) -> list[DriveItem]:
+        """Folders the account can see (not trashed), by name: what a folder picker offers."""
+        found: list[DriveItem] = []
+        token: str | None = None
+        while len(found) < limit:
+            params: dict[str, Any] = {
+                "q": f"mimeType = '{FOLDER_MIME}' and trashed = false", "orderBy": "name",
+                "fields": f"nextPageToken,files({ITEM_FIELDS})", "pageSize": min(limit, 1000),
+                **({"pageToken": token} if token else {})}
+            page = self._call("files.list folders", lambda p=params: self._files.list(**p))  # type: ignore[misc]
+            found += [_item(data) for data in page.get("files", [])]
+            token = page.get("nextPageToken")
+            if not token:
+                break
+        return found[:limit]
+
+    def account_email(self) -> str | None:
+        """The Google address of the account (about.get), for the page and `drive list`."""
+        data = self._call("about.get", lambda: self._service.about().get(
+            fields="user(emailAddress)"))
+        email = (data.get("user") or {}).get("emailAddress")
+        return str(email) if email else None
 
     def start_page_token(self, drive_id: str | None) -> str:
         extra = {"driveId": drive_id} if drive_id else {}
@@ -211,7 +242,13 @@ class GoogleDriveClient:
 def build_drive_client(credentials: Path, api_url: str | None = None, *,
                        num_retries: int = NUM_RETRIES, timeout: float = 60) -> GoogleDriveClient:
     """The real client from settings: bundled discovery document, endpoint override."""
-    creds = load_credentials(credentials)
+    return client_for(load_credentials(credentials), api_url, num_retries=num_retries,
+                      timeout=timeout)
+
+
+def client_for(creds: Credentials, api_url: str | None = None, *,
+               num_retries: int = NUM_RETRIES, timeout: float = 60) -> GoogleDriveClient:
+    """A client reading Drive as `creds` (the operator's account or a recruiter's grant)."""
     http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=timeout))
     options = {"api_endpoint": api_endpoint(api_url)} if api_url else None
     service = build("drive", "v3", http=http, static_discovery=True, cache_discovery=False,

@@ -10,6 +10,11 @@ NOT_A_FOLDER = "not a folder: {name} is {mime}"
 BAD_REFERENCE = "not a Google Drive folder id or URL: {ref!r}"
 NO_CREDENTIALS = "HOTGIGS_DRIVE_CREDENTIALS is not set: no Drive folder can be read"
 SYNC_NOTE = "Google Drive folder {name}: {count} new or changed file(s)"
+ACCESS_REVOKED = "access revoked: reconnect"
+DISCONNECTED = "disconnected by the recruiter"
+NO_GRANT_CREDENTIALS = ("no Drive account: its owner has not connected Google Drive and "
+                        "HOTGIGS_DRIVE_CREDENTIALS is not set")
+YOUR_ACCOUNT = "your Google account {email}"
 SHARE_HINT = "share the folder (Viewer) with {account}, then run `hotgigs drive sync`"
 
 

@@ -73,6 +73,11 @@ class DriveAuthError(DriveError):
     """The credentials were refused: nothing can be synced until an operator fixes them."""
 
 
+class DriveGrantRevoked(DriveAuthError):
+    """Google refused the refresh token (`invalid_grant`): revoked by its user, or expired.
+    For a recruiter's own grant this stops their folders until they reconnect."""
+
+
 class DriveInvalidToken(DriveError):
     """The stored changes page token is no longer valid; a full listing is needed."""
 

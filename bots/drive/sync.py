@@ -109,13 +109,17 @@ class DriveSync:
         self.account = messages.account_name(account)
         self.max_file_bytes = max_file_bytes
 
-    def sync_all(self, *, folder: str | None = None, full: bool = False) -> SyncReport:
-        """Every watched folder (or those with Drive id `folder`); one failing stops no other."""
+    def sync_all(self, *, folder: str | None = None, full: bool = False,
+                 pks: list[int] | None = None) -> SyncReport:
+        """Every watched folder (or those with Drive id `folder`, or the rows `pks`); one
+        failing stops no other."""
         report = SyncReport()
         with self.db.session() as session:
             query = select(DriveFolder.id).order_by(DriveFolder.id)
             if folder:
                 query = query.where(DriveFolder.folder_id == folder)
+            if pks is not None:
+                query = query.where(DriveFolder.id.in_(pks))
             ids = list(session.scalars(query))
         for pk in ids:
             try:

@@ -118,6 +118,9 @@ def _command(config: SlackConfig, commands: Commands, ack: Ack, command: dict[st
     elif sub == "email":
         ack(text=commands.email(asker).text, response_type="ephemeral")
         return
+    elif sub == "drive" and split(rest)[0] == "connect":
+        ack(text=commands.drive_connect().text, response_type="ephemeral")
+        return
     elif sub == "drive":
         ack(text=messages.CHECKING_FOLDER, response_type="ephemeral")
         work = lambda: commands.drive_add(asker, rest)  # noqa: E731

@@ -1,5 +1,5 @@
-"""`/hotgigs`: match, job add/list, status, drive add, help — answered for the Slack user who
-asked.
+"""`/hotgigs`: match, job add/list, status, drive add/connect, help — answered for the Slack
+user who asked.
 
 A Slack user is a recruiter (`slack:<team>/<user>`) and sees only their own candidates.
 Answers are ephemeral: `match` results and job details never land in a channel's history.
@@ -65,8 +65,10 @@ class Commands:
 
     def __init__(self, db: Database, queue_depths: Callable[[], dict[str, int] | None],
                  drive: DriveAccess | None = None,
-                 personal_address: Callable[[str], str] | None = None) -> None:
+                 personal_address: Callable[[str], str] | None = None,
+                 drive_connect_url: str | None = None) -> None:
         self.db = db
+        self.drive_connect_url = drive_connect_url  # None: recruiters cannot connect Drive
         self.queue_depths = queue_depths
         self.drive = drive  # None: Drive is not configured, folders are saved unchecked
         self.personal_address = personal_address  # token -> resumes+<token>@domain
@@ -171,6 +173,12 @@ class Commands:
         return Answer(queue + messages.STATUS_TODAY.format(
             mine=mine, resumes=messages.resumes(mine), parsed=parsed, failed=failed,
             pending=mine - parsed - failed))
+
+    def drive_connect(self) -> Answer:
+        """The link to /drive/connect, where a recruiter connects their own Google Drive."""
+        if not self.drive_connect_url:
+            return Answer(messages.DRIVE_CONNECT_OFF)
+        return Answer(messages.DRIVE_CONNECT.format(url=self.drive_connect_url))
 
     def drive_add(self, asker: Asker, rest: str) -> Answer:
         """Watch a Drive folder for the asker; its digest and channel are this channel."""

@@ -55,6 +55,7 @@ HELP = (
     "`/hotgigs job list` — open positions\n"
     "`/hotgigs status` — queue and today's imports\n"
     "`/hotgigs drive add <folder URL or id>` — import the resumes in a Google Drive folder\n"
+    "`/hotgigs drive connect` — connect your own Google Drive and pick folders to watch\n"
     "`/hotgigs email` — your personal address to forward resumes to\n"
     "`/hotgigs help` — this message"
 )
@@ -99,6 +100,11 @@ DRIVE_UNCHECKED = ("\n_Google Drive isn't configured here yet (HOTGIGS_DRIVE_CRE
 DRIVE_NOT_SHARED = ("I can't see folder `{id}`: share it (Viewer) with *{account}*, then run "
                     "`/hotgigs drive add` again.")
 DRIVE_UNREADABLE = "I can't read folder `{id}` right now ({reason}). Please try again later."
+DRIVE_CONNECT = ("<{url}|Connect your Google Drive>: sign in, allow HotGigs to read your Drive "
+                 "(read-only), then pick the folders to watch. You can disconnect there too.")
+DRIVE_CONNECT_OFF = ("Connecting your own Google Drive isn't set up here yet: ask your HotGigs "
+                     "administrator (HOTGIGS_GOOGLE_CLIENT_ID, HOTGIGS_PUBLIC_URL), or share a "
+                     "folder and use `/hotgigs drive add`.")
 DRIVE_NOT_FOLDER = "*{name}* is not a folder ({mime}). Give the link of a folder."
 FAILED_COMMAND = "Sorry, that didn't work ({reason}). Please try again."
 NOT_ALLOWED = "HotGigs isn't enabled for this workspace or channel."

@@ -1,4 +1,4 @@
-"""`hotgigs drive add/list/remove/sync`: watched Google Drive folders.
+"""`hotgigs drive add/list/remove/sync/disconnect`: watched Google Drive folders.
 
 The sync runs in the process that asks for it (the scheduler, or `hotgigs drive sync`): it is
 the Drive door, listing and downloading, then it submits one request and the parsing happens
@@ -53,6 +53,14 @@ def drive_remove(
     run_with_services(lambda services: cmd_remove(services, folder, owner))
 
 
+@drive_app.command("disconnect")
+def drive_disconnect(
+    owner: Annotated[str, typer.Option(help="recruiter whose own Google grant to revoke")],
+) -> None:
+    """Revoke a recruiter's own Google Drive grant (as their Disconnect button does)."""
+    run_with_services(lambda services: cmd_disconnect(services, owner))
+
+
 @drive_app.command("sync")
 def drive_sync(
     folder: Annotated[str | None, typer.Option(help="only this folder (id or URL)")] = None,
@@ -77,7 +85,7 @@ def cmd_add(services: Services, ref: str, owner: str, slack_channel: str | None)
     from bots.drive.port import DriveError, DriveNotFound
     from hotgigs.wiring import drive_access
 
-    drive = drive_access(services.settings)
+    drive = drive_access(services.settings, services.db, owner)
     try:
         watched = watch_folder(services.db, ref, owner, drive=drive, slack_channel=slack_channel)
     except NotAFolder as exc:
@@ -110,10 +118,12 @@ def cmd_list(services: Services, as_json: bool) -> int:
         print(json.dumps([f.__dict__ for f in folders], default=str, indent=2))
         return 0
     table = Table(title="watched Google Drive folders")
-    for column in ("folder", "name", "owner", "slack", "state", "last sync", "reason"):
+    for column in ("folder", "name", "owner", "read as", "slack", "state", "last sync",
+                   "reason"):
         table.add_column(column, overflow="fold")
     for f in folders:
-        table.add_row(f.folder_id, f.name or "", f.owner, f.slack_channel or "", f.state,
+        table.add_row(f.folder_id, f.name or "", f.owner, f.account, f.slack_channel or "",
+                      f.state,
                       f"{f.last_synced_at:%Y-%m-%d %H:%M}" if f.last_synced_at else "never",
                       f.broken_reason or "")
     Console(width=200).print(table)
@@ -132,6 +142,25 @@ def cmd_remove(services: Services, ref: str, owner: str | None) -> int:
         _say(f"hotgigs: no watched folder {ref}")
         return 1
     _say(f"stopped watching {ref} ({removed} watch{'es' if removed > 1 else ''})")
+    return 0
+
+
+def cmd_disconnect(services: Services, owner: str) -> int:
+    from bots.drive.grants import disconnect
+    from hotgigs.wiring import google_oauth, grant_sealer
+
+    oauth = google_oauth(services.settings)
+    if oauth is None:
+        _say("hotgigs: HOTGIGS_GOOGLE_CLIENT_ID/HOTGIGS_GOOGLE_CLIENT_SECRET are not set: "
+             "recruiters cannot connect their own Drive here")
+        return 2
+    done = disconnect(services.db, grant_sealer(services.settings), owner, oauth.revoke)
+    if not done.found:
+        _say(f"hotgigs: {owner} has no connected Google Drive")
+        return 1
+    told = "revoked at Google" if done.revoked_at_google else \
+        "Google could not be told (the token is forgotten here anyway)"
+    _say(f"disconnected {owner}'s Google Drive: {told}; {done.folders} folder(s) stopped")
     return 0
 
 

@@ -15,7 +15,14 @@ from hotgigs.privacy import run_retention
 from hotgigs.run.lifecycle import stop_on_signals
 from hotgigs.settings import Settings
 from hotgigs.web.metrics import prepare as prepare_metrics
-from hotgigs.wiring import intake_for, job_queue, run_drive_sync, run_due_digests, task_context
+from hotgigs.wiring import (
+    google_oauth,
+    intake_for,
+    job_queue,
+    run_drive_sync,
+    run_due_digests,
+    task_context,
+)
 from pipeline.context import configure as configure_tasks
 from pipeline.sweeper import sweep
 from scheduler import jobs
@@ -45,7 +52,7 @@ def job_runner(services: Services) -> JobRunner:
     return JobRunner(
         redis=services.redis, prefix=settings.queue_prefix, schedule=schedule_of(settings),
         sweep=lambda: sweep(grace),
-        drive_sync=drive_sync if settings.drive_credentials else None,
+        drive_sync=drive_sync if settings.drive_credentials or google_oauth(settings) else None,
         digests=lambda: run_due_digests(services),  # once per recipient and day (ledger)
         retention=(lambda: run_retention(services)) if settings.retention_days else None,
     )

@@ -27,7 +27,13 @@ from bots.slack.commands import Commands
 from bots.slack.install import oauth_settings
 from bots.slack.uploads import Uploads
 from hotgigs.bootstrap import Services
-from hotgigs.wiring import drive_access, email_config, intake_for, slack_config
+from hotgigs.wiring import (
+    drive_access,
+    drive_connect_url,
+    email_config,
+    intake_for,
+    slack_config,
+)
 from pipeline.queue import JobQueue
 
 log = logging.getLogger(__name__)
@@ -84,7 +90,8 @@ def start_slack(web: FastAPI, services: Services, queue: JobQueue | None) -> Run
     uploads = Uploads(config, services.db, intake_for(services, queue), client)
     commands = Commands(services.db, lambda: queue.depths() if queue is not None and
                         services.redis_ping() is None else None, drive_access(settings),
-                        personal_address=email_config(settings).personal_address)
+                        personal_address=email_config(settings).personal_address,
+                        drive_connect_url=drive_connect_url(settings))
     oauth = (oauth_settings(config.oauth, services.db.engine, client)
              if config.oauth is not None else None)
     from bots.slack.duplicates import DuplicateActions

@@ -1,10 +1,14 @@
-"""A local stand-in for the Google Drive v3 REST API and Google's OAuth token endpoint.
+"""A local stand-in for the Google Drive v3 REST API and Google's OAuth 2.0 endpoints.
 
-Tests drive the real google-api-python-client and google-auth against it: the service-account
-JSON it writes points `token_uri` here, so the signed-JWT token exchange runs over HTTP, and
-every API call must carry a token it issued. It speaks the calls HotGigs makes (files.list with
+Tests drive the real google-api-python-client, google-auth and google-auth-oauthlib against it:
+the service-account JSON it writes points `token_uri` here, so the signed-JWT token exchange
+runs over HTTP; a recruiter's consent (`/o/oauth2/auth`), code exchange and refresh (`/token`)
+and revocation (`/revoke`) are served by `tests.fakes.google_oauth`; every API call must carry
+an access token it issued, and sees what that token's account may see (an item with an `owner`
+is visible to that Google user's tokens only). It speaks the calls HotGigs makes (files.list with
 `'<id>' in parents and trashed = false` and paging, files.get incl. alt=media, files.export,
-changes.getStartPageToken, changes.list) and lets a test change the Drive underneath: add,
+changes.getStartPageToken, changes.list, about.get, and files.list of every folder for a
+picker) and lets a test change the Drive underneath: add,
 rename, move, trash, edit or delete files, unshare (404) or forbid (403) a folder, and inject
 429/5xx answers.
 """
@@ -28,6 +32,7 @@ from urllib.parse import parse_qs, urlparse
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from tests.fakes.google_oauth import FakeGoogleAccounts, OAuthAnswer, basic_auth
 from tests.fakes.loopback import LoopbackFake
 
 FOLDER = "application/vnd.google-apps.folder"
@@ -35,6 +40,8 @@ GOOGLE_DOC = "application/vnd.google-apps.document"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SCOPE = "https://www.googleapis.com/auth/drive.readonly"
 _Q = re.compile(r"^'([^'\\]+)' in parents and trashed\s*=\s*false$")
+_FOLDERS_Q = re.compile(rf"^mimeType\s*=\s*'{re.escape(FOLDER)}' and trashed\s*=\s*false$")
+SERVICE_ACCOUNT = "hotgigs@hotgigs-test.iam.gserviceaccount.com"
 
 
 @dataclass
@@ -51,6 +58,7 @@ class FakeItem:
     unshared: bool = False
     forbidden: bool = False
     drive_id: str | None = None
+    owner: str | None = None  # a Google user's own item: only their tokens see it
 
     def metadata(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": "drive#file", "id": self.id, "name": self.name,
@@ -77,7 +85,9 @@ class FakeDrive(LoopbackFake):
     page_size: int = 100  # the most items a page holds, whatever the client asks for
     items: dict[str, FakeItem] = field(default_factory=dict)
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-    tokens: set[str] = field(default_factory=set)
+    tokens: set[str] = field(default_factory=set)  # the service account's access tokens
+    accounts: FakeGoogleAccounts = field(default_factory=FakeGoogleAccounts)
+    callers: list[str] = field(default_factory=list)  # who made each API call (user or SA)
     _log: list[str] = field(default_factory=list)  # change log: file ids, seq = index + 1
     _failures: list[tuple[int, str]] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -93,6 +103,14 @@ class FakeDrive(LoopbackFake):
     def token_uri(self) -> str:
         return self.base_url + "token"
 
+    @property
+    def auth_uri(self) -> str:
+        return self.base_url + "o/oauth2/auth"
+
+    @property
+    def revoke_uri(self) -> str:
+        return self.base_url + "revoke"
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         return _handler_for(self)
 
@@ -105,7 +123,7 @@ class FakeDrive(LoopbackFake):
                                       serialization.NoEncryption()).decode()
         info = {"type": "service_account", "project_id": "hotgigs-test",
                 "private_key_id": "fake-key-1", "private_key": pem,
-                "client_email": "hotgigs@hotgigs-test.iam.gserviceaccount.com",
+                "client_email": SERVICE_ACCOUNT,
                 "client_id": "1000", "token_uri": self.token_uri}
         path = directory / "drive-service-account.json"
         path.write_text(json.dumps(info))
@@ -119,10 +137,12 @@ class FakeDrive(LoopbackFake):
         self._log.append(item_id)
 
     def add_folder(self, name: str, parent: str | None = None, *,
-                   drive_id: str | None = None) -> str:
+                   drive_id: str | None = None, owner: str | None = None) -> str:
+        """A folder; with `owner` (a Google user), in that user's own Drive only."""
         with self._lock:
             item = FakeItem(self._new_id("fld"), name, FOLDER, [parent] if parent else [],
-                            drive_id=drive_id or (self.items[parent].drive_id if parent else None))
+                            drive_id=drive_id or (self.items[parent].drive_id if parent else None),
+                            owner=owner)
             self.items[item.id] = item
             self._changed(item.id)
             return item.id
@@ -192,20 +212,21 @@ class FakeDrive(LoopbackFake):
             self._failures.clear()
 
     def api_calls(self, path_part: str = "") -> list[tuple[str, str, dict[str, str]]]:
-        return [r for r in self.requests if path_part in r[1] and not r[1].endswith("/token")]
+        return [r for r in self.requests if path_part in r[1]
+                and r[1] not in ("/token", "/revoke", "/o/oauth2/auth")]
 
     # -- the API ------------------------------------------------------------------------
-    def _visible(self, item: FakeItem) -> bool:
+    def _visible(self, item: FakeItem, caller: str | None = None) -> bool:
         node: FakeItem | None = item
         while node is not None:
-            if node.deleted or node.unshared:
+            if node.deleted or node.unshared or (node.owner and node.owner != caller):
                 return False
             node = self.items.get(node.parents[0]) if node.parents else None
         return True
 
-    def _readable(self, item_id: str, query: dict[str, str]) -> FakeItem:
+    def _readable(self, item_id: str, query: dict[str, str], caller: str) -> FakeItem:
         item = self.items.get(item_id)
-        if item is None or not self._visible(item) or (
+        if item is None or not self._visible(item, caller) or (
                 item.drive_id and query.get("supportsAllDrives") != "true"):
             raise _Answer(404, "notFound", f"File not found: {item_id}.")
         node: FakeItem | None = item
@@ -222,7 +243,14 @@ class FakeDrive(LoopbackFake):
         rest = start + size
         return entries[start:rest], str(rest) if rest < len(entries) else None
 
-    def files_list(self, query: dict[str, str]) -> dict[str, Any]:
+    def files_list(self, query: dict[str, str], caller: str) -> dict[str, Any]:
+        if _FOLDERS_Q.match(query.get("q", "").strip()):  # a folder picker: every folder
+            folders = sorted((i for i in self.items.values() if i.mime == FOLDER
+                              and not i.trashed and self._visible(i, caller)
+                              and not i.drive_id), key=lambda i: i.name.lower())
+            page, token = self._page([i.metadata() for i in folders], query)
+            return {"kind": "drive#fileList", "files": page,
+                    **({"nextPageToken": token} if token else {})}
         match = _Q.match(query.get("q", "").strip())
         if not match:
             raise _Answer(400, "invalid", f"Invalid Value: q={query.get('q')!r}")
@@ -230,13 +258,13 @@ class FakeDrive(LoopbackFake):
             raise _Answer(400, "invalid", "driveId is required with corpora=drive")
         all_drives = query.get("includeItemsFromAllDrives") == "true"
         children = [i for i in self.items.values()
-                    if match.group(1) in i.parents and not i.trashed and self._visible(i)
+                    if match.group(1) in i.parents and not i.trashed and self._visible(i, caller)
                     and (not i.drive_id or all_drives)]
         page, token = self._page([i.metadata() for i in children], query)
         return {"kind": "drive#fileList", "files": page,
                 **({"nextPageToken": token} if token else {})}
 
-    def changes_list(self, query: dict[str, str]) -> dict[str, Any]:
+    def changes_list(self, query: dict[str, str], caller: str) -> dict[str, Any]:
         token = query.get("pageToken", "")
         if not token.isdigit() or not 1 <= int(token) <= len(self._log) + 1:
             raise _Answer(400, "invalid", f"Invalid Value: pageToken={token!r}")
@@ -251,7 +279,8 @@ class FakeDrive(LoopbackFake):
             if (drive_id and item.drive_id != drive_id) or (item.drive_id and not all_drives):
                 continue
             change: dict[str, Any] = {"kind": "drive#change", "changeType": "file",
-                                      "fileId": item_id, "removed": not self._visible(item)}
+                                      "fileId": item_id,
+                                      "removed": not self._visible(item, caller)}
             if not change["removed"]:
                 change["file"] = item.metadata()
             entries.append((seq, change))
@@ -261,9 +290,11 @@ class FakeDrive(LoopbackFake):
                     "nextPageToken": str(entries[size][0])}
         return {"changes": [c for _, c in entries], "newStartPageToken": str(len(self._log) + 1)}
 
-    def answer(self, method: str, path: str, query: dict[str, str]) -> tuple[int, str, bytes]:
-        """(status, content type, body) for one authorised API request."""
+    def answer(self, method: str, path: str, query: dict[str, str],
+               caller: str = SERVICE_ACCOUNT) -> tuple[int, str, bytes]:
+        """(status, content type, body) for one authorised API request by `caller`."""
         with self._lock:
+            self.callers.append(caller)
             if self._failures:
                 status, reason = self._failures.pop(0)
                 raise _Answer(status, reason, "injected failure")
@@ -271,14 +302,16 @@ class FakeDrive(LoopbackFake):
             if method != "GET":
                 raise _Answer(405, "badRequest", "only reads are served")
             if parts == ["files"]:
-                return _json(self.files_list(query))
+                return _json(self.files_list(query, caller))
+            if parts == ["about"]:
+                return _json({"kind": "drive#about", "user": {"emailAddress": caller}})
             if parts == ["changes", "startPageToken"]:
                 return _json({"kind": "drive#startPageToken",
                               "startPageToken": str(len(self._log) + 1)})
             if parts == ["changes"]:
-                return _json(self.changes_list(query))
+                return _json(self.changes_list(query, caller))
             if len(parts) == 2 and parts[0] == "files":
-                item = self._readable(parts[1], query)
+                item = self._readable(parts[1], query, caller)
                 if query.get("alt") != "media":
                     return _json(item.metadata())
                 if item.mime.startswith("application/vnd.google-apps."):
@@ -286,17 +319,28 @@ class FakeDrive(LoopbackFake):
                                   "Only files with binary content can be downloaded.")
                 return 200, item.mime, item.content
             if len(parts) == 3 and parts[0] == "files" and parts[2] == "export":
-                item = self._readable(parts[1], query)
+                item = self._readable(parts[1], query, caller)
                 wanted = query.get("mimeType", "")
                 if wanted not in item.exports:
                     raise _Answer(400, "badRequest", f"cannot export as {wanted!r}")
                 return 200, wanted, item.exports[wanted]
             raise _Answer(404, "notFound", f"no route {path}")
 
-    def issue_token(self, form: dict[str, str]) -> dict[str, Any]:
-        """Google's token endpoint: a signed service-account JWT for an access token."""
+    def caller_of(self, authorization: str) -> str:
+        """Whose access token the request carries (401 for none we issued, or revoked)."""
+        token = authorization.removeprefix("Bearer ")
+        if token in self.tokens:
+            return SERVICE_ACCOUNT
+        user = self.accounts.access.get(token)
+        if user is None:
+            raise _Answer(401, "authError", "Invalid Credentials")
+        return user
+
+    def issue_token(self, form: dict[str, str], authorization: str = "") -> dict[str, Any]:
+        """Google's token endpoint: a signed service-account JWT for an access token, or a
+        user's authorization code or refresh token (`FakeGoogleAccounts`)."""
         if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
-            raise _Answer(400, "unsupported_grant_type", str(form.get("grant_type")))
+            return self.accounts.token(form, basic_auth(authorization))
         header, payload, signature = form["assertion"].split(".")
         claims = json.loads(_unb64(payload))
         assert self._key is not None
@@ -337,21 +381,32 @@ def _handler_for(fake: FakeDrive) -> type[BaseHTTPRequestHandler]:
             fake.requests.append((method, url.path, query))
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            form = {k: v[-1] for k, v in parse_qs(body.decode()).items()}
+            auth = self.headers.get("Authorization", "")
+            headers: dict[str, str] = {}
             try:
                 if url.path == "/token" and method == "POST":
-                    form = {k: v[-1] for k, v in parse_qs(body.decode()).items()}
-                    status, kind, data = _json(fake.issue_token(form))
+                    status, kind, data = _json(fake.issue_token(form, auth))
+                elif url.path == "/o/oauth2/auth" and method == "GET":
+                    status, kind, data = 302, "text/plain", b""
+                    headers["Location"] = fake.accounts.consent(query)
+                elif url.path == "/revoke" and method == "POST":
+                    fake.accounts.revoke({**query, **form})
+                    status, kind, data = _json({})
                 else:
-                    auth = self.headers.get("Authorization", "")
-                    if auth.removeprefix("Bearer ") not in fake.tokens:
-                        raise _Answer(401, "authError", "Invalid Credentials")
-                    status, kind, data = fake.answer(method, url.path, query)
+                    status, kind, data = fake.answer(method, url.path, query,
+                                                     fake.caller_of(auth))
             except _Answer as exc:
                 status, kind, data = exc.status, "application/json", _error(
                     exc.status, exc.reason, exc.message)
+            except OAuthAnswer as exc:
+                status, kind, data = exc.status, "application/json", json.dumps(
+                    {"error": exc.error, "error_description": exc.description}).encode()
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from bots.drive.folders import add_folder
-from bots.drive.gdrive import build_drive_client, service_account_email
+from bots.drive.gdrive import build_drive_client, client_for, service_account_email
+from bots.drive.grants import connect
 from bots.drive.sync import DriveSync, Submit, SyncReport
+from hotgigs.settings import Settings
+from hotgigs.wiring import google_oauth, grant_sealer, state_signer
+from storage.db import Database
 from storage.models import Batch, DriveFile, DriveFolder, Resume
 from tests.fakes.drive_api import FakeDrive
 from tests.integration.pipeline_harness import Harness, make_harness
@@ -83,3 +89,26 @@ def rig(make_settings: object, database_url: str, redis_url: str, drive: FakeDri
     harness = make_harness(settings, database_url, redis_url)
     yield DriveRig(harness, drive, credentials)
     harness.close()
+
+
+def connect_own_drive(settings: Settings, db: Database, identity: str) -> int:
+    """What a recruiter's click on "Connect Google Drive" and /drive/callback do, without the
+    pages: consent on the Google stand-in (auto-approved), the code exchanged through
+    google-auth-oauthlib with the PKCE verifier, the grant stored. Returns the folders resumed.
+    """
+    oauth, signer = google_oauth(settings), state_signer(settings)
+    assert oauth is not None
+    state = signer.sign(identity)
+    url = oauth.authorization(state, signer.verifier(state))
+    location = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
+    answer = {k: v[0] for k, v in parse_qs(urlparse(location).query).items()}
+    signer.check(answer["state"], identity)
+    creds = oauth.exchange(answer["code"], signer.verifier(answer["state"]))
+    client = client_for(creds, settings.drive_api_url)
+    try:
+        email = client.account_email()
+    finally:
+        client.close()
+    assert creds.refresh_token is not None
+    return connect(db, grant_sealer(settings), identity, creds.refresh_token,
+                   tuple(creds.granted_scopes or creds.scopes or ()), email)

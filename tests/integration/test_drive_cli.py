@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from hotgigs.settings import load_settings
+from storage.db import Database
 from tests.fakes.drive_api import FakeDrive
+from tests.integration.drive_rig import connect_own_drive
 from tests.resumes import docx_resume, text_pdf
 
 KEY = "Bml7ZV7WczmJQj2kdJ_lRxeIC-EgA7XpaG5_Qx7-9Bc="
@@ -96,3 +99,49 @@ def test_drive_sync_without_credentials_says_so(tmp_path: Path, drive: FakeDrive
     del env["HOTGIGS_DRIVE_CREDENTIALS"]
     done = hotgigs(env, "drive", "sync")
     assert done.returncode == 2 and "HOTGIGS_DRIVE_CREDENTIALS is not set" in done.stderr
+
+
+def test_a_recruiters_own_grant_in_list_sync_and_disconnect(
+        tmp_path: Path, drive: FakeDrive, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _env(tmp_path, drive)
+    public = "https://hotgigs.example.com"
+    client_id, secret = drive.accounts.register_client(public + "/drive/callback")
+    env.update(HOTGIGS_GOOGLE_CLIENT_ID=client_id, HOTGIGS_GOOGLE_CLIENT_SECRET=secret,
+               HOTGIGS_GOOGLE_AUTH_URI=drive.auth_uri, HOTGIGS_GOOGLE_TOKEN_URI=drive.token_uri,
+               HOTGIGS_GOOGLE_REVOKE_URI=drive.revoke_uri, HOTGIGS_PUBLIC_URL=public)
+    own = drive.add_folder("Ann's own", owner="ann.lee@gmail.test")
+    drive.add_file("ann.pdf", text_pdf("Ann Lee", "ann@x.test"), own)
+    # the operator's account cannot see a folder in Ann's own Drive
+    refused = hotgigs(env, "drive", "add", own, "--owner", "ann@agency.test")
+    assert refused.returncode == 1 and "hotgigs@hotgigs-test" in refused.stderr
+
+    # Ann connects (what /drive/callback does; oauthlib needs leave for the HTTP stand-in)
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    settings = load_settings(data_dir=tmp_path / "data", encryption_key=KEY,
+                             database_url=env["DATABASE_URL"], drive_api_url=drive.base_url,
+                             google_client_id=client_id, google_client_secret=secret,
+                             google_auth_uri=drive.auth_uri, google_token_uri=drive.token_uri,
+                             google_revoke_uri=drive.revoke_uri, public_url=public)
+    db = Database(env["DATABASE_URL"])
+    try:
+        connect_own_drive(settings, db, "ann@agency.test")
+    finally:
+        db.dispose()
+
+    added = hotgigs(env, "drive", "add", own, "--owner", "ann@agency.test")
+    assert added.returncode == 0 and "watching Ann's own" in added.stderr  # checked as Ann
+    synced = hotgigs(env, "drive", "sync")
+    assert synced.returncode == 0 and f"{own}: synced, full sync: 1 imported" in synced.stdout
+    [listed] = json.loads(hotgigs(env, "drive", "list", "--json").stdout)
+    assert (listed["account"], listed["state"]) == ("google:ann.lee@gmail.test", "active")
+
+    done = hotgigs(env, "drive", "disconnect", "--owner", "ann@agency.test")
+    assert done.returncode == 0 and "revoked at Google; 1 folder(s) stopped" in done.stderr
+    assert drive.accounts.refresh_tokens("ann.lee@gmail.test") == []
+    table = hotgigs(env, "drive", "list").stdout
+    assert "access revoked: reconnect" in table and "google (revoked)" in table
+    stopped = hotgigs(env, "drive", "sync")
+    assert stopped.returncode == 1
+    assert f"{own}: broken, incremental sync: access revoked: reconnect" in stopped.stdout
+    again = hotgigs(env, "drive", "disconnect", "--owner", "ann@agency.test")
+    assert again.returncode == 1 and "no connected Google Drive" in again.stderr

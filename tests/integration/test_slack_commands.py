@@ -156,3 +156,26 @@ def test_email_shows_the_askers_personal_address(rig: SlackRig, slack: FakeSlack
     known = rig.send_command("email")
     assert f"`resumes+{view.token}@hotgigs.localhost`" in known.json()["text"]
     assert slack.responses == []
+
+
+def test_drive_connect_answers_with_the_link_to_connect_google_drive(
+        pg_harness: Harness, slack: FakeSlack) -> None:
+    rig = make_rig(pg_harness, slack, google_client_id="hotgigs-test.apps.test",
+                   google_client_secret="not-a-real-secret",
+                   public_url="https://hotgigs.example.com")
+    try:
+        reply = rig.send_command("drive connect")
+        assert reply.json()["response_type"] == "ephemeral"
+        assert reply.json()["text"].startswith(
+            "<https://hotgigs.example.com/drive/connect|Connect your Google Drive>")
+        assert slack.responses == []  # answered in the ack, nothing posted in the channel
+        assert "/hotgigs drive connect" in rig.send_command("help").json()["text"]
+    finally:
+        rig.close()
+
+
+def test_drive_connect_without_a_google_client_says_who_can_set_it_up(
+        rig: SlackRig) -> None:
+    reply = rig.send_command("drive connect")
+    assert reply.json()["text"].startswith("Connecting your own Google Drive isn't set up")
+    assert _watched(rig) == []
