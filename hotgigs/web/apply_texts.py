@@ -80,9 +80,20 @@ UNREADABLE = "This file cannot be read as a resume ({reason})."
 FAILED_INTRO = "We could not read your resume"
 
 
+_AGAIN = "You can send another file from the job's page."
+
+
 def failure_in_words(reason: str) -> str:
-    """The pipeline's reason, for the candidate: the reason itself, with what to do next."""
-    return f"{reason[:1].upper()}{reason[1:]}. You can send another file from the job's page."
+    """The pipeline's reason, for the candidate: what it means, the reason itself (the
+    recruiter sees the same words), and what to do next."""
+    lowered = reason.lower()
+    if lowered.startswith(("corrupt", "password", "encrypted")):
+        return (f"The file seems damaged or locked, so it could not be opened ({reason}). "
+                f"{_AGAIN}")
+    if lowered.startswith("no text"):
+        return (f"We found no text in the file ({reason}): is it a scan or a photo? A PDF "
+                f"saved from your word processor works best. {_AGAIN}")
+    return f"{reason[:1].upper()}{reason[1:]}. {_AGAIN}"
 
 
 def status_email(*, to: str, sender: str, job_title: str, link: str) -> EmailMessage:

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from hotgigs.bootstrap import Services
-from storage.models import Application, Batch, Candidate, CandidateMatch, Recruiter
+from hotgigs.privacy import erase_candidate, export_json
+from storage.models import Application, Batch, Candidate, CandidateMatch, Recruiter, Resume
 from tests.helpers import cli_env
 from tests.integration.apply_support import (
     OWNER,
@@ -286,3 +287,40 @@ def test_a_wrong_status_token_is_404(sqlite_harness: Harness) -> None:
             page = visitor.get(f"/apply/status/{wrong}")
             assert page.status_code == 404 and "Application not found" in page.text
             assert visitor.status_json(wrong).status_code == 404
+
+
+def test_an_unreadable_resume_shows_why_and_erasure_takes_the_application_along(
+        sqlite_harness: Harness) -> None:
+    services = sqlite_harness.services
+    slug = add_job(services)
+    with serving(services) as base:
+        odo = Visitor(base)
+        bad = token_of(odo.apply(slug, email="odo@ds9.test",
+                                 files=[("odo.pdf", b"%PDF-1.4 unreadable", PDF)]))
+        worf = Visitor(base, "198.51.100.9")
+        good = token_of(worf.apply(slug, email="worf@ds9.test", files=[
+            ("worf.pdf", text_pdf("Worf Mogh", "worf@ds9.test"), PDF)]))
+        sqlite_harness.run_burst_worker()
+
+        failed = _state(odo, bad)
+        with services.db.session() as session:
+            reason = session.scalar(select(Resume.failure_reason)
+                                    .where(Resume.filename == "odo.pdf"))
+        assert failed["state"] == "failed" and reason and failed["name"] is None
+        assert failed["reason"].startswith("The file seems damaged or locked")
+        assert reason in failed["reason"] and "send another file" in failed["reason"]
+        page = odo.get(f"/apply/status/{bad}")
+        assert "We could not read your resume" in page.text and reason in page.text
+
+        # GDPR: the export carries the application (email, consent); erasure removes it,
+        # and the status link with it
+        with services.db.session() as session:
+            worf_id = session.scalar(select(Candidate.id).where(Candidate.name == "Worf Mogh"))
+        assert worf_id is not None
+        exported = export_json(services, worf_id, actor="test", source="test")
+        [row] = exported["tables"]["applications"]
+        assert row["email"] == "worf@ds9.test" and row["consent_version"]
+        assert _state(worf, good)["state"] == "parsed"
+        erase_candidate(services, worf_id, actor="test", source="test")
+        assert worf.status_json(good).status_code == 404
+        assert _state(odo, bad)["state"] == "failed"  # the other application is untouched
