@@ -32,6 +32,7 @@ from hotgigs.web.apply_guard import (
     address_fingerprint,
     apply_key,
     client_address,
+    rate_key_address,
     read_capped,
     replayed,
 )
@@ -151,8 +152,10 @@ class ApplyDoor:
         if ready is None:
             return self._message(request, 503, texts.UNAVAILABLE_TITLE, texts.UNAVAILABLE)
         intake, limit = ready
-        fingerprint = address_fingerprint(self.address_key, client_address(request))
-        wait = await run_in_threadpool(limit.hit, fingerprint)
+        address = client_address(request)
+        fingerprint = address_fingerprint(self.address_key, address)
+        wait = await run_in_threadpool(
+            limit.hit, address_fingerprint(self.address_key, rate_key_address(address)))
         if wait is not None:
             return self._message(request, 429, texts.RATE_TITLE,
                                  texts.rate_limited(-(-wait // 60)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import re
 import secrets
@@ -74,6 +75,18 @@ def client_address(request: Request) -> str:
     """The visitor's address (uvicorn already took it from X-Forwarded-For when a trusted
     proxy sent it)."""
     return request.client.host if request.client else "unknown"
+
+
+def rate_key_address(address: str) -> str:
+    """What the rate limit counts by: the address, or for IPv6 its /64 (one subscriber's
+    network: anyone there can pick a new address for every post)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
 
 
 def address_fingerprint(key: bytes, address: str) -> str:

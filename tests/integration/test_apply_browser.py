@@ -31,13 +31,16 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and Path(DRIVER).exists()),
 
 
 @pytest.fixture
-def browsers(tmp_path: Path) -> Iterator[Callable[[str], WebDriver]]:
+def browsers(tmp_path: Path) -> Iterator[Callable[..., WebDriver]]:
     """Start separate browsers: each its own chromedriver session and profile directory."""
     started: list[WebDriver] = []
 
-    def start(name: str) -> WebDriver:
+    def start(name: str, *, javascript: bool = True) -> WebDriver:
         options = webdriver.ChromeOptions()
         options.binary_location = str(CHROMIUM)
+        if not javascript:
+            options.add_experimental_option(
+                "prefs", {"profile.managed_default_content_settings.javascript": 2})
         for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
                     "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / name}",
                     "--window-size=1024,1400"):
@@ -67,7 +70,7 @@ def _visible(browser: WebDriver, css: str, timeout: float = 120) -> None:
 
 
 def test_apply_in_chromium_then_watch_processing_turn_into_the_summary(
-        pg_harness: Harness, browsers: Callable[[str], WebDriver], tmp_path: Path) -> None:
+        pg_harness: Harness, browsers: Callable[..., WebDriver], tmp_path: Path) -> None:
     slug = add_job(pg_harness.services)
     resume = tmp_path / "Ezri Dax.pdf"
     resume.write_bytes(text_pdf("Ezri Dax", "ezri@ds9.test", title="Counselor",
@@ -123,3 +126,28 @@ def test_apply_in_chromium_then_watch_processing_turn_into_the_summary(
         assert "Application not found" in other.find_element(By.ID, "message-title").text
         _shot(other, screens, "5-unknown-status")
     print("\nscreenshots:", *sorted(str(p) for p in screens.glob("*.png")), sep="\n  ")
+
+
+def test_without_javascript_the_form_posts_and_the_status_page_refreshes_itself(
+        harness: Harness, browsers: Callable[..., WebDriver], tmp_path: Path) -> None:
+    """Progressive enhancement: the same flow with JavaScript off in the browser (SQLite and
+    PostgreSQL: this is the page's main flow for visitors without scripts)."""
+    slug = add_job(harness.services)
+    resume = tmp_path / "cv.pdf"
+    resume.write_bytes(text_pdf("Kasidy Yates", "kasidy@freighter.test", title="Captain"))
+    screens = tmp_path / "screens"
+    with serving(harness.services) as base:
+        browser = browsers("no-script", javascript=False)
+        browser.get(f"{base}/apply/{slug}")
+        browser.find_element(By.ID, "resume").send_keys(str(resume))
+        browser.find_element(By.ID, "email").send_keys("kasidy@freighter.test")
+        browser.find_element(By.ID, "consent").click()
+        browser.find_element(By.ID, "apply-submit").click()
+        _visible(browser, "#processing", timeout=30)
+        sent = browser.find_element(By.CSS_SELECTOR, "time")
+        assert sent.text == sent.get_attribute("datetime")  # no script ran on this page
+        _shot(browser, screens, "no-script-processing")
+        harness.start_worker()
+        _visible(browser, "#parsed")  # reached by the page's own refresh, not by a script
+        assert browser.find_element(By.ID, "summary-name").text == "Kasidy Yates"
+        _shot(browser, screens, "no-script-parsed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotgigs.web.apply_checks import Refused, sniff, valid_email
+from hotgigs.web.apply_guard import rate_key_address
 from tests.resumes import docx_resume, text_pdf, zip_of
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
@@ -74,3 +75,14 @@ def test_programs_archives_and_mismatches_are_refused_with_the_reason(
 ])
 def test_valid_email(given: str | None, expected: str | None) -> None:
     assert valid_email(given) == expected
+
+
+@pytest.mark.parametrize(("address", "counted_as"), [
+    ("203.0.113.9", "203.0.113.9"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:bbbb::7", "2001:db8:1:2::/64"),  # the same subscriber's network
+    ("::ffff:203.0.113.9", "203.0.113.9"),
+    ("unknown", "unknown"),
+])
+def test_the_rate_limit_counts_ipv6_by_its_64(address: str, counted_as: str) -> None:
+    assert rate_key_address(address) == counted_as
