@@ -70,14 +70,14 @@ class JobView:
     where: str
     description: str
     owner_identity: str
-    owner_name: str
+    owner_name: str | None
 
     @classmethod
     def of(cls, job: Job, owner: Recruiter) -> JobView:
         where = texts.WHERE_REMOTE if job.remote else job.location or ""
         return cls(id=job.id, slug=job.slug, title=job.title, where=where,
                    description=job.description, owner_identity=owner.identity,
-                   owner_name=owner.display_name or owner.email or owner.identity)
+                   owner_name=owner.display_name or owner.email)  # never a Slack id
 
 
 class ApplyDoor:

@@ -12,10 +12,12 @@ from email.message import EmailMessage
 CONSENT_VERSION = "2026-12-05"
 
 
-def consent_text(owner: str, retention_days: int) -> str:
+def consent_text(owner: str | None, retention_days: int) -> str:
+    """`owner`: how the job's recruiter is named (None: they have no name or address)."""
     kept = (f"for up to {retention_days} days after my last contact with the recruiter"
             if retention_days else "until I ask for it to be erased")
-    return (f"I agree that the recruiter {owner} stores my resume and the email address above, "
+    who = f"the recruiter {owner}" if owner else "the recruiter who posted this job"
+    return (f"I agree that {who} stores my resume and the email address above, "
             "that their software reads it (name, contact details, experience, skills) to "
             "consider me for this job and for their other open positions, and that it is "
             f"kept, encrypted, {kept}. I can ask the recruiter to see or erase it at any "

@@ -6,6 +6,7 @@ import pytest
 
 from hotgigs.web.apply_checks import Refused, sniff, valid_email
 from hotgigs.web.apply_guard import rate_key_address
+from hotgigs.web.apply_texts import consent_text
 from tests.resumes import docx_resume, text_pdf, zip_of
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
@@ -86,3 +87,11 @@ def test_valid_email(given: str | None, expected: str | None) -> None:
 ])
 def test_the_rate_limit_counts_ipv6_by_its_64(address: str, counted_as: str) -> None:
     assert rate_key_address(address) == counted_as
+
+
+def test_the_consent_names_the_recruiter_and_how_long_data_is_kept() -> None:
+    assert "the recruiter Rita Smith stores my resume" in consent_text("Rita Smith", 0)
+    assert "until I ask for it to be erased" in consent_text("Rita Smith", 0)
+    unnamed = consent_text(None, 365)
+    assert "the recruiter who posted this job" in unnamed
+    assert "for up to 365 days after my last contact" in unnamed
