@@ -198,6 +198,15 @@ class Settings(BaseSettings):
     zip_max_total_mb: int = _env("HOTGIGS_ZIP_MAX_TOTAL_MB", 200, gt=0)
     max_file_mb: int = _env("HOTGIGS_MAX_FILE_MB", 20, gt=0)
 
+    # the candidate apply page /apply/<job-slug> (issue #19)
+    apply_rate_limit: int = _env(
+        "HOTGIGS_APPLY_RATE_LIMIT", 5, "applications one client address may send per window",
+        gt=0,
+    )
+    apply_rate_minutes: int = _env(
+        "HOTGIGS_APPLY_RATE_MINUTES", 10, "the apply page's rate-limit window in minutes", gt=0
+    )
+
     @field_validator("allowed_senders", mode="before")
     @classmethod
     def _split_senders(cls, value: Any) -> Any:

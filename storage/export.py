@@ -61,7 +61,8 @@ def export_candidate(session: Session, blobs: BlobStore | None,
             target = fk.column.table.name
             if target not in keys:
                 continue
-            if target == "batches" and table.name not in ("inbound_messages", "drive_files"):
+            if target == "batches" and table.name not in ("inbound_messages", "drive_files",
+                                                          "applications"):
                 continue  # other tables of a batch are about other people's resumes
             have = tables.setdefault(table.name, [])
             have += [row for row in _rows(session, table, fk.parent.name, keys[target])

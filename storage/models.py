@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     Unicode,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Dialect
@@ -264,6 +265,8 @@ class Job(Base):
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     analysis: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = _ts()
+    # the public apply page /apply/<slug> (`hotgigs job apply SLUG --on`); off until asked
+    apply_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CandidateMatch(Base):
@@ -531,4 +534,23 @@ class CandidateLink(Base):
     resume_ids: Mapped[list[Any]] = mapped_column(default=list)
     decided_by: Mapped[str | None] = mapped_column(String(320))
     decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = _ts()
+
+
+class Application(Base):
+    """A candidate's application through the public apply page: the batch that carries their
+    resume, the consent they gave (when, from which address — an HMAC, never the address —
+    and which wording), and the hash of their status link's token (the token itself is only
+    ever in the candidate's hands)."""
+
+    __tablename__ = "applications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    # not nullable: erasing the candidate deletes the emptied batch, and this row with it
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str] = mapped_column(String(32))
+    ip_hash: Mapped[str] = mapped_column(String(64))
+    status_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = _ts()

@@ -62,6 +62,15 @@ def job_close(job: Annotated[str, typer.Argument(help="job id or slug")]) -> Non
     run_with_services(lambda s: close(s, job))
 
 
+@job_app.command("apply")
+def job_apply(
+    job: Annotated[str, typer.Argument(help="job id or slug")],
+    on: Annotated[bool, typer.Option("--on/--off", help="open or close the apply page")],
+) -> None:
+    """Open (--on) or close (--off) the job's public apply page /apply/<slug>."""
+    run_with_services(lambda s: switch_apply(s, job, on))
+
+
 def match(
     job: Annotated[str, typer.Argument(help="job id, slug, or a free-text description")],
     top: Annotated[int, typer.Option(help="how many candidates", min=1, max=500)] = 10,
@@ -88,7 +97,7 @@ def job_to_dict(job: Job) -> dict[str, Any]:
             "location": job.location, "remote": job.remote,
             "required_skills": a.get("required_skills", []),
             "nice_skills": a.get("nice_skills", []), "min_years": a.get("min_years"),
-            "seniority": a.get("seniority")}
+            "seniority": a.get("seniority"), "apply_open": job.apply_open}
 
 
 def add_job(services: Services, *, title: str, file: Path | None, text: str | None,
@@ -122,10 +131,11 @@ def show_jobs(services: Services, *, include_closed: bool, as_json: bool) -> int
     if as_json:
         print(json.dumps(jobs, indent=2))
         return 0
-    table = Table("id", "slug", "title", "status", "where", "required skills")
+    table = Table("id", "slug", "title", "status", "apply page", "where", "required skills")
     for j in jobs:
         where = "remote" if j["remote"] else j["location"] or ""
-        table.add_row(str(j["id"]), j["slug"], j["title"], j["status"], where,
+        table.add_row(str(j["id"]), j["slug"], j["title"], j["status"],
+                      "on" if j["apply_open"] and j["status"] == "open" else "off", where,
                       ", ".join(j["required_skills"][:6]))
     out.print(table)
     return 0
@@ -140,6 +150,29 @@ def close(services: Services, ref: str) -> int:
             raise UsageError(f"no job {ref!r}")
         close_job(session, job)
         out.print(f"job {job.slug} closed")
+    return 0
+
+
+def switch_apply(services: Services, ref: str, on: bool) -> int:
+    from matching import resolve_job
+    from pipeline.applications import ApplyNotPossible, set_apply_open
+
+    with services.db.session() as session:
+        job = resolve_job(session, ref)
+        if job is None:
+            raise UsageError(f"no job {ref!r}")
+        try:
+            set_apply_open(job, on)
+        except ApplyNotPossible as exc:
+            raise UsageError(exc.reason) from None
+        slug = job.slug
+    path = f"/apply/{slug}"
+    if on:
+        base = services.settings.public_url
+        out.print(f"applications to {slug} are open: {base + path if base else path}"
+                  + ("" if base else " (set HOTGIGS_PUBLIC_URL for the full link)"))
+    else:
+        out.print(f"applications to {slug} are closed: {path} answers 404")
     return 0
 
 

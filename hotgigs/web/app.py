@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from hotgigs.bootstrap import Services
 from hotgigs.web.admin import add_operations_routes
 from hotgigs.web.admin_duplicates import add_duplicate_routes
+from hotgigs.web.apply import add_apply_routes
 from hotgigs.web.drive_connect import add_drive_connect_routes
 from hotgigs.web.http import add_health, new_app
 from hotgigs.web.pages import install_pages
@@ -19,6 +20,7 @@ def build_app(services: Services) -> FastAPI:
     install_pages(app)
     add_health(app, services)
     add_drive_connect_routes(app, services)
+    add_apply_routes(app, services)  # the public candidate apply page
     admin = add_operations_routes(app, services)  # /metrics, and /admin with a token
     if admin is not None:
         add_duplicate_routes(app, admin)
