@@ -39,7 +39,7 @@ def headline(summary: BatchSummary) -> str:
     return template.format(done=summary.done, total=summary.total, failed=summary.failed)
 
 
-def _item_view(item: ResumeOutcome, public_url: str | None) -> dict[str, Any]:
+def _item_view(item: ResumeOutcome, public_url: str | None = None) -> dict[str, Any]:
     role = " at ".join(x for x in (item.latest_title, item.latest_company) if x)
     return {
         "filename": item.filename,

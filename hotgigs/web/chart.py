@@ -45,7 +45,7 @@ def layout(per_day: list[dict[str, Any]]) -> dict[str, Any]:
         return round(TOP + plot_h - plot_h * value / top, 1)
 
     bars, labels = [], []
-    every = 1 if len(per_day) <= 14 else 2  # keep day labels from overlapping
+    every = 1 if len(per_day) <= 7 else 2  # keep day labels apart, even on a phone
     for index, d in enumerate(per_day):
         x = round(LEFT + index * slot + (slot - bar_w) / 2, 1)
         ok = d["imports"] - d["failures"]
@@ -53,7 +53,7 @@ def layout(per_day: list[dict[str, Any]]) -> dict[str, Any]:
                      "failures": d["failures"],
                      "ok_y": y(ok), "ok_h": round(y(0) - y(ok), 1),
                      "failed_y": y(d["imports"]), "failed_h": round(y(ok) - y(d["imports"]), 1)})
-        if index % every == 0:
+        if (len(per_day) - 1 - index) % every == 0:  # today always has its label
             labels.append({"x": round(x + bar_w / 2, 1), "text": _label(d["day"])})
     ticks = [{"value": v, "y": y(v)} for v in range(0, top + 1, step)]
     return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
