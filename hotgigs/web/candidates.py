@@ -121,6 +121,11 @@ def attachment(filename: str) -> str:
     return f"attachment; filename=\"{plain or 'resume'}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _id(raw: str) -> int | None:
+    """A row id from a URL, or None (not a number, or past what the database column holds)."""
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+
+
 def _page_number(raw: str | None) -> int:
     return max(1, min(int(raw), 10_000)) if raw and raw.isdigit() else 1
 
@@ -143,17 +148,20 @@ def add_candidate_routes(app: FastAPI, services: Services) -> None:
                                         query=q.strip()[:200], page=number, pages=pages)
 
     @router.get("/candidates/{candidate_id}")
-    def candidate(request: Request, candidate_id: int,
+    def candidate(request: Request, candidate_id: str,
                   me: SignedIn = Depends(signed_in)) -> Response:
-        view = profile(services, me, candidate_id)
+        number = _id(candidate_id)
+        view = profile(services, me, number) if number is not None else None
         if view is None:
             return not_found(request)
         return pages_of(request).render(request, "candidate.html", **view)
 
     @router.get("/candidates/{candidate_id}/resumes/{resume_id}/file")
-    def download(request: Request, candidate_id: int, resume_id: int,
+    def download(request: Request, candidate_id: str, resume_id: str,
                  me: SignedIn = Depends(signed_in)) -> Response:
-        found = original_file(services, me, candidate_id, resume_id)
+        ids = _id(candidate_id), _id(resume_id)
+        found = original_file(services, me, ids[0], ids[1]) \
+            if ids[0] is not None and ids[1] is not None else None
         return found if found is not None else not_found(request)
 
     app.include_router(router)

@@ -154,6 +154,7 @@ class SignIn:
         form_token = visitor_token(request)
         page = pages_of(request).render(request, "signin_link.html", token=token,
                                         form_token=form_token)
+        page.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's URL
         return keep_visitor(request, page, form_token)
 
     def gone(self, request: Request) -> Response:

@@ -24,7 +24,7 @@ from tests.integration.pages_support import (
     wait_for_link,
 )
 from tests.integration.pipeline_harness import Harness
-from tests.resumes import text_pdf
+from tests.resumes import namesakes, text_pdf
 
 
 def _same_answer(page: bytes, address: str) -> str:
@@ -204,6 +204,9 @@ def test_candidates_and_jobs_are_their_owners_only(harness: Harness) -> None:
         assert request(port, "POST", "/jobs/data-engineer/status", headers=as_bob,
                        form={"csrf": csrf_of(page), "action": "close"})[0] == 404
         assert request(port, "GET", f"/candidates/{odo}", headers=as_ann)[0] == 404
+        for path in ("/candidates/kira", "/candidates/99999999999999999999",
+                     f"/candidates/{kira}/resumes/x/file"):
+            assert request(port, "GET", path, headers=as_ann)[0] == 404, path
 
         status, _, page = request(port, "GET", "/jobs/data-engineer", headers=as_ann)
         assert request(port, "POST", "/jobs/data-engineer/status", headers=as_ann,
@@ -218,3 +221,51 @@ def test_candidates_and_jobs_are_their_owners_only(harness: Harness) -> None:
         viewed = session.execute(select(AuditEvent.actor, AuditEvent.source).where(
             AuditEvent.candidate_id == kira, AuditEvent.action == "viewed")).all()
     assert viewed == [(ANN, "web"), (ANN, "web")]  # the page, then the file
+
+
+def test_the_candidate_page_names_possible_duplicates(harness: Harness) -> None:
+    ann = recruiter(harness.services, ANN)
+    harness.submit(namesakes(), by=ANN)
+    harness.run_burst_worker()
+    with harness.services.db.session() as session:
+        one, other = session.scalars(select(Candidate.id).order_by(Candidate.id)).all()
+    with http_server(harness.services) as port:
+        status, _, page = request(port, "GET", f"/candidates/{one}",
+                                  headers=session_cookie(harness.services, ann, ANN))
+    assert status == 200
+    duplicates = re.search(r'<ul id="duplicates">(.*?)</ul>', page.decode(), re.S)
+    assert duplicates is not None and f'href="/candidates/{other}"' in duplicates.group(1)
+    assert "same name" in duplicates.group(1)
+
+
+def test_an_api_token_signs_in_when_the_app_is_given_a_token_check(harness: Harness) -> None:
+    """The sign-in page's token form, wired to a check (the API's `verify_token` at merge);
+    here a check that knows one token."""
+    from hotgigs.web.http import HttpServer, new_app
+    from hotgigs.web.pages import install_pages
+    from hotgigs.web.recruiter import install_recruiter_pages
+    from hotgigs.web.session import install_sessions
+
+    ann = recruiter(harness.services, ANN)
+    app = new_app()
+    install_sessions(app, harness.settings)
+    install_pages(app)
+    install_recruiter_pages(app, harness.services, token_check=lambda secret: (
+        (ann, ANN) if secret == "hg_known" else None))
+    server = HttpServer("127.0.0.1", 0, app)
+    server.start()
+    try:
+        cookie, token, page = visitor(server.port, "/signin?next=/jobs")
+        assert b'action="/signin/token"' in page
+        status, _, page = request(server.port, "POST", "/signin/token", headers=cookie,
+                                  form={"token": "hg_wrong", "csrf": token, "next": "/jobs"})
+        assert status == 401 and b"not valid" in page
+        status, headers, _ = request(server.port, "POST", "/signin/token", headers=cookie,
+                                     form={"token": "hg_known", "csrf": token, "next": "/jobs"})
+        assert status == 303 and headers["location"] == "/jobs"
+        session = {"Cookie": headers["set-cookie"].split(";", 1)[0]}
+        assert request(server.port, "GET", "/jobs", headers=session)[0] == 200
+    finally:
+        server.stop()
+    with http_server(harness.services) as port:  # the app as built today: no token form
+        assert b"/signin/token" not in visitor(port)[2]
