@@ -160,7 +160,8 @@ class SignIn:
     def gone(self, request: Request) -> Response:
         return pages_of(request).render(
             request, "message.html", 410, title="This link no longer works",
-            message="Sign-in links work once, within 15 minutes. Ask for a new one.",
+            message=f"Sign-in links work once, within {self.links.lifetime // 60} minutes. "
+                    "Ask for a new one.",
             link=("/signin", "Ask for a new sign-in link"))
 
     def use(self, request: Request, token: str) -> Response:

@@ -104,6 +104,7 @@ def test_a_recruiter_signs_in_searches_and_adds_a_job(pg_harness: Harness, brows
         _shoot(browser, shots, "signin-sent")
         browser.get(wait_for_link(h.settings.data_dir, ANN))
         _wait(browser, "#sign-in")
+        _shoot(browser, shots, "signin-link")
         browser.find_element(By.CSS_SELECTOR, "#sign-in").click()
         _wait(browser, "table#candidates")
         assert browser.current_url == f"{base}/candidates"
