@@ -10,3 +10,13 @@ document.querySelectorAll("time[datetime]").forEach(function (el) {
     el.classList.add("local");
   }
 });
+
+// A table wider than the screen scrolls inside its .table-wrap: let keyboards reach and scroll it.
+document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+  if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+    var caption = wrap.querySelector("caption");
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "table");
+  }
+});
