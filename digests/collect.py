@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from digests import messages
 from digests.schedule import When, week_buckets
+from pipeline.urls import candidate_url
 from storage.models import (
     AuditEvent,
     Batch,
@@ -121,12 +122,10 @@ class DigestData:
     duplicates: int = 0  # open possible duplicates among the scope's candidates
     candidates: list[NewCandidate] = field(default_factory=list)  # the first `max_candidates`
     candidates_total: int = 0  # every candidate a resume of the period went to
-    public_url: str | None = None  # set: candidates link to `<url>/admin/candidate?id=<id>`
+    public_url: str | None = None  # set: candidates link to their page `<url>/candidates/<id>`
 
     def candidate_link(self, candidate: NewCandidate) -> str | None:
-        if not self.public_url:
-            return None
-        return f"{self.public_url.rstrip('/')}/admin/candidate?id={candidate.id}"
+        return candidate_url(self.public_url, candidate.id)
 
     @property
     def strong(self) -> int:

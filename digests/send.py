@@ -44,7 +44,7 @@ class DigestConfig:
     send_empty: bool = False
     retry_after: timedelta = timedelta(minutes=30)
     limits: Limits = field(default_factory=Limits)
-    public_url: str | None = None  # set: the digest links each candidate to the admin page
+    public_url: str | None = None  # set: the digest links each candidate to their page
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,9 @@ class Settings(BaseSettings):
     )
     public_url: str | None = _env(
         "HOTGIGS_PUBLIC_URL", None, "base URL where people reach this server (https://host); "
-        "set: digests link each candidate to /admin/candidate?id=…; unset: no links"
+        "set: email replies, Slack cards and digests link each candidate to its page "
+        "/candidates/<id>, and sign-in links point here; unset: no links in notices, sign-in "
+        "links name the address the server listens on"
     )
     slack_teams: Annotated[list[str], NoDecode] = _env(
         "HOTGIGS_SLACK_TEAMS", [], "comma-separated Slack workspace ids (T…); empty: any"

@@ -126,7 +126,7 @@ def email_notifier(settings: Settings) -> EmailNotifier:
     if settings.dns_server:
         use_server(settings.dns_server)
     mailer = make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox")
-    return EmailNotifier(email_config(settings), mailer)
+    return EmailNotifier(email_config(settings), mailer, public_url=settings.public_url)
 
 
 def smtp_server(services: Services, queue: JobQueue | None) -> SmtpServer:
@@ -173,7 +173,8 @@ def slack_notifier(services: Services) -> SlackNotifier | None:
     config = slack_config(services.settings)
     if config is None:
         return None
-    return SlackNotifier(workspace_clients(config, services), services.db)
+    return SlackNotifier(workspace_clients(config, services), services.db,
+                         public_url=services.settings.public_url)
 
 
 def workspace_clients(config: SlackConfig, services: Services) -> Callable[[str | None],

@@ -14,6 +14,7 @@ from matching.jobs import (
     list_jobs,
     match_job,
     matches_hook,
+    reopen_job,
     resolve_job,
     top_matches,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "list_jobs",
     "match_job",
     "matches_hook",
+    "reopen_job",
     "resolve_job",
     "top_matches",
 ]

@@ -77,6 +77,13 @@ def close_job(session: Session, job: Job) -> None:
     job.status = "closed"
 
 
+def reopen_job(session: Session, job: Job) -> None:
+    """Open a closed job again, with its best candidates ranked anew (people imported while
+    it was closed were never matched against it)."""
+    job.status = "open"
+    store_job_matches(session, job)
+
+
 def analysis_of(job: Job) -> JobAnalysis:
     """The stored analysis (re-made when it is missing or from an older analyser)."""
     try:

@@ -19,6 +19,7 @@ from bots.email import messages
 from bots.email.config import EmailConfig
 from bots.email.outbound import Mailer
 from pipeline.summary import BatchSummary, ResumeOutcome
+from pipeline.urls import candidate_url
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def headline(summary: BatchSummary) -> str:
     return template.format(done=summary.done, total=summary.total, failed=summary.failed)
 
 
-def _item_view(item: ResumeOutcome) -> dict[str, Any]:
+def _item_view(item: ResumeOutcome, public_url: str | None = None) -> dict[str, Any]:
     role = " at ".join(x for x in (item.latest_title, item.latest_company) if x)
     return {
         "filename": item.filename,
@@ -52,6 +53,8 @@ def _item_view(item: ResumeOutcome) -> dict[str, Any]:
                      "score": _score(m.get("score")), "reason": m.get("reason") or ""}
                     for m in item.top_matches[:3]],
         "reason": item.reason or "",
+        # the candidate's page, one click from the reply (HOTGIGS_PUBLIC_URL set)
+        "url": candidate_url(public_url, item.candidate_id) if item.status == "parsed" else None,
     }
 
 
@@ -60,11 +63,15 @@ def _score(value: object) -> str:
 
 
 class EmailNotifier:
-    """The email channel of the reply registry; also sends the bot's short notices."""
+    """The email channel of the reply registry; also sends the bot's short notices.
 
-    def __init__(self, config: EmailConfig, mailer: Mailer) -> None:
+    With `public_url` each parsed candidate links to their page on the web door."""
+
+    def __init__(self, config: EmailConfig, mailer: Mailer, *,
+                 public_url: str | None = None) -> None:
         self.config = config
         self.mailer = mailer
+        self.public_url = public_url
         self.templates = Environment(
             loader=PackageLoader("bots.email", "templates"),
             autoescape=select_autoescape(["html", "html.j2"]), keep_trailing_newline=True,
@@ -81,7 +88,7 @@ class EmailNotifier:
         view = {
             "headline": headline(summary),
             "nothing_found": messages.NOTHING_FOUND if summary.total == 0 else "",
-            "items": [_item_view(item) for item in summary.items],
+            "items": [_item_view(item, self.public_url) for item in summary.items],
             "failed_label": messages.FAILED,
             "signature": messages.SIGNATURE,
         }

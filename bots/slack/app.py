@@ -22,6 +22,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bots.slack import messages
+from bots.slack.cards import OPEN_CANDIDATE
 from bots.slack.commands import Answer, Asker, Commands, split
 from bots.slack.config import SlackConfig
 from bots.slack.duplicates import MERGE, NOT_SAME, SPLIT, DuplicateActions
@@ -86,6 +87,11 @@ def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands
             log.info("slack %s/%s: %s", team, user.get("id"), (body.get("actions") or [{}])[0]
                      .get("action_id"))
             duplicates.handle(body, client, respond)
+
+    @app.action(OPEN_CANDIDATE)
+    def on_open_button(ack: Ack) -> None:
+        """A card's "Open" button is a link Slack opens itself; the click is only acked."""
+        ack()
 
     @app.command("/hotgigs")
     def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:

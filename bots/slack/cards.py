@@ -10,15 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from bots.slack import duplicates, messages
 from pipeline.summary import BatchSummary, ResumeOutcome
+from pipeline.urls import candidate_url
 
 Block = dict[str, Any]  # a Block Kit block as sent: built with slack_sdk's models, to_dict()
 MAX_BLOCKS = 45  # Slack allows 50 per message
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
 MAX_FALLBACK = 3500
+OPEN_CANDIDATE = "open-candidate"  # action_id of a card's link button (acked by the app)
 
 
 def esc(value: object) -> str:
@@ -30,8 +38,11 @@ def _clip(text: str, limit: int = MAX_SECTION) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _section(text: str) -> Block:
-    return SectionBlock(text=MarkdownTextObject(text=_clip(text))).to_dict()
+def _section(text: str, link: str | None = None) -> Block:
+    """A mrkdwn section; with `link`, an "Open" button to that page beside it."""
+    button = ButtonElement(text=messages.OPEN, url=link, action_id=OPEN_CANDIDATE) \
+        if link else None
+    return SectionBlock(text=MarkdownTextObject(text=_clip(text)), accessory=button).to_dict()
 
 
 def _context(text: str) -> Block:
@@ -46,8 +57,9 @@ def _role(item: ResumeOutcome) -> str:
     return " at ".join(x for x in (item.latest_title, item.latest_company) if x)
 
 
-def card(item: ResumeOutcome) -> list[Block]:
-    """A parsed candidate: name and new/merged, latest role, contact, top skills, top matches."""
+def card(item: ResumeOutcome, public_url: str | None = None) -> list[Block]:
+    """A parsed candidate: name and new/merged, latest role, contact, top skills, top matches;
+    with `public_url`, an "Open" button to the candidate's page."""
     name = esc(item.name) if item.name else messages.UNNAMED.format(filename=esc(item.filename))
     outcome = messages.OUTCOMES.get(item.outcome or "", item.outcome or "")
     lines = [messages.CARD_TITLE.format(name=name, outcome=outcome)]
@@ -55,7 +67,7 @@ def card(item: ResumeOutcome) -> list[Block]:
         lines.append(esc(_role(item)))
     contact = " · ".join(esc(x) for x in (item.email, item.phone_display) if x)
     lines.append(contact or f"_{messages.NO_CONTACT}_")
-    blocks = [_section("\n".join(lines))]
+    blocks = [_section("\n".join(lines), candidate_url(public_url, item.candidate_id))]
     details = []
     if item.top_skills:
         details.append(messages.SKILLS.format(skills=esc(", ".join(item.top_skills[:8]))))
@@ -109,7 +121,8 @@ def progress(summary: BatchSummary) -> str:
                                     resumes=messages.resumes(summary.total))
 
 
-def result_messages(summary: BatchSummary) -> list[tuple[str, list[Block]]]:
+def result_messages(summary: BatchSummary, public_url: str | None = None
+                    ) -> list[tuple[str, list[Block]]]:
     """The thread reply of a finished batch, as (fallback text, blocks) per message."""
     parsed = [i for i in summary.items if i.status == "parsed"]
     failed = [i for i in summary.items if i.status != "parsed"]
@@ -117,7 +130,7 @@ def result_messages(summary: BatchSummary) -> list[tuple[str, list[Block]]]:
     blocks: list[Block] = []
     covered: list[ResumeOutcome] = []
     for item in parsed:
-        more = card(item)
+        more = card(item, public_url)
         if blocks and len(blocks) + len(more) > MAX_BLOCKS:
             out.append((fallback(covered), blocks))
             blocks, covered = [], []

@@ -30,6 +30,7 @@ def resumes(count: int) -> str:
 OUTCOMES = {"created": "New candidate", "updated": "Merged into an existing candidate",
             "duplicate": "Already known (same file)"}
 CARD_TITLE = "*{name}* · {outcome}"
+OPEN = "Open"  # the card's button to the candidate's page
 UNNAMED = "Unnamed candidate ({filename})"
 NO_CONTACT = "no contact details found"
 SKILLS = "Skills: {skills}"

@@ -24,6 +24,7 @@ from hotgigs.bootstrap import Services
 from hotgigs.privacy import erase_candidate, export_json
 from hotgigs.web import dashboard
 from hotgigs.web.metrics import add_metrics
+from hotgigs.web.timefmt import install_filters
 from storage import audit
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,9 @@ class AdminApp:
     def __init__(self, services: Services, token: str) -> None:
         self.services = services
         self.token = token
-        self.templates = Environment(loader=PackageLoader("hotgigs.web", "templates/admin"),
-                                     autoescape=select_autoescape(["html"]))
+        self.templates = install_filters(Environment(
+            loader=PackageLoader("hotgigs.web", "templates/admin"),
+            autoescape=select_autoescape(["html"])))
 
     def render(self, status: int, name: str, **context: Any) -> Response:
         page = self.templates.get_template(name).render(csrf=self.csrf, **context)

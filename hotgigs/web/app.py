@@ -11,6 +11,7 @@ from hotgigs.web.apply import add_apply_routes
 from hotgigs.web.drive_connect import add_drive_connect_routes
 from hotgigs.web.http import add_health, new_app
 from hotgigs.web.pages import install_pages
+from hotgigs.web.recruiter import install_recruiter_pages
 from hotgigs.web.session import install_sessions
 
 
@@ -21,6 +22,7 @@ def build_app(services: Services) -> FastAPI:
     add_health(app, services)
     add_drive_connect_routes(app, services)
     add_apply_routes(app, services)  # the public candidate apply page
+    install_recruiter_pages(app, services)  # /, /signin, /candidates, /jobs
     admin = add_operations_routes(app, services)  # /metrics, and /admin with a token
     if admin is not None:
         add_duplicate_routes(app, admin)

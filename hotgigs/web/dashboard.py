@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from bots.email.quarantine import QUARANTINED, list_messages
 from hotgigs.bootstrap import Services
 from hotgigs.figures import collect_status, window_figures
+from hotgigs.web import chart
 from storage import audit
 from storage.models import (
     Batch,
@@ -108,10 +109,12 @@ def recent_candidates(services: Services, query: str | None = None,
 
 def overview(services: Services) -> dict[str, Any]:
     status = collect_status(services, recent=15)
+    days = per_day(services)
     return {
         "status": status,
         "windows": {"24 h": window_figures(services, 24), "7 d": window_figures(services, 168)},
-        "per_day": per_day(services),
+        "per_day": days,
+        "chart": chart.layout(days),
         "workers": _workers(services),
         "usage": usage(services),
         "drive_folders": drive_folders(services),

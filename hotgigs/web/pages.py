@@ -12,14 +12,16 @@ from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
 from hotgigs.web.session import who
+from hotgigs.web.timefmt import install_filters
 
 
 class Pages:
     """Renders `templates/pages/*.html`; on `app.state.pages`."""
 
     def __init__(self) -> None:
-        self.templates = Environment(loader=PackageLoader("hotgigs.web", "templates/pages"),
-                                     autoescape=select_autoescape(["html"]))
+        self.templates = install_filters(Environment(
+            loader=PackageLoader("hotgigs.web", "templates/pages"),
+            autoescape=select_autoescape(["html"])))
 
     def render(self, request: Request, name: str, status: int = 200,
                **context: Any) -> HTMLResponse:

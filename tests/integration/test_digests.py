@@ -129,9 +129,9 @@ def test_the_digest_names_the_recruiters_own_new_candidates_with_role_source_and
     ann_mail = {str(m["To"]): m for m in outbox(services)}["ann@agency.test"]
     text, html = part(ann_mail, "plain"), part(ann_mail, "html")
     assert ("  - Nia Newlyhired — Data Engineer at Acme (email, new) "
-            f"https://hotgigs.example.com/admin/candidate?id={ids[0]}") in text
+            f"https://hotgigs.example.com/candidates/{ids[0]}") in text
     assert "  - Kim Known — Designer (slack, updated) https://hotgigs.example.com/" in text
-    assert f'<a href="https://hotgigs.example.com/admin/candidate?id={ids[1]}"' in html
+    assert f'<a href="https://hotgigs.example.com/candidates/{ids[1]}"' in html
     for body in (text, html):
         assert "Bea Bobsown" not in body and "Otto Oldweek" not in body
     with services.db.session() as s:

@@ -116,9 +116,9 @@ def test_the_slack_post_names_the_candidates_with_links_and_escapes_them() -> No
                    and "text" in b and b["text"]["text"].startswith("*Candidates*"))
     assert section.splitlines() == [
         "*Candidates* (14)",
-        "• <https://hotgigs.example.com/admin/candidate?id=7|Nia &lt;!channel&gt;> — "
+        "• <https://hotgigs.example.com/candidates/7|Nia &lt;!channel&gt;> — "
         "Data Engineer at Acme &amp; Co _(drive, new)_",
-        "• <https://hotgigs.example.com/admin/candidate?id=8|Kim Known> _(cli, updated)_",
+        "• <https://hotgigs.example.com/candidates/8|Kim Known> _(cli, updated)_",
         "… and 12 more"]
     data.public_url = None
     _, blocks = slack_message(data)
