@@ -170,7 +170,8 @@ def slack_notifier(services: Services) -> SlackNotifier | None:
     config = slack_config(services.settings)
     if config is None:
         return None
-    return SlackNotifier(workspace_clients(config, services), services.db)
+    return SlackNotifier(workspace_clients(config, services), services.db,
+                         public_url=services.settings.public_url)
 
 
 def workspace_clients(config: SlackConfig, services: Services) -> Callable[[str | None],

@@ -25,6 +25,7 @@ from bots.slack import messages
 from bots.slack.commands import Answer, Asker, Commands, split
 from bots.slack.config import SlackConfig
 from bots.slack.duplicates import MERGE, NOT_SAME, SPLIT, DuplicateActions
+from bots.slack.interactive import Interactive
 from bots.slack.uploads import SharedFiles, Uploads
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,11 @@ class SlackBot:
 
 def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands: Commands,
               *, socket_mode: bool = False, oauth: OAuthSettings | None = None,
-              duplicates: DuplicateActions | None = None) -> SlackBot:
+              duplicates: DuplicateActions | None = None,
+              interactive: Interactive | None = None) -> SlackBot:
     """`oauth`: several workspaces, each with its installation's token; else `client`'s token.
-    `duplicates`: the candidate cards' Merge / Not the same person / Undo merge buttons."""
+    `duplicates`: the candidate cards' Merge / Not the same person / Undo merge buttons.
+    `interactive`: the other buttons, the modals, the Home tab and the message shortcut."""
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slack")
     app = App(
         oauth_settings=oauth,
@@ -87,8 +90,21 @@ def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands
                      .get("action_id"))
             duplicates.handle(body, client, respond)
 
+    if interactive is not None:
+        interactive.register(app, config)
+
     @app.command("/hotgigs")
-    def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def on_command(ack: Ack, command: dict[str, Any], respond: Respond,
+                   client: WebClient) -> None:
+        if interactive is not None and split(str(command.get("text") or "")) == ("job", "add") \
+                and config.allows(str(command.get("team_id") or ""),
+                                  str(command.get("channel_id") or "")):
+            ack()  # no syntax to learn: a modal asks for the job
+            if interactive.interactions.open_job_modal(client, str(command.get("trigger_id")),
+                                                       "command"):
+                return
+            respond(text=messages.JOB_ADD_USAGE, response_type="ephemeral")
+            return
         _command(config, commands, ack, command, respond)
 
     return bot

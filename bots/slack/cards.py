@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
-from bots.slack import duplicates, messages
+from bots.slack import buttons, duplicates, messages
 from pipeline.summary import BatchSummary, ResumeOutcome
 
 Block = dict[str, Any]  # a Block Kit block as sent: built with slack_sdk's models, to_dict()
@@ -46,8 +46,9 @@ def _role(item: ResumeOutcome) -> str:
     return " at ".join(x for x in (item.latest_title, item.latest_company) if x)
 
 
-def card(item: ResumeOutcome) -> list[Block]:
-    """A parsed candidate: name and new/merged, latest role, contact, top skills, top matches."""
+def card(item: ResumeOutcome, public_url: str | None = None) -> list[Block]:
+    """A parsed candidate: name and new/merged, latest role, contact, top skills, top matches,
+    then its buttons ("Match to a job…", "Open"; `public_url`: the web door's page)."""
     name = esc(item.name) if item.name else messages.UNNAMED.format(filename=esc(item.filename))
     outcome = messages.OUTCOMES.get(item.outcome or "", item.outcome or "")
     lines = [messages.CARD_TITLE.format(name=name, outcome=outcome)]
@@ -69,6 +70,8 @@ def card(item: ResumeOutcome) -> list[Block]:
             rows.append(messages.MATCH_LINE.format(title=esc(title), score=_score(
                 match.get("score")), reason=esc(reason)))
         blocks.append(_section("\n".join(rows)))
+    if item.candidate_id is not None:
+        blocks.append(buttons.candidate_buttons(item.candidate_id, public_url))
     blocks += duplicates.card_blocks(item.possible_duplicates)
     blocks.append(DividerBlock().to_dict())
     return blocks
@@ -109,7 +112,8 @@ def progress(summary: BatchSummary) -> str:
                                     resumes=messages.resumes(summary.total))
 
 
-def result_messages(summary: BatchSummary) -> list[tuple[str, list[Block]]]:
+def result_messages(summary: BatchSummary, *,
+                    public_url: str | None = None) -> list[tuple[str, list[Block]]]:
     """The thread reply of a finished batch, as (fallback text, blocks) per message."""
     parsed = [i for i in summary.items if i.status == "parsed"]
     failed = [i for i in summary.items if i.status != "parsed"]
@@ -117,7 +121,7 @@ def result_messages(summary: BatchSummary) -> list[tuple[str, list[Block]]]:
     blocks: list[Block] = []
     covered: list[ResumeOutcome] = []
     for item in parsed:
-        more = card(item)
+        more = card(item, public_url)
         if blocks and len(blocks) + len(more) > MAX_BLOCKS:
             out.append((fallback(covered), blocks))
             blocks, covered = [], []

@@ -53,9 +53,11 @@ def worth_an_edit(before: int, done: int, total: int) -> bool:
 class SlackNotifier:
     """The `Notifier` of Slack batches (pipeline.context)."""
 
-    def __init__(self, clients: Callable[[str | None], WebClient], db: Database) -> None:
+    def __init__(self, clients: Callable[[str | None], WebClient], db: Database, *,
+                 public_url: str | None = None) -> None:
         self.clients = clients  # a client with the bot token of a workspace
         self.db = db
+        self.public_url = public_url  # the cards' "Open" links to the web door's pages
 
     def progress(self, summary: BatchSummary) -> None:
         target = _target(summary)
@@ -79,7 +81,8 @@ class SlackNotifier:
             client.chat_update(channel=channel, ts=message_ts, text=headline)
         else:
             self._once(client, summary.batch_id, "headline", channel, thread_ts, headline, None)
-        for index, (text, blocks) in enumerate(cards.result_messages(summary)):
+        for index, (text, blocks) in enumerate(cards.result_messages(summary,
+                                                                   public_url=self.public_url)):
             self._once(client, summary.batch_id, f"cards-{index}", channel, thread_ts, text,
                        blocks)
         log.info("batch %s: Slack reply posted in %s", summary.batch_id, channel)
