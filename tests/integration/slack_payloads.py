@@ -16,7 +16,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fakes.slack_api import BOT_USER_ID, Message
+from tests.fakes.slack_api import BOT_USER_ID, FakeSlack, Message
 from tests.integration.slack_support import (
     CHANNEL,
     TEAM,
@@ -56,7 +56,7 @@ def buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             for b in blocks if b["type"] == "actions" for e in b["elements"]}
 
 
-def message_click(rig: SlackRig, message: Message, action_id: str, *, user: str = USER,
+def message_click(slack: FakeSlack, message: Message, action_id: str, *, user: str = USER,
                   ts: str | None = None) -> dict[str, Any]:
     """A `block_actions` payload for a button on a message the bot posted."""
     button = buttons(message.blocks)[action_id]
@@ -69,7 +69,7 @@ def message_click(rig: SlackRig, message: Message, action_id: str, *, user: str 
         "message": {"type": "message", "user": BOT_USER_ID, "ts": message.ts,
                     "thread_ts": message.thread_ts, "text": message.text,
                     "blocks": message.blocks},
-        "response_url": rig.slack.response_url(f"click-{next(_n)}"),
+        "response_url": slack.response_url(f"click-{next(_n)}"),
         "actions": [{"type": "button", "action_id": action_id, "block_id": button["block_id"],
                      "value": button.get("value"), "text": button["text"],
                      "action_ts": ts or action_ts()}],
@@ -77,7 +77,7 @@ def message_click(rig: SlackRig, message: Message, action_id: str, *, user: str 
     }
 
 
-def ephemeral_click(rig: SlackRig, blocks: list[dict[str, Any]], action_id: str, *,
+def ephemeral_click(slack: FakeSlack, blocks: list[dict[str, Any]], action_id: str, *,
                     channel: str = CHANNEL, user: str = USER) -> dict[str, Any]:
     """A click on a button of an ephemeral message (Slack sends no message body for those)."""
     button = buttons(blocks)[action_id]
@@ -86,7 +86,7 @@ def ephemeral_click(rig: SlackRig, blocks: list[dict[str, Any]], action_id: str,
         "user": _user(user), "trigger_id": trigger(), "channel": {"id": channel},
         "container": {"type": "message", "message_ts": action_ts(), "channel_id": channel,
                       "is_ephemeral": True},
-        "response_url": rig.slack.response_url(f"ephemeral-{next(_n)}"),
+        "response_url": slack.response_url(f"ephemeral-{next(_n)}"),
         "actions": [{"type": "button", "action_id": action_id, "block_id": button["block_id"],
                      "value": button.get("value"), "action_ts": action_ts()}],
     }
@@ -128,7 +128,7 @@ def selected(value: str) -> dict[str, Any]:
         "text": {"type": "plain_text", "text": value}, "value": value}}
 
 
-def shortcut(rig: SlackRig, files: list[dict[str, Any]], *, channel: str = CHANNEL,
+def shortcut(slack: FakeSlack, files: list[dict[str, Any]], *, channel: str = CHANNEL,
              user: str = USER, ts: str = "1652227646.700100",
              thread_ts: str | None = None) -> dict[str, Any]:
     """The message shortcut "Import to HotGigs" chosen on a message with `files`."""
@@ -140,7 +140,7 @@ def shortcut(rig: SlackRig, files: list[dict[str, Any]], *, channel: str = CHANN
             "team": {"id": TEAM, "domain": "hotgigs-test"}, "user": _user(user),
             "channel": {"id": channel, "name": "referrals"}, "is_enterprise_install": False,
             "callback_id": "import_to_hotgigs", "trigger_id": trigger(),
-            "response_url": rig.slack.response_url(f"shortcut-{next(_n)}"),
+            "response_url": slack.response_url(f"shortcut-{next(_n)}"),
             "message_ts": ts, "message": message}
 
 
@@ -154,13 +154,18 @@ def home_opened(user: str = USER) -> dict[str, Any]:
     return payload
 
 
-def command(rig: SlackRig, text_: str, *, user: str = USER) -> Reply:
-    """`/hotgigs <text>` with a fresh trigger_id (the rig's `send_command` reuses one)."""
+def command_form(slack: FakeSlack, text_: str, *, user: str = USER) -> dict[str, str]:
+    """A `/hotgigs <text>` request's fields, with a fresh trigger_id."""
     form = shape("bolt_python_tests/test_slash_command__slash_command_body.txt")
     form.update(command="/hotgigs", text=text_, team_id=TEAM, channel_id=CHANNEL,
-                user_id=user, response_url=rig.slack.response_url(f"cmd-{next(_n)}"),
+                user_id=user, response_url=slack.response_url(f"cmd-{next(_n)}"),
                 trigger_id=trigger())
     form.pop("enterprise_id", None)
-    body = urlencode(form)
+    return dict(form)
+
+
+def command(rig: SlackRig, text_: str, *, user: str = USER) -> Reply:
+    """`/hotgigs <text>` with a fresh trigger_id (the rig's `send_command` reuses one)."""
+    body = urlencode(command_form(rig.slack, text_, user=user))
     return post(rig.url, body,
                 signed_headers(body, content_type="application/x-www-form-urlencoded"))

@@ -124,7 +124,7 @@ def test_the_shortcut_imports_where_the_bot_is_not_and_answers_only_the_user(
                    mimetype="application/pdf")
     files = [{"id": "FREF1", "name": "referral.pdf"},
              {"id": "FHIDDEN", "name": "secret.pdf"}]  # files.info: not visible to the bot
-    assert send_interactive(rig, shortcut(rig, files, channel="C777")).status == 200
+    assert send_interactive(rig, shortcut(slack, files, channel="C777")).status == 200
 
     def answered() -> list[dict[str, Any]] | None:
         return slack.responses if len(slack.responses) >= 2 else None
@@ -146,7 +146,7 @@ def test_the_shortcut_imports_where_the_bot_is_not_and_answers_only_the_user(
     assert not [m for m in slack.messages if m.channel == "C777"]
 
     # choosing it again on the same message: nothing new, and said so in the DM
-    send_interactive(rig, shortcut(rig, files[:1], channel="C777"))
+    send_interactive(rig, shortcut(slack, files[:1], channel="C777"))
     slack.wait_for(lambda: any("Already imported: referral.pdf" in m.text
                                for m in slack.messages if m.channel == "DU111") or None,
                    what="already imported")
@@ -158,17 +158,17 @@ def test_post_in_thread_puts_the_finished_cards_in_the_original_thread(
     slack.add_file("FREF2", "omar.pdf", text_pdf("Omar Haddad", "omar@example.com",
                                                  title="Java Developer"),
                    mimetype="application/pdf")
-    send_interactive(rig, shortcut(rig, [{"id": "FREF2", "name": "omar.pdf"}],
+    send_interactive(rig, shortcut(slack, [{"id": "FREF2", "name": "omar.pdf"}],
                                    ts="1652227646.800100"))
     note = slack.wait_for(lambda: slack.ephemeral[:1], what="the ephemeral note")[0]
     assert note["channel"] == CHANNEL and note["user"] == USER
     blocks = note["blocks"] if isinstance(note["blocks"], list) else json.loads(note["blocks"])
     # pressed before the worker ran: not yet
-    send_interactive(rig, ephemeral_click(rig, blocks, "shortcut_post_thread"))
+    send_interactive(rig, ephemeral_click(slack, blocks, "shortcut_post_thread"))
     slack.wait_for(lambda: any("still being processed" in e["text"] for e in slack.ephemeral)
                    or None, what="not ready")
     # someone else pressing it (a forwarded payload) is refused
-    send_interactive(rig, ephemeral_click(rig, blocks, "shortcut_post_thread", user="U999"))
+    send_interactive(rig, ephemeral_click(slack, blocks, "shortcut_post_thread", user="U999"))
     slack.wait_for(lambda: any(e["user"] == "U999" and "aren't yours" in e["text"]
                                for e in slack.ephemeral) or None, what="refusal")
     rig.harness.run_burst_worker()
@@ -178,7 +178,7 @@ def test_post_in_thread_puts_the_finished_cards_in_the_original_thread(
         slack.wait_for(lambda: session.scalars(select(Batch.state)).one() == "done" or None,
                        what="the batch done")
     assert slack.thread(CHANNEL, "1652227646.800100") == []
-    send_interactive(rig, ephemeral_click(rig, blocks, "shortcut_post_thread"))
+    send_interactive(rig, ephemeral_click(slack, blocks, "shortcut_post_thread"))
     posted = slack.wait_for(lambda: slack.thread(CHANNEL, "1652227646.800100")[:1],
                             what="cards in the thread")[0]
     assert "Omar Haddad" in str(posted.blocks)

@@ -66,7 +66,7 @@ def test_match_to_a_job_scores_the_candidate_with_reasons(rig: SlackRig,
                                                           slack: FakeSlack) -> None:
     job = _save_job(rig, slack)
     card = _card(rig, slack)
-    assert send_interactive(rig, message_click(rig, card, "candidate_match")).status == 200
+    assert send_interactive(rig, message_click(slack, card, "candidate_match")).status == 200
     modal = slack.wait_for(lambda: slack.views_of("views.open")[:1], what="the modal")[0]
     assert modal["callback_id"] == "hotgigs_candidate_match"
     options = modal["blocks"][1]["element"]["options"]
@@ -93,17 +93,17 @@ def test_someone_elses_candidate_is_refused_and_replays_and_stale_cards_are_answ
         rig: SlackRig, slack: FakeSlack) -> None:
     card = _card(rig, slack)
     # another recruiter of the workspace clicks Ann's card: told privately, nothing opens
-    assert send_interactive(rig, message_click(rig, card, "candidate_match",
+    assert send_interactive(rig, message_click(slack, card, "candidate_match",
                                                user="U999")).status == 200
     [refusal] = _ephemeral_to(slack, "U999")
     assert refusal["channel"] == CHANNEL and "isn't one of yours" in refusal["text"]
-    assert send_interactive(rig, message_click(rig, card, "candidate_open",
+    assert send_interactive(rig, message_click(slack, card, "candidate_open",
                                                user="U999")).status == 200
     assert "isn't one of yours" in _ephemeral_to(slack, "U999", 2)[1]["text"]
     assert slack.views_of("views.open") == []
 
     # "Open" without a web door: the parsed fields in a modal, and the view is audited
-    click = message_click(rig, card, "candidate_open")
+    click = message_click(slack, card, "candidate_open")
     assert send_interactive(rig, click).status == 200
     opened = slack.wait_for(lambda: slack.views_of("views.open")[:1], what="the fields")[0]
     assert "*Priya Raman*" in str(opened["blocks"]) and "priya@example.com" in str(
@@ -117,7 +117,7 @@ def test_someone_elses_candidate_is_refused_and_replays_and_stale_cards_are_answ
     with rig.harness.services.db.session() as session:
         candidate_id = session.scalars(select(Candidate.id)).one()
     erase_candidate(rig.services, candidate_id, actor="ops@agency.test", source="cli")
-    send_interactive(rig, message_click(rig, card, "candidate_match"))
+    send_interactive(rig, message_click(slack, card, "candidate_match"))
     stale = _ephemeral_to(slack, USER, 2)[1]
     assert stale["text"].startswith("That button is out of date: that candidate is no longer")
     assert len(slack.views_of("views.open")) == 1
@@ -127,7 +127,7 @@ def test_someone_elses_candidate_is_refused_and_replays_and_stale_cards_are_answ
 def test_a_closed_job_is_refused_in_the_modal(rig: SlackRig, slack: FakeSlack) -> None:
     job = _save_job(rig, slack)
     card = _card(rig, slack)
-    send_interactive(rig, message_click(rig, card, "candidate_match"))
+    send_interactive(rig, message_click(slack, card, "candidate_match"))
     modal = slack.wait_for(lambda: slack.views_of("views.open")[:1], what="the modal")[0]
     with rig.harness.services.db.session() as session:
         session.get_one(Job, job.id).status = "closed"
@@ -150,7 +150,7 @@ def test_the_open_button_links_to_the_candidate_page_with_a_public_url(
         assert buttons(card.blocks)["candidate_open"]["url"] == \
             f"https://hotgigs.example/candidates/{candidate_id}"
         # Slack still reports the click of a link button: acknowledged, nothing else
-        assert send_interactive(rig, message_click(rig, card, "candidate_open")).status == 200
+        assert send_interactive(rig, message_click(slack, card, "candidate_open")).status == 200
         assert slack.views_of("views.open") == [] and slack.ephemeral == []
     finally:
         rig.close()
