@@ -263,7 +263,8 @@ class Interactions:
         return modals.match_results(result, more=len(result.rows) == top)
 
     def more(self, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        """"Show 10 more" under a job's match list in a modal: the same list, ten longer."""
+        """"Show 10 more" under a job's match list (a modal's, or `/hotgigs match`'s private
+        answer): the same list, ten longer, in place."""
         click = Click.from_body(body)
         if not self._fresh(click):
             return  # the modal already shows the longer list
@@ -279,9 +280,15 @@ class Interactions:
             self.tell(click, client, respond, messages.STALE.format(
                 reason="that job is closed or no longer exists"))
             return
-        view = self._results(click.identity, owner, job_ref, shown + PAGE)
         if click.view_id:
-            self._update(client, {"id": click.view_id}, view)
+            self._update(client, {"id": click.view_id},
+                         self._results(click.identity, owner, job_ref, shown + PAGE))
+            return
+        answer = self.commands.match(Asker(team=click.team, user=click.user,
+                                           channel=click.channel or ""), job_ref,
+                                     top=shown + PAGE)
+        respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral",
+                replace_original=True)
 
     def drive_submitted(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         view = body.get("view") or {}

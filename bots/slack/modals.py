@@ -11,8 +11,6 @@ import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
     CheckboxesElement,
     ContextBlock,
     DividerBlock,
@@ -29,6 +27,8 @@ from slack_sdk.models.views import View
 from bots.slack import messages
 from bots.slack.buttons import CARD_MATCH as CARD_MATCH  # re-exported: all action ids here
 from bots.slack.buttons import CARD_OPEN as CARD_OPEN
+from bots.slack.buttons import MORE as MORE
+from bots.slack.buttons import more_button
 from bots.slack.cards import esc
 from matching.fit import Fit
 from matching.service import MatchResult
@@ -39,7 +39,6 @@ View_ = dict[str, Any]
 JOB_ADD, CANDIDATE_MATCH, JOB_MATCH, DRIVE_CONNECT = (
     "hotgigs_job_add", "hotgigs_candidate_match", "hotgigs_job_match", "hotgigs_drive_connect")
 # card and Home buttons
-MORE = "job_match_more"
 HOME_ADD_JOB, HOME_MATCH_JOB, HOME_DRIVE = "home_add_job", "home_match_job", "home_drive"
 POST_THREAD = "shortcut_post_thread"
 # inputs: (block id, action id)
@@ -195,14 +194,6 @@ def job_match(jobs: list[tuple[int, str, str]]) -> View_:
                    element=StaticSelectElement(action_id=PICK_JOB[1],
                                                options=job_options(jobs))),
     ], callback_id=JOB_MATCH, submit=messages.SEARCH_SUBMIT)
-
-
-def more_button(job_ref: str, shown: int) -> dict[str, Any]:
-    """"Show 10 more" under a job's match list; the value says which job and how many."""
-    block: dict[str, Any] = ActionsBlock(block_id="match-more", elements=[
-        ButtonElement(text=messages.MORE_BUTTON, action_id=MORE,
-                      value=json.dumps({"job": job_ref[:200], "shown": shown}))]).to_dict()
-    return block
 
 
 def match_rows(result: MatchResult) -> list[dict[str, Any]]:

@@ -18,9 +18,11 @@ from tests.fakes.slack_api import FakeSlack, Message
 from tests.integration.slack_payloads import (
     buttons,
     command,
+    ephemeral_click,
     message_click,
     selected,
     send_interactive,
+    shortcut,
     submission,
     text,
 )
@@ -188,3 +190,36 @@ def test_job_add_without_text_opens_a_modal_that_validates(rig: SlackRig,
     assert command(rig, "job add Nurse | Registered nurse, ICU experience, nights.").json()[
         "text"] == "Saving the job…"
     assert slack.invalid == []
+
+
+def test_show_10_more_lengthens_a_match_answer_in_place(rig: SlackRig, slack: FakeSlack) -> None:
+    names = ["Priya Raman", "Omar Haddad", "Lena Novak", "Ana Silva", "Tom Berg", "Kai Mori"]
+    rig.harness.submit({f"{n.split()[0].lower()}.pdf": text_pdf(
+        n, f"{n.split()[0].lower()}@example.com", title="Python Developer",
+        skills="Python, Django, PostgreSQL") for n in names}, by=f"slack:{TEAM}/{USER}")
+    rig.harness.run_burst_worker()
+    _save_job(rig, slack)
+    command(rig, "match senior-python-developer")
+    first = slack.wait_for(lambda: next((r for r in slack.responses
+                                         if "Best candidates" in str(r.get("text"))), None),
+                           what="the match answer")
+    assert str(first["text"]).count("\n") == 5  # the header and the top five
+    more = send_interactive(rig, ephemeral_click(slack, first["blocks"], "job_match_more"))
+    assert more.status == 200
+    longer = slack.wait_for(lambda: [r for r in slack.responses
+                                     if "Best candidates" in str(r.get("text"))][1:2],
+                            what="the longer list")[0]
+    assert str(longer["text"]).count("\n") == 6 and longer["response_type"] == "ephemeral"
+    assert all(n in str(longer["text"]) for n in names)
+    assert "job_match_more" not in buttons(longer["blocks"])  # all shown: no more to ask
+
+
+def test_no_files_and_an_expired_trigger_are_explained(rig: SlackRig, slack: FakeSlack) -> None:
+    assert send_interactive(rig, shortcut(slack, [])).status == 200
+    assert _ephemeral_to(slack, USER)[0]["text"] == "That message has no files to import."
+    card = _card(rig, slack)
+    late = message_click(slack, card, "candidate_match")
+    late["trigger_id"] = "expired-1.2.3"  # Slack's triggers last 3 s
+    send_interactive(rig, late)
+    assert "please click the button again" in _ephemeral_to(slack, USER, 2)[1]["text"]
+    assert slack.views_of("views.open") == []
