@@ -104,6 +104,14 @@ def test_the_home_tab_shows_the_users_own_work_and_its_buttons_open_modals(
     drive = slack.wait_for(lambda: slack.views_of("views.open")[2:3], what="drive modal")[0]
     empty = send_interactive(rig, submission(drive, {("drive_folder", "value"): text(" ")}))
     assert list(empty.json()["errors"]) == ["drive_folder"]
+    folder = "1ZyXwVuTsRqPoNmLkJiHgFeDcBa987654"
+    checking = send_interactive(rig, submission(drive, {("drive_folder", "value"): text(
+        f"https://drive.google.com/drive/folders/{folder}")}))
+    assert checking.json()["response_action"] == "update"
+    watched = slack.wait_for(lambda: [v for v in slack.views_of("views.update")
+                                      if v["id"] == drive["id"]][:1], what="the answer")[0]
+    assert f"Watching *{folder}*" in str(watched["blocks"])
+    assert f"(`{folder}`) — active" in _home_text(_published(slack, 3))
     assert slack.invalid == []
 
 
