@@ -101,7 +101,11 @@ class Interactions:
         if self._open(click, client, modals.notice(messages.CANDIDATE_TITLE, text),
                       fallback=False):
             return
-        client.chat_postMessage(channel=click.user, text=text)
+        try:
+            client.chat_postMessage(channel=click.user, text=text)
+        except SlackApiError as exc:
+            log.warning("slack %s: could not be answered: %s", click.identity,
+                        exc.response.get("error"))
 
     def _open(self, click: Click, client: WebClient, view: dict[str, Any], *,
               fallback: bool = True) -> bool:

@@ -195,6 +195,8 @@ SHORTCUT_NOT_VISIBLE = ("I can't see *{names}*: files shared where I'm not a mem
 SHORTCUT_STARTED = ("Importing {count} {resumes} for you; the results arrive in your direct "
                     "messages with HotGigs. Nothing was posted in this conversation.")
 SHORTCUT_INTRO = "Importing {count} {resumes} you picked with *Import to HotGigs*."
+SHORTCUT_NO_DM = ("I can't open a direct message with you ({reason}), so nothing was imported. "
+                  "Ask an admin to reinstall HotGigs (it needs the im:write scope).")
 POST_THREAD_BUTTON = "Post in thread"
 POST_THREAD_NOT_READY = "Those resumes are still being processed; try again in a moment."
 POST_THREAD_FAILED = "I couldn't post there ({reason}): invite me to that conversation first."

@@ -66,7 +66,14 @@ class Shortcut:
                 names=", ".join(hidden)))
         if not visible:
             return None
-        dm = str(client.conversations_open(users=click.user)["channel"]["id"])
+        try:
+            dm = str(client.conversations_open(users=click.user)["channel"]["id"])
+        except SlackApiError as exc:  # e.g. an install from before the im:write scope
+            log.warning("slack %s: no DM for the shortcut's results: %s", click.identity,
+                        exc.response.get("error"))
+            self._tell(click, client, respond, messages.SHORTCUT_NO_DM.format(
+                reason=exc.response.get("error")))
+            return None
         shared = SharedFiles(event_id=f"shortcut:{click.trigger_id}", team=team,
                              user=click.user, channel=dm, ts="", thread_ts="",
                              text=message.get("text") or None, files=visible)

@@ -105,6 +105,7 @@ class FakeSlack(LoopbackFake):
         self.invalid: list[str] = []  # why a view or blocks were refused
         self.used_triggers: set[str] = set()
         self.bot_channels: set[str] | None = None  # None: the bot is in every channel
+        self.missing_scopes: set[str] = set()  # scopes the installation lacks
         self.app_token = "xapp-1-hotgigs-socket"
         self.socket_url: Callable[[], str] | None = None  # apps.connections.open's answer
         self._views = itertools.count(1)
@@ -348,6 +349,8 @@ class FakeSlack(LoopbackFake):
         return self._keep_view("views.publish", view, user_id=args.get("user_id"))
 
     def _m_conversations_open(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
+        if "im:write" in self.missing_scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "im:write"}
         users = str(args.get("users") or "")
         if not users:
             return {"ok": False, "error": "users_list_not_supplied"}

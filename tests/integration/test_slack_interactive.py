@@ -217,9 +217,15 @@ def test_show_10_more_lengthens_a_match_answer_in_place(rig: SlackRig, slack: Fa
 def test_no_files_and_an_expired_trigger_are_explained(rig: SlackRig, slack: FakeSlack) -> None:
     assert send_interactive(rig, shortcut(slack, [])).status == 200
     assert _ephemeral_to(slack, USER)[0]["text"] == "That message has no files to import."
+    slack.missing_scopes = {"im:write"}  # installed before the shortcut existed
+    slack.add_file("FOLD1", "old.pdf", b"%PDF-1.4 whatever", mimetype="application/pdf")
+    send_interactive(rig, shortcut(slack, [{"id": "FOLD1", "name": "old.pdf"}]))
+    assert "im:write" in _ephemeral_to(slack, USER, 2)[1]["text"]
+    assert rig.batches() == []
+    slack.missing_scopes = set()
     card = _card(rig, slack)
     late = message_click(slack, card, "candidate_match")
     late["trigger_id"] = "expired-1.2.3"  # Slack's triggers last 3 s
     send_interactive(rig, late)
-    assert "please click the button again" in _ephemeral_to(slack, USER, 2)[1]["text"]
+    assert "please click the button again" in _ephemeral_to(slack, USER, 3)[2]["text"]
     assert slack.views_of("views.open") == []
