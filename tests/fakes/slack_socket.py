@@ -12,6 +12,8 @@ Slack, it delivers an envelope whose ack it never got again on the next connecti
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import uuid
 from collections.abc import Callable
@@ -127,14 +129,21 @@ class FakeSocketMode:
             self._deliver(conn, envelope)
         return str(envelope["envelope_id"])
 
-    def send_then_drop(self, kind: str, payload: dict[str, Any]) -> str:
+    def send_then_drop(self, kind: str, payload: dict[str, Any], *,
+                       abrupt: bool = False) -> str:
         """Deliver an envelope and close the connection, losing whatever ack comes back: the
-        envelope is delivered again on the next connection."""
+        envelope is delivered again on the next connection. `abrupt`: no WebSocket close,
+        the TCP connection is reset (a network failure; the client notices on its own)."""
         with self._lock:
             conn = self._deaf = self._current
         assert conn is not None, "no connection"
         envelope_id = self.send(kind, payload)
-        conn.close(code=1001, reason="going away")
+        if abrupt:
+            conn.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+            conn.socket.close()  # SO_LINGER 0: the peer gets a reset, not a FIN
+        else:
+            conn.close(code=1001, reason="going away")
         return envelope_id
 
     def refresh(self) -> None:

@@ -126,3 +126,15 @@ def test_refresh_and_a_dropped_connection_lose_and_repeat_nothing(bot: SocketBot
     assert sorted(m.thread_ts or "" for m in processing) == [
         "1652227646.910100", "1652227646.920100"]  # one each: nothing lost, nothing twice
     assert bot.batches() == 2
+
+
+def test_a_reset_connection_is_noticed_and_its_event_delivered_once(bot: SocketBot) -> None:
+    slack, socket = bot.slack, bot.socket
+    first = socket.send_then_drop("events_api", file_share_event(
+        slack, {"c.pdf": _pdf("Cy Park")}, ts="1652227646.930100", event_id="EvSock20"),
+        abrupt=True)
+    socket.wait_connects(2, timeout=90)  # the client's own health check finds the dead socket
+    socket.wait_ack(first)
+    assert [e["retry_attempt"] for e in socket.delivered if e["envelope_id"] == first] == [0, 1]
+    slack.wait_for(lambda: bot.batches() == 1 or None, what="the batch")
+    assert bot.batches() == 1
