@@ -19,12 +19,14 @@ from tests.integration.slack_payloads import (
     buttons,
     command,
     ephemeral_click,
+    home_opened,
     message_click,
     selected,
     send_interactive,
     shortcut,
     submission,
     text,
+    view_click,
 )
 from tests.integration.slack_support import CHANNEL, TEAM, USER, SlackRig, file_share_event
 from tests.resumes import text_pdf
@@ -110,6 +112,9 @@ def test_someone_elses_candidate_is_refused_and_replays_and_stale_cards_are_answ
     opened = slack.wait_for(lambda: slack.views_of("views.open")[:1], what="the fields")[0]
     assert "*Priya Raman*" in str(opened["blocks"]) and "priya@example.com" in str(
         opened["blocks"])
+    with rig.harness.services.db.session() as session:
+        assert [e.actor for e in session.scalars(select(AuditEvent))
+                if e.action == "viewed"] == [f"slack:{TEAM}/{USER}"]
     # Slack delivering the same click again: answered once, politely
     assert send_interactive(rig, click).status == 200
     assert _ephemeral_to(slack, USER)[0]["text"] == "That click was already handled."
@@ -192,26 +197,43 @@ def test_job_add_without_text_opens_a_modal_that_validates(rig: SlackRig,
     assert slack.invalid == []
 
 
-def test_show_10_more_lengthens_a_match_answer_in_place(rig: SlackRig, slack: FakeSlack) -> None:
-    names = ["Priya Raman", "Omar Haddad", "Lena Novak", "Ana Silva", "Tom Berg", "Kai Mori"]
+def test_show_10_more_lengthens_a_match_list_in_place(rig: SlackRig, slack: FakeSlack) -> None:
+    names = ["Priya Raman", "Omar Haddad", "Lena Novak", "Ana Silva", "Tom Berg", "Kai Mori",
+             "Eva Lund", "Raj Patel", "Mia Chen", "Leo Rossi", "Zoe Kane"]
     rig.harness.submit({f"{n.split()[0].lower()}.pdf": text_pdf(
         n, f"{n.split()[0].lower()}@example.com", title="Python Developer",
         skills="Python, Django, PostgreSQL") for n in names}, by=f"slack:{TEAM}/{USER}")
     rig.harness.run_burst_worker()
-    _save_job(rig, slack)
+    job = _save_job(rig, slack)
+
+    def answers(count: int) -> list[dict[str, Any]]:
+        return slack.wait_for(lambda: found if len(found := [
+            r for r in slack.responses if "Best candidates" in str(r.get("text"))]) >= count
+            else None, what=f"match answer #{count}")
+
+    # /hotgigs match: five, then fifteen asked (eleven exist), edited in place each time
     command(rig, "match senior-python-developer")
-    first = slack.wait_for(lambda: next((r for r in slack.responses
-                                         if "Best candidates" in str(r.get("text"))), None),
-                           what="the match answer")
+    first = answers(1)[0]
     assert str(first["text"]).count("\n") == 5  # the header and the top five
-    more = send_interactive(rig, ephemeral_click(slack, first["blocks"], "job_match_more"))
-    assert more.status == 200
-    longer = slack.wait_for(lambda: [r for r in slack.responses
-                                     if "Best candidates" in str(r.get("text"))][1:2],
-                            what="the longer list")[0]
-    assert str(longer["text"]).count("\n") == 6 and longer["response_type"] == "ephemeral"
-    assert all(n in str(longer["text"]) for n in names)
-    assert "job_match_more" not in buttons(longer["blocks"])  # all shown: no more to ask
+    send_interactive(rig, ephemeral_click(slack, first["blocks"], "job_match_more"))
+    second = answers(2)[1]
+    assert str(second["text"]).count("\n") == 11 and second["replace_original"] is True
+    assert all(n in str(second["text"]) for n in names)
+    assert "job_match_more" not in buttons(second["blocks"])  # all shown: nothing more to ask
+
+    # the Home's "Match a job" modal: ten, then the eleventh in the same modal
+    rig.send_event(home_opened())
+    home = slack.wait_for(lambda: slack.views_of("views.publish")[:1], what="the Home")[0]
+    send_interactive(rig, view_click(home, "home_match_job"))
+    modal = slack.wait_for(lambda: slack.views_of("views.open")[:1], what="the modal")[0]
+    send_interactive(rig, submission(modal, {("match_job", "job"): selected(str(job.id))}))
+    ten = slack.wait_for(lambda: slack.views_of("views.update")[:1], what="ten")[0]
+    assert str(ten["blocks"]).count("/100") == 10 and "job_match_more" in buttons(ten["blocks"])
+    send_interactive(rig, view_click(ten, "job_match_more"))
+    eleven = slack.wait_for(lambda: slack.views_of("views.update")[1:2], what="eleven")[0]
+    assert eleven["id"] == modal["id"] and str(eleven["blocks"]).count("/100") == 11
+    assert "job_match_more" not in buttons(eleven["blocks"])
+    assert slack.invalid == []
 
 
 def test_no_files_and_an_expired_trigger_are_explained(rig: SlackRig, slack: FakeSlack) -> None:
