@@ -5,7 +5,8 @@ runs our listeners on its executor after the HTTP answer, so a slow download nev
 Slack wait or retry. Bolt also drops the bot's own messages. `hotgigs.web.slack` mounts the
 app over HTTP as `POST /slack/events`; Socket Mode drives the same app. With OAuth settings,
 Bolt looks up each request's workspace token in the installation store, and the web layer
-serves its install flow (`GET /slack/install`, `/slack/oauth_redirect`).
+serves its install flow (`GET /slack/install`, `/slack/oauth_redirect`). Buttons, modals, the
+App Home and the "Import to HotGigs" shortcut are registered by `bots.slack.interactive`.
 """
 
 from __future__ import annotations
