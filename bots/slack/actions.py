@@ -29,6 +29,7 @@ from matching.service import match_for, recruiter_id
 from pipeline.intake import recruiter_for
 from storage import audit
 from storage.db import Database
+from storage.models import Candidate
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class Interactions:
                 if respond is not None:
                     respond(text=text, response_type="ephemeral", replace_original=False)
                     return
-        if self._open(click, client, modals.notice(messages.CANDIDATE_TITLE, text),
+        if self._open(click, client, modals.notice(messages.NOTICE_TITLE, text),
                       fallback=False):
             return
         try:
@@ -130,7 +131,7 @@ class Interactions:
                                    f"{click.action_id}/{click.action_ts}")
 
     def _candidate(self, click: Click, client: WebClient, respond: Respond | None
-                   ) -> tuple[int | None, Any]:
+                   ) -> tuple[int | None, Candidate | None]:
         """(owner id, candidate) when the clicker owns the card's candidate; else answered."""
         if not self._fresh(click):
             self.tell(click, client, respond, messages.REPLAYED)
