@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     slack_client_secret: str | None = _env("SLACK_CLIENT_SECRET")
     slack_scopes: Annotated[list[str], NoDecode] = _env(
         "SLACK_SCOPES", ["channels:history", "groups:history", "files:read", "chat:write",
-                         "commands"], "comma-separated bot scopes asked for at install"
+                         "commands", "im:write"], "comma-separated bot scopes asked for at install"
     )
     slack_redirect_uri: str | None = _env(
         "SLACK_REDIRECT_URI", None, "public URL of /slack/oauth_redirect; unset: the app's one"

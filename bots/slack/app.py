@@ -5,7 +5,8 @@ runs our listeners on its executor after the HTTP answer, so a slow download nev
 Slack wait or retry. Bolt also drops the bot's own messages. `hotgigs.web.slack` mounts the
 app over HTTP as `POST /slack/events`; Socket Mode drives the same app. With OAuth settings,
 Bolt looks up each request's workspace token in the installation store, and the web layer
-serves its install flow (`GET /slack/install`, `/slack/oauth_redirect`).
+serves its install flow (`GET /slack/install`, `/slack/oauth_redirect`). Buttons, modals, the
+App Home and the "Import to HotGigs" shortcut are registered by `bots.slack.interactive`.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bots.slack import messages
-from bots.slack.cards import OPEN_CANDIDATE
 from bots.slack.commands import Answer, Asker, Commands, split
 from bots.slack.config import SlackConfig
 from bots.slack.duplicates import MERGE, NOT_SAME, SPLIT, DuplicateActions
+from bots.slack.interactive import Interactive
 from bots.slack.uploads import SharedFiles, Uploads
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,11 @@ class SlackBot:
 
 def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands: Commands,
               *, socket_mode: bool = False, oauth: OAuthSettings | None = None,
-              duplicates: DuplicateActions | None = None) -> SlackBot:
+              duplicates: DuplicateActions | None = None,
+              interactive: Interactive | None = None) -> SlackBot:
     """`oauth`: several workspaces, each with its installation's token; else `client`'s token.
-    `duplicates`: the candidate cards' Merge / Not the same person / Undo merge buttons."""
+    `duplicates`: the candidate cards' Merge / Not the same person / Undo merge buttons.
+    `interactive`: the other buttons, the modals, the Home tab and the message shortcut."""
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="slack")
     app = App(
         oauth_settings=oauth,
@@ -88,13 +91,21 @@ def build_app(config: SlackConfig, client: WebClient, uploads: Uploads, commands
                      .get("action_id"))
             duplicates.handle(body, client, respond)
 
-    @app.action(OPEN_CANDIDATE)
-    def on_open_button(ack: Ack) -> None:
-        """A card's "Open" button is a link Slack opens itself; the click is only acked."""
-        ack()
+    if interactive is not None:
+        interactive.register(app, config)
 
     @app.command("/hotgigs")
-    def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def on_command(ack: Ack, command: dict[str, Any], respond: Respond,
+                   client: WebClient) -> None:
+        if interactive is not None and split(str(command.get("text") or "")) == ("job", "add") \
+                and config.allows(str(command.get("team_id") or ""),
+                                  str(command.get("channel_id") or "")):
+            ack()  # no syntax to learn: a modal asks for the job
+            if interactive.interactions.open_job_modal(client, str(command.get("trigger_id")),
+                                                       "command"):
+                return
+            respond(text=messages.JOB_ADD_USAGE, response_type="ephemeral")
+            return
         _command(config, commands, ack, command, respond)
 
     return bot

@@ -10,23 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
-from bots.slack import duplicates, messages
+from bots.slack import buttons, duplicates, messages
 from pipeline.summary import BatchSummary, ResumeOutcome
-from pipeline.urls import candidate_url
 
 Block = dict[str, Any]  # a Block Kit block as sent: built with slack_sdk's models, to_dict()
 MAX_BLOCKS = 45  # Slack allows 50 per message
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
 MAX_FALLBACK = 3500
-OPEN_CANDIDATE = "open-candidate"  # action_id of a card's link button (acked by the app)
 
 
 def esc(value: object) -> str:
@@ -38,11 +30,8 @@ def _clip(text: str, limit: int = MAX_SECTION) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _section(text: str, link: str | None = None) -> Block:
-    """A mrkdwn section; with `link`, an "Open" button to that page beside it."""
-    button = ButtonElement(text=messages.OPEN, url=link, action_id=OPEN_CANDIDATE) \
-        if link else None
-    return SectionBlock(text=MarkdownTextObject(text=_clip(text)), accessory=button).to_dict()
+def _section(text: str) -> Block:
+    return SectionBlock(text=MarkdownTextObject(text=_clip(text))).to_dict()
 
 
 def _context(text: str) -> Block:
@@ -58,8 +47,8 @@ def _role(item: ResumeOutcome) -> str:
 
 
 def card(item: ResumeOutcome, public_url: str | None = None) -> list[Block]:
-    """A parsed candidate: name and new/merged, latest role, contact, top skills, top matches;
-    with `public_url`, an "Open" button to the candidate's page."""
+    """A parsed candidate: name and new/merged, latest role, contact, top skills, top matches,
+    then its buttons ("Match to a job…", "Open"; `public_url`: the web door's page)."""
     name = esc(item.name) if item.name else messages.UNNAMED.format(filename=esc(item.filename))
     outcome = messages.OUTCOMES.get(item.outcome or "", item.outcome or "")
     lines = [messages.CARD_TITLE.format(name=name, outcome=outcome)]
@@ -67,7 +56,7 @@ def card(item: ResumeOutcome, public_url: str | None = None) -> list[Block]:
         lines.append(esc(_role(item)))
     contact = " · ".join(esc(x) for x in (item.email, item.phone_display) if x)
     lines.append(contact or f"_{messages.NO_CONTACT}_")
-    blocks = [_section("\n".join(lines), candidate_url(public_url, item.candidate_id))]
+    blocks = [_section("\n".join(lines))]
     details = []
     if item.top_skills:
         details.append(messages.SKILLS.format(skills=esc(", ".join(item.top_skills[:8]))))
@@ -81,6 +70,8 @@ def card(item: ResumeOutcome, public_url: str | None = None) -> list[Block]:
             rows.append(messages.MATCH_LINE.format(title=esc(title), score=_score(
                 match.get("score")), reason=esc(reason)))
         blocks.append(_section("\n".join(rows)))
+    if item.candidate_id is not None:
+        blocks.append(buttons.candidate_buttons(item.candidate_id, public_url))
     blocks += duplicates.card_blocks(item.possible_duplicates)
     blocks.append(DividerBlock().to_dict())
     return blocks
@@ -121,8 +112,8 @@ def progress(summary: BatchSummary) -> str:
                                     resumes=messages.resumes(summary.total))
 
 
-def result_messages(summary: BatchSummary, public_url: str | None = None
-                    ) -> list[tuple[str, list[Block]]]:
+def result_messages(summary: BatchSummary, *,
+                    public_url: str | None = None) -> list[tuple[str, list[Block]]]:
     """The thread reply of a finished batch, as (fallback text, blocks) per message."""
     parsed = [i for i in summary.items if i.status == "parsed"]
     failed = [i for i in summary.items if i.status != "parsed"]

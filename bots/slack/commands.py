@@ -21,6 +21,7 @@ from bots.drive.folders import DriveAccess, NotAFolder, parse_folder_ref, watch_
 from bots.drive.messages import account_name
 from bots.drive.port import DriveError, DriveNotFound
 from bots.slack import messages
+from bots.slack.buttons import more_button
 from bots.slack.cards import esc
 from matching import create_job, list_jobs
 from matching.service import has_candidates, match_for, recruiter_id
@@ -91,13 +92,13 @@ class Commands:
     def _owner(self, asker: Asker) -> int | None:
         return recruiter_id(self.db, asker.identity)
 
-    def match(self, asker: Asker, ref: str) -> Answer:
+    def match(self, asker: Asker, ref: str, top: int = TOP) -> Answer:
         if not ref:
             return Answer(messages.MATCH_USAGE)
         owner_id = self._owner(asker)
         if owner_id is None or not has_candidates(self.db, owner_id):
             return Answer(messages.MATCH_NO_CANDIDATES)
-        result = match_for(self.db, ref, top=TOP, owner_id=owner_id, actor=asker.identity,
+        result = match_for(self.db, ref, top=top, owner_id=owner_id, actor=asker.identity,
                            source="slack")
         label = (f"*{esc(result.title or '')}* (`{esc(result.slug)}`)" if result.slug
                  else messages.FREE_TEXT)
@@ -116,7 +117,8 @@ class Commands:
             plain.append(messages.MATCH_FALLBACK_ROW.format(rank=row.rank, name=name,
                                                             score=f"{row.score:.0f}"))
         header = messages.MATCH_HEADER.format(label=label)
-        return Answer("\n".join([header, *plain]), [_section(header), *rows])
+        more = [more_button(result.slug, top)] if result.slug and len(rows) == top < 40 else []
+        return Answer("\n".join([header, *plain]), [_section(header), *rows, *more])
 
     def job(self, asker: Asker, rest: str) -> Answer:
         action, args = split(rest)

@@ -57,7 +57,7 @@ class SlackNotifier:
                  public_url: str | None = None) -> None:
         self.clients = clients  # a client with the bot token of a workspace
         self.db = db
-        self.public_url = public_url  # set: each card has an "Open" button to the candidate
+        self.public_url = public_url  # the cards' "Open" links to the web door's pages
 
     def progress(self, summary: BatchSummary) -> None:
         target = _target(summary)
@@ -81,7 +81,8 @@ class SlackNotifier:
             client.chat_update(channel=channel, ts=message_ts, text=headline)
         else:
             self._once(client, summary.batch_id, "headline", channel, thread_ts, headline, None)
-        for index, (text, blocks) in enumerate(cards.result_messages(summary, self.public_url)):
+        for index, (text, blocks) in enumerate(cards.result_messages(summary,
+                                                                   public_url=self.public_url)):
             self._once(client, summary.batch_id, f"cards-{index}", channel, thread_ts, text,
                        blocks)
         log.info("batch %s: Slack reply posted in %s", summary.batch_id, channel)

@@ -37,7 +37,7 @@ class SharedFiles:
     user: str
     channel: str
     ts: str
-    thread_ts: str  # where replies go: the upload's thread, or the upload itself
+    thread_ts: str  # where replies go: the upload's thread, or the upload itself ("": none)
     text: str | None
     files: list[dict[str, Any]] = field(default_factory=list)
 
@@ -122,7 +122,7 @@ class _Upload:
             source="slack", submitted_by=shared.identity, files=files, note=shared.text,
             idempotency_key=f"slack:{shared.team}/{shared.event_id}",
             reply_to=ReplyTarget(kind="slack", channel=shared.channel,
-                                 thread_ts=shared.thread_ts, message_ts=progress_ts),
+                                 thread_ts=shared.thread_ts or None, message_ts=progress_ts),
         )
         try:
             batch = self.intake.submit(request)
@@ -180,7 +180,7 @@ class _Upload:
     def _post(self, shared: SharedFiles, text: str) -> str | None:
         try:
             response = self.client.chat_postMessage(channel=shared.channel, text=text,
-                                                    thread_ts=shared.thread_ts)
+                                                    thread_ts=shared.thread_ts or None)
         except SlackApiError as exc:
             log.warning("slack event %s: chat.postMessage failed: %s", shared.event_id,
                         exc.response.get("error"))

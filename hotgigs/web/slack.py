@@ -24,7 +24,9 @@ from starlette.responses import PlainTextResponse, Response
 from bots.slack.app import SlackBot, build_app
 from bots.slack.client import web_client
 from bots.slack.commands import Commands
+from bots.slack.config import SlackConfig
 from bots.slack.install import oauth_settings
+from bots.slack.interactive import Interactive
 from bots.slack.uploads import Uploads
 from hotgigs.bootstrap import Services
 from hotgigs.wiring import (
@@ -73,6 +75,28 @@ def _install_endpoint(step: Callable[[BoltRequest], BoltResponse]) -> Callable[[
     return install
 
 
+def slack_interactive(services: Services, config: SlackConfig, uploads: Uploads,
+                      commands: Commands) -> Interactive:
+    """Buttons, modals, the App Home and the "Import to HotGigs" shortcut."""
+    from bots.email.recruiters import for_slack_user
+    from bots.slack.actions import Interactions
+    from bots.slack.home import Home
+    from bots.slack.shortcut import Shortcut
+
+    settings = services.settings
+    personal = email_config(settings).personal_address
+
+    def address(team: str, user: str) -> str | None:
+        found = for_slack_user(services.db, team, user)
+        return personal(found.token) if found is not None else None
+
+    home = Home(services.db, strong=settings.digest_strong_score,
+                public_url=settings.public_url, address=address)
+    interactions = Interactions(services.db, commands, home, public_url=settings.public_url)
+    return Interactive(interactions, home, Shortcut(config, uploads, interactions,
+                                                    settings.public_url))
+
+
 def start_slack(web: FastAPI, services: Services, queue: JobQueue | None) -> RunningSlack | None:
     """Mount (HTTP) or connect (Socket Mode) the Bolt app; None, logged, when not configured."""
     settings = services.settings
@@ -98,7 +122,8 @@ def start_slack(web: FastAPI, services: Services, queue: JobQueue | None) -> Run
     from matching import matches_hook
 
     bot = build_app(config, client, uploads, commands, socket_mode=socket_mode, oauth=oauth,
-                    duplicates=DuplicateActions(services.db, matches_hook(services.db)))
+                    duplicates=DuplicateActions(services.db, matches_hook(services.db)),
+                    interactive=slack_interactive(services, config, uploads, commands))
     flow = bot.app.oauth_flow
     if flow is not None:
         for path, step in ((flow.install_path, flow.handle_installation),

@@ -2,12 +2,16 @@
 
 Tests point the real `slack_sdk` client at `fake.api_url` (`SLACK_API_URL`). It speaks the
 wire protocol of the methods HotGigs calls (`auth.test`, `chat.postMessage`, `chat.update`,
-`chat.postEphemeral`, `files.info`, `users.info`, and `oauth.v2.access` for installs), checks
+`chat.postEphemeral`, `files.info`, `users.info`, `conversations.open`, `views.open`,
+`views.update`, `views.publish`, `apps.connections.open` for Socket Mode, and `oauth.v2.access`
+for installs), checks
 the bearer token (one per workspace: `tokens` maps each to its team), keeps the messages it was
 sent (edits applied in place, each edit kept in `history`), serves registered files like
 `files.slack.com` does (a login page, not an error, when the token is not the file's
 workspace's), records every call, and can answer HTTP 429 with `Retry-After` a set number of
-times.
+times. Views and blocks sent to `views.*` and `chat.postEphemeral` are parsed and validated
+with `slack_sdk.models` (Slack refuses what they refuse: `invalid_arguments`, and the problem is
+kept in `invalid`); a `views.open` needs a fresh `trigger_id` (each works once).
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 from tests.fakes.loopback import LoopbackFake
 from tests.helpers import wait_until
@@ -93,6 +101,14 @@ class FakeSlack(LoopbackFake):
         self._limits: dict[str, list[int]] = {}  # method -> Retry-After of the next 429s
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
+        self.views: list[dict[str, Any]] = []  # views.open/update/publish: method + view
+        self.invalid: list[str] = []  # why a view or blocks were refused
+        self.used_triggers: set[str] = set()
+        self.bot_channels: set[str] | None = None  # None: the bot is in every channel
+        self.missing_scopes: set[str] = set()  # scopes the installation lacks
+        self.app_token = "xapp-1-hotgigs-socket"
+        self.socket_url: Callable[[], str] | None = None  # apps.connections.open's answer
+        self._views = itertools.count(1)
 
     # -- set up ------------------------------------------------------------------------------
     @property
@@ -184,6 +200,11 @@ class FakeSlack(LoopbackFake):
                 "Bearer ") else None
         if url.path.startswith("/api/"):
             method = url.path.removeprefix("/api/")
+            if method == "apps.connections.open":
+                self._record(Call(method, args))
+                result = self._connections_open(auth)
+                self._send(req, 200, json.dumps(result).encode(), "application/json")
+                return
             if method == "oauth.v2.access":
                 self._record(Call(method, args))
                 result = self._oauth_access(args, auth)
@@ -251,6 +272,90 @@ class FakeSlack(LoopbackFake):
         req.wfile.write(body)
 
     # -- Web API methods ---------------------------------------------------------------------
+    def _connections_open(self, auth: str) -> dict[str, Any]:
+        """Socket Mode's first step: the app-level token buys a WebSocket URL."""
+        if auth != f"Bearer {self.app_token}":
+            return {"ok": False, "error": "invalid_auth"}
+        if self.socket_url is None:
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": self.socket_url()}
+
+    def views_of(self, method: str) -> list[dict[str, Any]]:
+        """The views sent with `views.open`/`views.update`/`views.publish`, oldest first."""
+        with self._lock:
+            return [v["view"] for v in self.views if v["method"] == method]
+
+    def _refuse(self, why: str) -> dict[str, Any]:
+        with self._lock:
+            self.invalid.append(why)
+        return {"ok": False, "error": "invalid_arguments", "response_metadata": {
+            "messages": [f"[ERROR] {why}"]}}
+
+    def _check_blocks(self, blocks: list[dict[str, Any]]) -> str | None:
+        """Why Slack would refuse these blocks (slack_sdk's own models decide), or None."""
+        for raw in blocks:
+            parsed = Block.parse(raw)
+            if parsed is None or type(parsed) is Block:
+                return f"unknown block {raw.get('type')!r}"
+            try:
+                parsed.to_dict()  # validates the block and everything in it
+            except SlackObjectFormationError as exc:
+                return f"{raw.get('type')} block: {exc}"
+        return None
+
+    def _check_view(self, args: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        raw = args.get("view")
+        view = json.loads(raw) if isinstance(raw, str) else raw
+        if not isinstance(view, dict):
+            return None, "no view"
+        try:
+            View(**view).to_dict()
+        except (SlackObjectFormationError, TypeError) as exc:
+            return None, f"view: {exc}"
+        why = self._check_blocks(list(view.get("blocks") or []))
+        return (None, why) if why else (view, None)
+
+    def _keep_view(self, method: str, view: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        stored = {**view, "id": extra.pop("view_id", None) or f"V{next(self._views):05d}"}
+        with self._lock:
+            self.views.append({"method": method, "view": stored, **extra})
+        return {"ok": True, "view": stored}
+
+    def _m_views_open(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
+        trigger = str(args.get("trigger_id") or "")
+        view, why = self._check_view(args)
+        if view is None:
+            return self._refuse(why or "no view")
+        with self._lock:
+            if not trigger or trigger in self.used_triggers or trigger.startswith("expired"):
+                return {"ok": False, "error": "expired_trigger_id"}
+            self.used_triggers.add(trigger)
+        return self._keep_view("views.open", view, trigger_id=trigger)
+
+    def _m_views_update(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
+        view, why = self._check_view(args)
+        if view is None:
+            return self._refuse(why or "no view")
+        if not args.get("view_id") and not args.get("external_id"):
+            return {"ok": False, "error": "not_found"}
+        return self._keep_view("views.update", view, view_id=args.get("view_id"))
+
+    def _m_views_publish(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
+        view, why = self._check_view(args)
+        if view is None:
+            return self._refuse(why or "no view")
+        if view.get("type") != "home" or not args.get("user_id"):
+            return self._refuse("views.publish takes a home view and a user_id")
+        return self._keep_view("views.publish", view, user_id=args.get("user_id"))
+
+    def _m_conversations_open(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
+        if "im:write" in self.missing_scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "im:write"}
+        users = str(args.get("users") or "")
+        if not users:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        return {"ok": True, "channel": {"id": "D" + users.replace(",", "")[-8:]}}
+
     def _oauth_access(self, args: dict[str, Any], auth: str) -> dict[str, Any]:
         """`oauth.v2.access`: the app's credentials (Basic) and a code → a bot install."""
         expected = "Basic " + base64.b64encode(":".join(self.client or ("", "")).encode()).decode()
@@ -304,6 +409,16 @@ class FakeSlack(LoopbackFake):
         return {"ok": True, "channel": found.channel, "ts": found.ts, "text": found.text}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any], _team: str) -> dict[str, Any]:
+        if not args.get("channel") or not args.get("user"):
+            return {"ok": False, "error": "channel_not_found" if not args.get("channel")
+                    else "user_not_in_channel"}
+        if not (args.get("text") or args.get("blocks")):
+            return {"ok": False, "error": "no_text"}
+        why = self._check_blocks(self._blocks(args))
+        if why:
+            return self._refuse(why)
+        if self.bot_channels is not None and args["channel"] not in self.bot_channels:
+            return {"ok": False, "error": "channel_not_found"}
         with self._lock:
             self.ephemeral.append(args)
         return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000200"}

@@ -4,7 +4,9 @@ Slack cards of the same batch, and (tests/integration/test_digests.py) the daily
 from __future__ import annotations
 
 from email.message import EmailMessage
+from typing import Any
 
+from bots.slack.buttons import CARD_OPEN
 from bots.slack.cards import result_messages
 from pipeline.models import IngestFile, IngestRequest, ReplyTarget
 from pipeline.summary import summarize_batch
@@ -43,10 +45,11 @@ def test_an_email_reply_and_a_slack_card_link_to_the_candidate_page(harness: Har
     assert f"Open: {page}" in text and text.count("Open: ") == 1  # not for the failed file
     assert f'<a href="{page}">Kira Nerys</a>' in html
 
-    [(_, blocks)] = result_messages(summary, PUBLIC)
-    buttons = [b["accessory"] for b in blocks if b.get("accessory")]
-    assert buttons == [{"type": "button", "text": {"type": "plain_text", "text": "Open",
-                                                   "emoji": True},
-                        "url": page, "action_id": "open-candidate"}]
-    [(_, plain)] = result_messages(summary)  # no public URL: no button
-    assert not [b for b in plain if b.get("accessory")]
+    def open_buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [e for b in blocks if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"] == CARD_OPEN]
+
+    [(_, blocks)] = result_messages(summary, public_url=PUBLIC)
+    assert [(b["value"], b.get("url")) for b in open_buttons(blocks)] == [(str(kira), page)]
+    [(_, plain)] = result_messages(summary)  # no public URL: "Open" shows the fields in Slack
+    assert [(b["value"], b.get("url")) for b in open_buttons(plain)] == [(str(kira), None)]

@@ -86,7 +86,7 @@ def test_merge_and_undo_from_the_card(rig: SlackRig, slack: FakeSlack) -> None:
                    if b["type"] == "section" and "Possible duplicate" in b["text"]["text"])
     assert "*Daniel Kim*" in section and "same name; different email" in section
     assert {b["text"]["text"] for b in _buttons(card).values()} == {
-        "Merge", "Not the same person"}
+        "Merge", "Not the same person", "Match to a job…", "Open"}
     assert len(_owners_of_resumes(rig)) == 2
 
     # someone else in the workspace cannot merge Ann's candidates: told so, nothing changes

@@ -39,7 +39,7 @@ TOKEN2 = "xoxb-222-second-workspace"
 CHANNEL2 = "C222"
 TS = "1652227646.593159"
 SLACK_TABLES = ("slack_installations", "slack_bots", "slack_oauth_states")
-DEFAULT_SCOPES = "channels:history,groups:history,files:read,chat:write,commands"
+DEFAULT_SCOPES = "channels:history,groups:history,files:read,chat:write,commands,im:write"
 
 
 def _forget_installs(db: Database) -> None:
