@@ -3,7 +3,8 @@
 Parts: required and nice-to-have skills (each weighed by how long and how recently it was used
 in a role), text relevance (BM25F: title and skill words weigh more than body text, over the
 job's words and the words associated with them), title fit, occupation (O*NET occupation of
-the job title against the candidate's titles), years against the minimum, seniority, and
+the job title against the candidate's titles; without one, the occupations the job's skills are
+typical of, `matching.skill_occupations`), years against the minimum, seniority, and
 location/remote, and closeness to the best first-pass resumes (`matching.feedback`). A part
 the job says nothing about (no minimum years, no location) is left
 out and the others share its weight, so a score always means "how much of what this job asks for".
