@@ -284,6 +284,11 @@ def main() -> None:
         by_cat = {c: evaluate([case for case in test_free if case[1] == c], weights, expansion,
                               labels, per_category)[0] for c in sorted(set(jobs.values()))}
         print("      P@10 by category: " + ", ".join(f"{c} {v:.2f}" for c, v in by_cat.items()))
+        by_cat = {c: evaluate([case for case in test_list if case[1] == c], list_weights,
+                              list_expansion, labels, per_category)[0]
+                  for c in sorted({case[1] for case in test_list})}
+        print("      P@10 by category (skill lists): " + ", ".join(f"{c} {v:.2f}"
+                                                               for c, v in by_cat.items()))
         for kind, w, e in (("", weights, expansion), (" (skill lists)", list_weights,
                                                        list_expansion)):
             shown = ", ".join(f"{k} {v:g}" for k, v in w.items())
