@@ -47,6 +47,7 @@ from matching.rank import (
     shortlist,
 )
 from matching.score import LIST_WEIGHTS, WEIGHTS, parts_of
+from matching.skill_occupations import with_inferred
 from pipeline.models import ParsedResume
 from pipeline.parser import parse_document
 from storage.db import Database, upgrade
@@ -145,6 +146,7 @@ def build(data: Path, keep: Path | None) -> tuple[Database, dict[int, str]]:
 def candidate_parts(session: Session, job: JobAnalysis, id_of: dict[int, str]
                     ) -> dict[float, list[Row]]:
     """Per expansion share: the short-listed candidates' score parts for `job`."""
+    job = with_inferred(session, [job])[0]  # as `matching.rank.rank` does
     docs, avg_len, dfs = corpus_stats(session, {*job.terms, *expansion_terms(job)})
     queries = {e: query_weights(job, docs, dfs, expansion=e) for e in EXPANSIONS}
     ids = shortlist(session, job, None, query_weights(job, docs, dfs))
@@ -282,6 +284,11 @@ def main() -> None:
         by_cat = {c: evaluate([case for case in test_free if case[1] == c], weights, expansion,
                               labels, per_category)[0] for c in sorted(set(jobs.values()))}
         print("      P@10 by category: " + ", ".join(f"{c} {v:.2f}" for c, v in by_cat.items()))
+        by_cat = {c: evaluate([case for case in test_list if case[1] == c], list_weights,
+                              list_expansion, labels, per_category)[0]
+                  for c in sorted({case[1] for case in test_list})}
+        print("      P@10 by category (skill lists): " + ", ".join(f"{c} {v:.2f}"
+                                                               for c, v in by_cat.items()))
         for kind, w, e in (("", weights, expansion), (" (skill lists)", list_weights,
                                                        list_expansion)):
             shown = ", ".join(f"{k} {v:g}" for k, v in w.items())

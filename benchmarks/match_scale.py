@@ -4,9 +4,10 @@
 
 Creates a throw-away database on the local server (dropped at the end), migrates it, loads
 generated candidates (skills drawn from the taxonomy by occupation, role texts drawn from a
-pool generated per occupation, profiles, short-list keys and word statistics computed by the
-worker's own functions) with COPY, then times `match_job` for generated jobs: every candidate
-(operator view) and one recruiter's tenth. At most 100,000 distinct candidates are generated;
+pool generated per occupation, profiles, short-list keys, word statistics and skill/occupation
+counts computed by the worker's own functions) with COPY, then times `match_job` for generated
+jobs (two of them given only as skill lists): every candidate (operator view) and one
+recruiter's tenth. At most 100,000 distinct candidates are generated;
 a larger run repeats them under new ids and owners (so every table and index has its full
 size, and each key's posting list is as long as with distinct people). The short-list indexes
 are built after the COPY, as a bulk load does. Prints the load time and p50/p95 in
@@ -39,6 +40,7 @@ import matching.profile
 from matching.index import DOCS, LENGTH, key_impacts
 from matching.jobs import create_job, match_job
 from matching.profile import Profile, build_profile
+from matching.skill_occupations import counts_of
 from matching.text import term_counts
 from storage.db import Database, upgrade
 from storage.models import Candidate, Job
@@ -152,11 +154,14 @@ def load(url: str, count: int, owners: int) -> None:
     made = templates(count, today)
     copies = [count // len(made) + (1 if n < count % len(made) else 0) for n in range(len(made))]
     df: Counter[str] = Counter()
+    held: Counter[tuple[str, str]] = Counter()  # skill_occupations, as indexing counts them
     total_len = 0
     for t, times in zip(made, copies, strict=True):
         for term in t.counts:
             df[term] += times
         total_len += times * sum(t.counts.values())
+        for row, n in counts_of(t.built.skills, t.built.evidence["occupations"]).items():
+            held[row] += n * times
     df[DOCS], df[LENGTH] = count, total_len
     dfs = dict(df)
     keys = [key_impacts(t.built, t.counts, total_len / count, dfs, count, today) for t in made]
@@ -189,6 +194,9 @@ def load(url: str, count: int, owners: int) -> None:
             with cur.copy("COPY term_stats (term, df) FROM STDIN") as cp:
                 for term, n in df.items():
                     cp.write_row((term[:100], n))
+            with cur.copy("COPY skill_occupations (skill, occupation, n) FROM STDIN") as cp:
+                for (skill, occupation), n in held.items():
+                    cp.write_row((skill, occupation, n))
             with cur.copy("COPY profile_keys (candidate_id, key, owner_id, impact) "
                           "FROM STDIN") as cp:
                 for cid, owner, _, n in rows():
@@ -215,6 +223,9 @@ JOBS = [
     ("Registered Nurse", "Epic charting; caring for patients; quality and compliance."),
     ("Sales Manager", "Salesforce and HubSpot; lead the team to revenue growth with clients."),
     ("Graphic Designer", "Adobe Illustrator, InDesign; campaigns for clients."),
+    # jobs given only as a skill list: their occupation is inferred from the skills
+    ("", "Required skills: QuickBooks, Excel, SAP"),
+    ("", "Required skills: Python, Docker, Kubernetes, Redis"),
 ]
 
 

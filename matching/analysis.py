@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field
 
 from matching.occupation import occupation_of
 from matching.text import stem, term_counts, words
-from pipeline.parser.skills import find_skills
+from pipeline.parser.skills import find_skills, skill_info
 
-ANALYSIS_VERSION = 2  # 2: the O*NET occupation of the title
+ANALYSIS_VERSION = 3  # 2: the O*NET occupation of the title; 3: a skill list read as a list
 
 _NICE = re.compile(
     r"\b(nice[- ]to[- ]haves?|preferred|preferably|bonus|a plus|is a plus|are a plus|plus if|"
@@ -60,6 +60,9 @@ class JobAnalysis(BaseModel):
     title_terms: list[str] = Field(default_factory=list)
     seniority: str | None = None
     occupation: str | None = None  # O*NET-SOC code the title names
+    # Without one: O*NET code -> 0–1, the occupations the job's skills are typical of among
+    # the candidates (`matching.skill_occupations`); filled when ranking, never stored.
+    inferred: dict[str, float] = Field(default_factory=dict, exclude=True)
     skill_list: bool = False  # given only as a list of skills (no title, no prose)
     required_skills: list[str] = Field(default_factory=list)
     nice_skills: list[str] = Field(default_factory=list)
@@ -150,15 +153,34 @@ def is_skill_list(title: str, description: str) -> bool:
     return bool(items) and all(len(i.split()) <= 4 for i in items)
 
 
+def free_text_title(text: str) -> str:
+    """The title of a job typed as free text: its first line when short, "" when the text is
+    a skill list ("Required skills: a, b", "Python, SQL") so it is ranked as one.
+
+    A list needs a "label:" or items at least half of which are known skills, so a one-line
+    title ("Senior Accountant", "Accountant, Berlin") stays a title.
+    """
+    first = text.strip().partition("\n")[0]
+    if is_skill_list("", text):
+        items = [i.strip() for i in re.split(r"[,;|•]", first.partition(":")[2] or first)
+                 if i.strip()]
+        known = sum(skill_info(i) is not None for i in items)
+        if ":" in first or (len(items) >= 2 and 2 * known >= len(items)):
+            return ""
+    return first if len(first.split()) <= 10 else ""
+
+
 def analyze_job(title: str, description: str, *, location: str | None = None,
                 remote: bool | None = None) -> JobAnalysis:
     """Analyse a job once; `remote=None` lets the description say whether it is remote."""
     by_kind: dict[str, list[str]] = {"required": [], "nice": [], "neutral": []}
     for kind, line in _blocks(description):
         by_kind[kind].append(line)
+    skill_list = is_skill_list(title, description)
     skills: dict[str, dict[str, None]] = {k: {} for k in by_kind}
     for kind, lines in by_kind.items():
-        for name, _category in find_skills("\n".join(lines)):
+        # A job given as a skill list is one: "Communication" alone there is a skill.
+        for name, _category in find_skills("\n".join(lines), list_context=skill_list):
             skills[kind][name] = None
     required = dict(skills["required"])
     nice = dict(skills["nice"])
@@ -184,7 +206,7 @@ def analyze_job(title: str, description: str, *, location: str | None = None,
     return JobAnalysis(
         title=title.strip(), title_terms=title_terms(title), seniority=level,
         occupation=found[0] if found else None,
-        skill_list=is_skill_list(title, description),
+        skill_list=skill_list,
         required_skills=list(required), nice_skills=list(nice), min_years=years,
         location=(location or None), remote=bool(remote), terms=dict(counts), words=surface,
     )

@@ -51,15 +51,26 @@ def _use(skill: str, use: dict[str, Any]) -> str:
     return f"{skill} {span}" + (f" to {last}" if last is not None else "")
 
 
+def job_occupation(job: JobAnalysis) -> str | None:
+    """The job's O*NET code: its title's, else the one its skills are most typical of."""
+    if job.occupation:
+        return job.occupation
+    return max(job.inferred, key=lambda c: (job.inferred[c], c)) if job.inferred else None
+
+
 def _occupation(job: JobAnalysis, fit: float, code: str | None) -> tuple[str | None, str]:
-    wanted = title_of(job.occupation or "") or job.occupation
+    top = job_occupation(job)
+    name = title_of(top or "") or top
+    # An occupation inferred from the skills is named as such, never as the job's title.
+    wanted = f"the job's {name}" if job.occupation else f"{name}, which the job's skills suggest"
     if code is None:
-        return None, f"No title on the resume names an occupation close to {wanted} (O*NET)."
+        return None, f"No title on the resume names an occupation close to {name} (O*NET)."
     theirs = title_of(code) or code
     if fit >= 0.95:
-        return f"{theirs} (O*NET)", f"Occupation {theirs} (O*NET), the job's own."
+        own = "the job's own" if job.occupation else "the one the job's skills suggest most"
+        return f"{theirs} (O*NET)", f"Occupation {theirs} (O*NET), {own}."
     return None, (f"Occupation {theirs} (O*NET), " +
-                  ("near" if fit >= 0.5 else "far from") + f" the job's {wanted}.")
+                  ("near" if fit >= 0.5 else "far from") + f" {wanted}.")
 
 
 def _level(job: JobAnalysis, level: str | None, value: float) -> str:
@@ -145,7 +156,7 @@ def explain(job: JobAnalysis, name: str | None, years: float | None, location: s
         "nice": facts.get("nice"),
         "years": {"candidate": years, "minimum": job.min_years},
         "title": facts["title"][1] if "title" in facts else None,
-        "occupation": ({"job": job.occupation, "candidate": facts["occupation"][1]}
+        "occupation": ({"job": job_occupation(job), "candidate": facts["occupation"][1]}
                        if "occupation" in facts else None),
         "location": {"candidate": location, "job": job.location, "remote": job.remote},
     }

@@ -3,7 +3,8 @@
 `index_candidates` runs after every chunk of parsed resumes (through `find_matches_many`): it
 rebuilds each candidate's row in `candidate_profiles` (the database's own full-text index
 follows by trigger) and moves the document frequencies in `term_stats` by the difference, with
-one upsert for the whole chunk. It also rewrites the candidates' rows in `profile_keys`: their
+one upsert for the whole chunk, and the skill/occupation counts of `skill_occupations` the
+same way. It also rewrites the candidates' rows in `profile_keys`: their
 most telling words and their skills, each with a strength, which `matching.rank` reads to
 short-list candidates with index range scans.
 """
@@ -21,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from matching.profile import Profile, build_profile
 from matching.score import FIELD_WEIGHTS, depth_factor, recency
+from matching.skill_occupations import Row, counts_of
+from matching.skill_occupations import bump as bump_skill_occupations
 from matching.text import K1, B, idf, term_counts
 from storage.models import (
     Candidate,
@@ -103,19 +106,27 @@ def _write_keys(session: Session, built: dict[int, tuple[Profile, dict[str, int]
         session.execute(insert(ProfileKey), rows)
 
 
+def _occupation_counts(profile: CandidateProfile) -> Counter[Row]:
+    """What a stored profile counts in `skill_occupations` (`matching.skill_occupations`)."""
+    return counts_of(profile.skills or {}, list((profile.evidence or {}).get("occupations") or []))
+
+
 def _rebuild(profile: CandidateProfile, candidate: Candidate, skills: list[str], *,
-             new: bool, today: date | None) -> tuple[Counter[str], Profile, Counter[str]]:
+             new: bool, today: date | None
+             ) -> tuple[Counter[str], Profile, Counter[str], Counter[Row]]:
     """Refill `profile` from `candidate`: (term_stats deltas of old -> new text, the built
-    profile, its word counts)."""
+    profile, its word counts, skill_occupations deltas of old -> new)."""
     built = build_profile(candidate.data or {}, skills, latest_title=candidate.latest_title,
                           location=candidate.location, today=today)
     counts = term_counts(built.doc)
     deltas: Counter[str] = Counter()
+    occupation_deltas: Counter[Row] = Counter()
     if new:  # one more document in the corpus
         deltas[DOCS] += 1
     else:
         deltas.subtract(dict.fromkeys(profile.terms or {}, 1))
         deltas[LENGTH] -= profile.doc_len
+        occupation_deltas.subtract(_occupation_counts(profile))
     deltas.update(dict.fromkeys(counts, 1))
     deltas[LENGTH] += sum(counts.values())
     profile.owner_id = candidate.owner_id
@@ -129,7 +140,8 @@ def _rebuild(profile: CandidateProfile, candidate: Candidate, skills: list[str],
     profile.fields = built.fields
     profile.evidence = built.evidence
     profile.updated_at = utcnow()
-    return deltas, built, counts
+    occupation_deltas.update(_occupation_counts(profile))
+    return deltas, built, counts, occupation_deltas
 
 
 def index_candidates(session: Session, candidate_ids: Iterable[int], *,
@@ -149,18 +161,21 @@ def index_candidates(session: Session, candidate_ids: Iterable[int], *,
     profiles = {p.candidate_id: p for p in session.scalars(
         select(CandidateProfile).where(CandidateProfile.candidate_id.in_(found)))}
     deltas: Counter[str] = Counter()
+    occupation_deltas: Counter[Row] = Counter()
     built: dict[int, tuple[Profile, dict[str, int]]] = {}
     for cid in found:
         new = cid not in profiles
         if new:
             profiles[cid] = CandidateProfile(candidate_id=cid)
             session.add(profiles[cid])
-        delta, profile, counts = _rebuild(profiles[cid], candidates[cid], skills[cid], new=new,
-                                          today=today)
+        delta, profile, counts, occupation_delta = _rebuild(
+            profiles[cid], candidates[cid], skills[cid], new=new, today=today)
         deltas.update(delta)
+        occupation_deltas.update(occupation_delta)
         built[cid] = (profile, dict(counts))
     session.flush()
     bump_terms(session, dict(deltas))
+    bump_skill_occupations(session, occupation_deltas)
     _write_keys(session, built, {cid: candidates[cid].owner_id for cid in found},
                 today or date.today())
     return {cid: profiles[cid] for cid in found}

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job
+from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job, free_text_title
 from matching.index import index_candidates
 from matching.rank import job_queries, load, rank
 from matching.score import Match, score
+from matching.skill_occupations import with_inferred
 from pipeline.summary import top_matches as top_matches  # replies read stored matches there
 from storage.db import Database
 from storage.models import CandidateMatch, Job, utcnow
@@ -105,8 +106,7 @@ def match_job(session: Session, job: Job | str, *, top: int = 10,
     or free text without `owner_id`, ranks every recruiter's candidates (operator use).
     """
     if isinstance(job, str):
-        first = job.strip().partition("\n")[0]
-        analysis = analyze_job(first if len(first.split()) <= 10 else "", job)
+        analysis = analyze_job(free_text_title(job), job)
     else:
         analysis = analysis_of(job)
         owner_id = owner_id if owner_id is not None else job.owner_id
@@ -154,7 +154,7 @@ def _score_open_jobs(session: Session,
             seen_by.append((job, viewers))
     if not seen_by:
         return scored
-    analyses = [analysis_of(job) for job, _ in seen_by]
+    analyses = with_inferred(session, [analysis_of(job) for job, _ in seen_by])
     for (job, viewers), analysis, (query, avg_len) in zip(
             seen_by, analyses, job_queries(session, analyses), strict=True):
         for cid in viewers:

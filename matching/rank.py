@@ -27,6 +27,7 @@ from matching.analysis import JobAnalysis
 from matching.feedback import add_feedback
 from matching.index import corpus_stats
 from matching.score import Candidate, Match, combine, parts_of, score, weighted
+from matching.skill_occupations import with_inferred
 from matching.text import idf, top_terms
 from storage.models import Candidate as CandidateRow
 from storage.models import CandidateProfile, CandidateSkill, ProfileKey
@@ -36,7 +37,7 @@ QUERY_WORDS = 12  # words sent to the full-text index
 QUERY_TERMS = 400  # job terms BM25 scores with (all but the longest descriptions)
 EXPAND_TERMS = 30  # the job's strongest terms whose associated words join the query
 EXPANSION = 0.6  # an associated word weighs this share of the term it came from (x npmi)
-LIST_EXPANSION = 0.0  # the same for jobs given as a skill list (tuned: no gain there)
+LIST_EXPANSION = 0.0  # the same for jobs given as a skill list (its short list too: 0.3 did worse)
 KEY_PROBES = 24  # words probed in profile_keys
 KEY_LIMIT = 150  # candidates read per probed key
 
@@ -191,6 +192,7 @@ def load(session: Session, ids: list[int]) -> list[Candidate]:
 def rank(session: Session, job: JobAnalysis, *, owner_id: int | None,
          top: int = 10) -> list[Match]:
     """The `top` candidates for `job`, best first; only `owner_id`'s when it is given."""
+    job = with_inferred(session, [job])[0]
     query, avg_len = job_query(session, job)
     ids = shortlist(session, job, owner_id, query, max(SHORTLIST, top))
     if not ids:
@@ -222,6 +224,7 @@ def job_queries(session: Session,
 
 def score_candidate(session: Session, job: JobAnalysis, candidate_id: int) -> Match | None:
     """One candidate's score for one job, from scratch (after-parse matching batches this)."""
+    job = with_inferred(session, [job])[0]
     query, avg_len = job_query(session, job)
     found = load(session, [candidate_id])
     if not found:

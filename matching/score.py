@@ -3,7 +3,8 @@
 Parts: required and nice-to-have skills (each weighed by how long and how recently it was used
 in a role), text relevance (BM25F: title and skill words weigh more than body text, over the
 job's words and the words associated with them), title fit, occupation (O*NET occupation of
-the job title against the candidate's titles), years against the minimum, seniority, and
+the job title against the candidate's titles; without one, the occupations the job's skills are
+typical of, `matching.skill_occupations`), years against the minimum, seniority, and
 location/remote, and closeness to the best first-pass resumes (`matching.feedback`). A part
 the job says nothing about (no minimum years, no location) is left
 out and the others share its weight, so a score always means "how much of what this job asks for".
@@ -29,12 +30,13 @@ from pipeline.parser.skills import skill_info
 # Chosen by `benchmarks/match_quality.py` on all 50 dev jobs (each half's own figures come
 # from weights tuned on the other half). Title evidence dominates on that set; required skills
 # always count (a floor of 5, a product rule). A part at 0 is left out of score and reasons.
-WEIGHTS = {"required": 5.0, "nice": 0.0, "text": 0.0, "title": 100.0, "occupation": 0.0,
-           "years": 50.0, "level": 10.0, "location": 10.0, "feedback": 15.0, "peer_title": 0.0}
+WEIGHTS = {"required": 5.0, "nice": 2.0, "text": 0.0, "title": 100.0, "occupation": 0.0,
+           "years": 75.0, "level": 10.0, "location": 10.0, "feedback": 10.0, "peer_title": 0.0}
 # Jobs given only as a skill list have no title or prose parts to lean on: their own weights.
-LIST_WEIGHTS = {"required": 15.0, "nice": 10.0, "text": 5.0, "title": 10.0,
-                "occupation": 10.0, "years": 10.0, "level": 10.0, "location": 10.0,
-                "feedback": 10.0, "peer_title": 10.0}
+# Their occupation is the one their skills are typical of (`matching.skill_occupations`).
+LIST_WEIGHTS = {"required": 75.0, "nice": 10.0, "text": 5.0, "title": 20.0,
+                "occupation": 50.0, "years": 10.0, "level": 5.0, "location": 5.0,
+                "feedback": 35.0, "peer_title": 0.0}
 RELATED_CREDIT = 0.5  # a related skill (PostgreSQL for SQL) counts half
 TEXT_SCALE = 0.25  # a resume at a quarter of the BM25 ceiling scores ~63% on text
 FIELD_WEIGHTS = {"title": 3.0, "skill": 2.0}  # BM25F: a title or skill word counts 3x / 2x
@@ -143,12 +145,17 @@ def title_fit(job: JobAnalysis, titles: list[str]) -> tuple[float, str | None]:
 
 
 def occupation_fit(job: JobAnalysis, occupations: list[str]) -> tuple[float, str | None]:
-    """How close the candidate's occupations (latest first) are to the job's; the code used."""
-    if not job.occupation:
+    """How close the candidate's occupations (latest first) are to the job's; the code used.
+
+    A job whose title names no occupation is compared through the occupations its skills are
+    typical of (`job.inferred`, filled by `matching.skill_occupations.with_inferred`).
+    """
+    if not job.occupation and not job.inferred:
         return 0.0, None
     best, best_code = 0.0, None
     for n, code in enumerate(occupations[:3]):
-        fit = closeness(job.occupation, code) * (1.0 if n == 0 else 0.8)
+        near = closeness(job.occupation, code) if job.occupation else job.inferred.get(code, 0.0)
+        fit = near * (1.0 if n == 0 else 0.8)
         if fit > best:
             best, best_code = fit, code
     return best, best_code
@@ -203,7 +210,7 @@ def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_
     if job.title_terms:
         fit, shown = title_fit(job, cand.titles)
         parts["title"], facts["title"] = fit, (fit, shown)
-    if job.occupation:
+    if job.occupation or job.inferred:
         fit, code = occupation_fit(job, list(cand.evidence.get("occupations") or []))
         parts["occupation"], facts["occupation"] = fit, (fit, code)
     if job.min_years:

@@ -7,6 +7,8 @@ the same Alembic migrations run on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -469,6 +471,38 @@ class TermStat(Base):
     __tablename__ = "term_stats"
     term: Mapped[str] = mapped_column(String(100), primary_key=True)
     df: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SkillOccupation(Base):
+    """How many candidates hold a skill while their latest title names an O*NET occupation.
+
+    Matching reads it to tell the occupations a job given only as a skill list is for (skills
+    typical of accountants point at accountants). Totals sit beside the pairs: `occupation`
+    "" counts a skill's holders, `skill` "" counts an occupation's candidates. Kept up to date
+    by indexing (and by erasure), like `term_stats`.
+    """
+
+    __tablename__ = "skill_occupations"
+    ALL: ClassVar[str] = ""  # the other column of a total row
+    skill: Mapped[str] = mapped_column(String(100), primary_key=True)
+    occupation: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+    @classmethod
+    def counted(cls, skills: Iterable[str], occupations: Sequence[str]
+                ) -> Counter[tuple[str, str]]:
+        """The (skill, occupation) rows one profile counts in: itself (ALL, ALL), each skill,
+        its latest occupation and each (skill, latest occupation) pair. Indexing adds them,
+        re-indexing and erasure take them back, so the counts stay exact."""
+        out: Counter[tuple[str, str]] = Counter({(cls.ALL, cls.ALL): 1})
+        latest = occupations[0] if occupations else None
+        if latest:
+            out[(cls.ALL, latest)] += 1
+        for skill in dict.fromkeys(s[:100] for s in skills if s):
+            out[(skill, cls.ALL)] += 1
+            if latest:
+                out[(skill, latest)] += 1
+        return out
 
 
 Index("ix_candidate_profiles_tsv", CandidateProfile.tsv, postgresql_using="gin").ddl_if(

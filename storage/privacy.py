@@ -37,6 +37,7 @@ from storage.models import (
     InboundMessage,
     Resume,
     ResumeData,
+    SkillOccupation,
     TermStat,
 )
 
@@ -172,6 +173,23 @@ def _forget_profiles(session: Session, candidate_ids: set[int]) -> None:
                             .values(df=TermStat.df + delta))
     session.execute(delete(TermStat).where(TermStat.df <= 0,
                                            TermStat.term.not_like(f"{_TOTALS_PREFIX}%")))
+    _forget_skill_occupations(session, candidate_ids)
+
+
+def _forget_skill_occupations(session: Session, candidate_ids: set[int]) -> None:
+    """Take the profiles out of the skill/occupation counts; drop rows that fall to zero."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for skills, evidence in session.execute(
+        select(CandidateProfile.skills, CandidateProfile.evidence)
+        .where(CandidateProfile.candidate_id.in_(candidate_ids))
+    ):
+        counts.update(SkillOccupation.counted(
+            skills or {}, list((evidence or {}).get("occupations") or [])))
+    for (skill, occupation), n in sorted(counts.items()):  # key order, as matching writes
+        session.execute(update(SkillOccupation).where(
+            SkillOccupation.skill == skill, SkillOccupation.occupation == occupation)
+            .values(n=SkillOccupation.n - n))
+    session.execute(delete(SkillOccupation).where(SkillOccupation.n <= 0))
 
 
 forget_profiles = _forget_profiles  # also used when a merge removes a candidate record

@@ -1,0 +1,93 @@
+"""A skill list's occupation, inferred from hand-made skill/occupation counts, and its part."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from matching.analysis import analyze_job, free_text_title
+from matching.score import LIST_WEIGHTS, Candidate, score
+from matching.skill_occupations import ALL, counts_of, infer
+from matching.text import term_counts
+
+TODAY = date(2026, 6, 1)
+ACCOUNTANTS = "13-2011.00"
+NURSES = "29-1141.00"
+CLERKS = "43-9061.00"
+
+
+def population(*groups: tuple[int, list[str], str]) -> Counter[tuple[str, str]]:
+    """The counts `n` candidates of each (skills, latest occupation) group would leave."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for n, skills, occupation in groups:
+        for _ in range(n):
+            counts.update(counts_of(skills, [occupation]))
+    return counts
+
+
+def test_a_profile_counts_itself_its_skills_and_its_latest_occupation() -> None:
+    counts = counts_of(["Yardi", "Excel", "Yardi"], [ACCOUNTANTS, NURSES])
+    assert counts == {(ALL, ALL): 1, (ALL, ACCOUNTANTS): 1, ("Yardi", ALL): 1,
+                      ("Excel", ALL): 1, ("Yardi", ACCOUNTANTS): 1, ("Excel", ACCOUNTANTS): 1}
+    assert counts_of(["Excel"], []) == {(ALL, ALL): 1, ("Excel", ALL): 1}
+
+
+def test_a_specific_skill_outweighs_a_generic_one() -> None:
+    # Communication is held by many nurses and a few others; Yardi only by accountants.
+    counts = population((6, ["Yardi", "Excel"], ACCOUNTANTS),
+                        (20, ["Communication", "Excel"], NURSES),
+                        (10, ["Communication"], CLERKS), (20, ["Excel"], CLERKS))
+    inferred = infer(counts, ["Communication", "Yardi"])
+    assert max(inferred, key=inferred.__getitem__) == ACCOUNTANTS
+    assert inferred[ACCOUNTANTS] == 1.0
+    assert 0 < inferred[NURSES] < 0.5
+    assert CLERKS not in inferred  # Communication is no more common among clerks than overall
+
+
+def test_no_occupation_from_too_few_or_no_counts() -> None:
+    counts = population((2, ["Yardi", "Excel"], ACCOUNTANTS), (30, ["Excel"], NURSES))
+    assert infer(counts, ["Yardi"]) == {}  # two holders tell nothing
+    assert infer(counts, ["Excel"]) == {}  # everyone holds it
+    assert infer(counts, ["Kubernetes"]) == {}
+    assert infer(Counter(), ["Yardi"]) == {}
+
+
+def test_the_inferred_occupation_orders_equal_skill_lists() -> None:
+    job = analyze_job("", "Required skills: Yardi, Excel")
+    assert job.skill_list and not job.occupation
+    job = job.model_copy(update={"inferred": {ACCOUNTANTS: 1.0, NURSES: 0.2}})
+    assert "inferred" not in job.model_dump()  # computed when ranking, never stored
+
+    def person(occupations: list[str]) -> Candidate:
+        terms = term_counts("yardi excel")
+        return Candidate(id=1, name="A", titles=["Staff"], years=5.0,
+                         skills={"Yardi": 2026, "Excel": 2026}, location=None, terms=terms,
+                         doc_len=2, evidence={"occupations": occupations})
+
+    query = {t: 1.0 for t in job.terms}
+    accountant = score(job, person([ACCOUNTANTS]), query, 2, today=TODAY)
+    nurse = score(job, person([NURSES]), query, 2, today=TODAY)
+    earlier = score(job, person([NURSES, ACCOUNTANTS]), query, 2, today=TODAY)
+    assert LIST_WEIGHTS["occupation"] > 0
+    assert accountant.score > earlier.score > nurse.score
+    assert accountant.explanation["occupation"] == {"job": ACCOUNTANTS,
+                                                   "candidate": ACCOUNTANTS}
+    assert any("Accountants and Auditors" in r and "skills suggest" in r
+               for r in accountant.explanation["reasons"])
+
+
+def test_a_skill_list_reads_every_item_as_a_skill() -> None:
+    # "Communication" on its own line of prose is a word; in a skill list it is the skill.
+    assert analyze_job("", "Required skills: Communication").required_skills == [
+        "Communication"]
+    assert analyze_job("", "Required skills: Communication, Excel").required_skills == [
+        "Communication", "Excel"]
+
+
+def test_a_typed_skill_list_has_no_title() -> None:
+    # `match_job` on free text: a skill list is ranked as one, a short first line is a title
+    assert free_text_title("Required skills: Yardi, Excel") == ""
+    assert free_text_title("Python, SQL, Docker") == ""
+    assert free_text_title("Senior Accountant") == "Senior Accountant"
+    assert free_text_title("Accountant, Berlin") == "Accountant, Berlin"
+    assert free_text_title("Backend Engineer\nPython and SQL") == "Backend Engineer"
