@@ -125,7 +125,7 @@ def test_counts_follow_indexing_reindexing_and_erasure(services: Services) -> No
         assert session.scalar(select(SkillOccupation.n).where(SkillOccupation.n <= 0)) is None
 
 
-def _profiles_before_0011(url: str) -> None:
+def _profiles_before_the_counts(url: str) -> None:
     """Two candidates indexed by the matching of revision 0010 (no skill/occupation counts)."""
     from sqlalchemy import text
 
@@ -153,8 +153,8 @@ def test_migration_counts_existing_profiles(tmp_path: Any, empty_pg_url: str) ->
     from storage.db import Database, upgrade
 
     for url in (f"sqlite:///{tmp_path / 'old.sqlite3'}", empty_pg_url):
-        upgrade(url, "0010_candidate_links")
-        _profiles_before_0011(url)
+        upgrade(url, "0012_job_apply")  # the revision before the counts
+        _profiles_before_the_counts(url)
         upgrade(url)
         db = Database(url)
         try:

@@ -1,7 +1,7 @@
 """ranking: skill/occupation counts, for jobs given only as a skill list
 
-Revision ID: 0011_skill_occupations
-Revises: 0010_candidate_links
+Revision ID: 0013_skill_occupations
+Revises: 0012_job_apply
 Create Date: 2026-12-05 12:10:00
 
 `skill_occupations` counts, over candidate profiles, the holders of each skill, the candidates
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_skill_occupations"
-down_revision: str | None = "0010_candidate_links"
+revision: str = "0013_skill_occupations"
+down_revision: str | None = "0012_job_apply"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
