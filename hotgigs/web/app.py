@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from hotgigs.bootstrap import Services
 from hotgigs.web.admin import add_operations_routes
 from hotgigs.web.admin_duplicates import add_duplicate_routes
+from hotgigs.web.api import install_api
 from hotgigs.web.http import add_health, new_app
 from hotgigs.web.pages import install_pages
 from hotgigs.web.session import install_sessions
@@ -17,6 +18,7 @@ def build_app(services: Services) -> FastAPI:
     install_sessions(app, services.settings)
     install_pages(app)
     add_health(app, services)
+    install_api(app, services)  # /api/v1
     admin = add_operations_routes(app, services)  # /metrics, and /admin with a token
     if admin is not None:
         add_duplicate_routes(app, admin)
