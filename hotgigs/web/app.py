@@ -11,6 +11,7 @@ from hotgigs.web.api import install_api
 from hotgigs.web.http import add_health, new_app
 from hotgigs.web.pages import install_pages
 from hotgigs.web.session import install_sessions
+from hotgigs.web.upload import add_upload_pages
 
 
 def build_app(services: Services) -> FastAPI:
@@ -19,6 +20,7 @@ def build_app(services: Services) -> FastAPI:
     install_pages(app)
     add_health(app, services)
     install_api(app, services)  # /api/v1
+    add_upload_pages(app)  # /upload, on the API's code
     admin = add_operations_routes(app, services)  # /metrics, and /admin with a token
     if admin is not None:
         add_duplicate_routes(app, admin)
