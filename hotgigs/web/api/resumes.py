@@ -12,9 +12,13 @@ a file other than a ZIP at most HOTGIGS_MAX_FILE_MB: 413 either way.
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
+from redis import RedisError
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
@@ -27,7 +31,10 @@ from hotgigs.web.api.schemas import BatchCreated, Problem
 from hotgigs.wiring import MB
 from pipeline.archives import is_zip_archive
 from pipeline.models import IngestFile, IngestRequest, ReplyTarget
-from storage.models import Batch
+from pipeline.queue import upload_job_id
+from storage.models import Batch, ProcessingJob, Resume
+
+log = logging.getLogger(__name__)
 
 MULTIPART_SLACK = 1 * MB  # part headers and boundaries around the files themselves
 MAX_FILES = 1000  # parts in one request (a ZIP's entries are limited by HOTGIGS_ZIP_*)
@@ -57,7 +64,29 @@ async def accept_upload(api: ApiContext, who: Caller, files: list[IngestFile],
         # keys are per recruiter: two recruiters may well pick the same one
         idempotency_key=f"web:{who.recruiter_id}:{key}" if key else None,
     )
-    return await run_in_threadpool(api.intake.submit, request)
+    return await run_in_threadpool(_submit, api, request)
+
+
+def _submit(api: ApiContext, request: IngestRequest) -> Batch:
+    """Submit; a single upload (high priority) is then parsed AND answered by one job of its
+    own, as the email door does, so its `done` does not wait behind the answers of every
+    upload queued before it (a parse job, then a reply job at the end of the queue)."""
+    job_id = upload_job_id(uuid.uuid4().hex)
+    batch = api.intake.submit(request, held_by=job_id)
+    queue = api.intake.queue
+    if batch.priority != "high" or queue is None:
+        return batch
+    with api.services.db.session() as session:
+        holders = set(session.scalars(
+            select(ProcessingJob.rq_job_id).join(Resume, Resume.id == ProcessingJob.resume_id)
+            .where(Resume.batch_id == batch.id)))
+    if holders and job_id not in holders:
+        return batch  # the same Idempotency-Key again: that batch has its job already
+    try:
+        queue.enqueue_upload(batch.id, job_id)
+    except RedisError:  # the batch is durable: the sweeper queues its resume again
+        log.exception("batch %s: enqueue failed, the sweeper will retry", batch.id)
+    return batch
 
 
 def created(batch: Batch, response: Response) -> BatchCreated:
