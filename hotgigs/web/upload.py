@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from hotgigs.web.api.auth import Caller
+from hotgigs.web.api.auth import Caller, session_caller
 from hotgigs.web.api.batches import batch_view
 from hotgigs.web.api.context import ApiProblem, api_of
 from hotgigs.web.api.resumes import accept_upload, batch_urls, read_uploads
@@ -25,8 +25,8 @@ from hotgigs.web.session import SignedIn, csrf_ok, signed_in
 Me = Annotated[SignedIn, Depends(signed_in)]
 
 
-def _caller(me: SignedIn) -> Caller:
-    return Caller(me.recruiter_id, me.email, me.email, f"session:{me.recruiter_id}")
+def _caller(request: Request, me: SignedIn) -> Caller:
+    return session_caller(api_of(request), me.recruiter_id, me.email)
 
 
 def _form(request: Request, me: SignedIn, status: int = 200, error: str | None = None
@@ -53,7 +53,8 @@ def upload_router() -> APIRouter:
             if not csrf_ok(me, fields.get("csrf")):
                 return _form(request, me, 403, "The form expired: please choose the files "
                                                 "again and upload.")
-            batch = await accept_upload(api, _caller(me), files, None)
+            who = await run_in_threadpool(_caller, request, me)
+            batch = await accept_upload(api, who, files, None)
         except ApiProblem as refused:
             return _form(request, me, refused.status_code, str(refused.detail))
         return RedirectResponse(f"/upload/batches/{batch.id}", status_code=303)
@@ -62,7 +63,8 @@ def upload_router() -> APIRouter:
     async def batch_page(batch_id: int, request: Request, me: Me) -> Response:
         api = api_of(request)
         try:
-            view = await run_in_threadpool(batch_view, api, batch_id, _caller(me))
+            view = await run_in_threadpool(
+                lambda: batch_view(api, batch_id, _caller(request, me)))
         except ApiProblem:
             return pages_of(request).render(request, "upload_batch.html", 404, batch=None)
         return pages_of(request).render(request, "upload_batch.html", batch=view,

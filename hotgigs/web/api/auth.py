@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from fastapi import Request
 from redis import RedisError
 
-from hotgigs.web.api.context import ApiProblem, api_of
+from hotgigs.web.api.context import ApiContext, ApiProblem, api_of
 from hotgigs.web.api.tokens import verify_token
 from hotgigs.web.session import CSRF_HEADER, csrf_ok, who
+from storage.models import Recruiter
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +66,24 @@ def caller(request: Request) -> Caller:
         if request.method not in SAFE_METHODS and \
                 not csrf_ok(session, request.headers.get(CSRF_HEADER)):
             raise _unauthorized(f"A signed-in page must send its {CSRF_HEADER} header.")
-        found = Caller(session.recruiter_id, session.email, session.email,
-                       f"session:{session.recruiter_id}")
+        found = session_caller(api, session.recruiter_id, session.email)
     _rate_limit(request, found)
     return found
 
 
+def session_caller(api: ApiContext, recruiter_id: int, email: str) -> Caller:
+    """The caller behind a session cookie. Batches are submitted under the recruiter's
+    identity, which is not always their address (a Slack user who signed in by email)."""
+    with api.services.db.session() as db:
+        recruiter = db.get(Recruiter, recruiter_id)
+        if recruiter is None:
+            raise _unauthorized("The session names no recruiter: sign in again.")
+        return Caller(recruiter.id, recruiter.identity, recruiter.email or email,
+                      f"session:{recruiter.id}")
+
+
 def _rate_limit(request: Request, found: Caller) -> None:
-    """A fixed one-minute window per caller: INCR, and EXPIRE on the window's first request.
+    """A fixed one-minute window per caller: INCR its counter (which expires after the window).
     Redis down: the request goes through (the limit protects us, it is not a business rule)."""
     api = api_of(request)
     now = time.time()

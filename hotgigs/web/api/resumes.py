@@ -22,6 +22,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect
 from starlette.types import Message
 
 from hotgigs.settings import Settings
@@ -166,6 +167,8 @@ async def read_uploads(request: Request, settings: Settings, field: str = "files
                     files.append(await _read(value, settings))
     except MultiPartException as exc:
         raise ApiProblem(400, f"The multipart body is not valid: {exc.message}") from None
+    except ClientDisconnect:  # the client went away mid-upload: nothing was stored
+        raise ApiProblem(400, "The upload ended before its last byte arrived.") from None
     return files, fields
 
 
