@@ -89,6 +89,7 @@ def test_one_file_is_followed_live_to_its_candidate(harness: Harness) -> None:
 
 
 def test_many_files_and_a_zip_keep_every_refusal_and_come_back_once(harness: Harness) -> None:
+    harness.extra_env["HOTGIGS_PUBLIC_URL"] = "https://hotgigs.example"  # links in the email
     harness.start_worker()
     token = token_for(harness)
     files = {"a.pdf": _pdf(1), "b.pdf": _pdf(2), "broken.pdf": b"%PDF-1.4 unreadable",
@@ -124,6 +125,8 @@ def test_many_files_and_a_zip_keep_every_refusal_and_come_back_once(harness: Har
     assert mail["To"] == ANN and "7 of 7" in mail["Subject"]
     body = mail.get_payload(decode=True).decode()
     assert "tool.exe" in body and "more.zip/c.pdf" in body
+    assert f"https://hotgigs.example/candidates/{results['a.pdf']['candidate_id']}" in body
+    assert f"https://hotgigs.example/upload/batches/{created['batch_id']}" in body
 
 
 def test_who_may_call_and_what_they_may_see(harness: Harness) -> None:
