@@ -40,6 +40,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bulk_import import stage_seconds
 from hotgigs.web.api.tokens import create_token
 from storage.db import Database, upgrade
 from tests.resumes import text_pdf, zip_of
@@ -199,6 +200,12 @@ def main() -> None:
               "(target p95 < 2 s)")
         print(f"bulk ZIP: done after {result['bulk_seconds']:.1f} s ({result['bulk_done']})")
         ledger(db, result["batch_ids"], args.singles + args.zip_files)  # type: ignore[arg-type]
+        stages = stage_seconds(tmp / "data" / "metrics")
+        total = args.singles + args.zip_files
+        print("worker time per resume: " + ", ".join(
+            f"{stage} {stages[stage] * 1000 / total:.0f} ms"
+            for stage in ("claim", "parse", "record", "match", "reply") if stage in stages)
+            + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         db.dispose()
 
 
