@@ -103,7 +103,10 @@ async def follow(client: httpx.AsyncClient, events_url: str) -> dict[str, object
 
 async def run(base: str, token: str, singles: list[tuple[str, bytes]], bulk: bytes,
               concurrency: int, rate: float) -> dict[str, object]:
-    limits = httpx.Limits(max_connections=concurrency + 10, max_keepalive_connections=concurrency)
+    # an idle connection is dropped by the client before the server's keep-alive timeout
+    # (uvicorn's 5 s) can close it under a request sent on it at that very moment
+    limits = httpx.Limits(max_connections=concurrency + 10, max_keepalive_connections=concurrency,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=600,
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         started = time.monotonic()

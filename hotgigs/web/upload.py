@@ -29,8 +29,7 @@ def _caller(request: Request, me: SignedIn) -> Caller:
     return session_caller(api_of(request), me.recruiter_id, me.email)
 
 
-def _form(request: Request, me: SignedIn, status: int = 200, error: str | None = None
-          ) -> Response:
+def _form(request: Request, status: int = 200, error: str | None = None) -> Response:
     settings = api_of(request).settings
     return pages_of(request).render(request, "upload.html", status, error=error,
                                     max_file_mb=settings.max_file_mb,
@@ -41,8 +40,8 @@ def upload_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/upload")
-    def upload_page(request: Request, me: Me) -> Response:
-        return _form(request, me)
+    def upload_page(request: Request, _me: Me) -> Response:
+        return _form(request)
 
     @router.post("/upload")
     async def upload_posted(request: Request, me: Me) -> Response:
@@ -51,12 +50,12 @@ def upload_router() -> APIRouter:
         try:
             files, fields = await read_uploads(request, api.settings)
             if not csrf_ok(me, fields.get("csrf")):
-                return _form(request, me, 403, "The form expired: please choose the files "
-                                                "again and upload.")
+                return _form(request, 403, "The form expired: please choose the files again "
+                                           "and upload.")
             who = await run_in_threadpool(_caller, request, me)
             batch = await accept_upload(api, who, files, None)
         except ApiProblem as refused:
-            return _form(request, me, refused.status_code, str(refused.detail))
+            return _form(request, refused.status_code, str(refused.detail))
         return RedirectResponse(f"/upload/batches/{batch.id}", status_code=303)
 
     @router.get("/upload/batches/{batch_id}")

@@ -1,13 +1,15 @@
 """`POST /api/v1/resumes`: files and ZIPs in, a batch out (202), nothing parsed here.
 
 The door stores the files through the same intake as every other door and returns at once
-(STYLE.md, habit 2): one file goes to the high-priority queue, several (or a ZIP) to the low
-one. A file that can never be a resume is refused per file in the batch, with its reason,
-and the rest goes on. Size limits: the whole request is at most HOTGIGS_ZIP_MAX_TOTAL_MB (the
-route refuses a larger Content-Length at once, and stops reading a body that grows past it),
-a file other than a ZIP at most HOTGIGS_MAX_FILE_MB: 413 either way.
+(STYLE.md, habit 2): one file goes to the high-priority queue (one job parses and answers
+it), several (or a ZIP) to the low one in chunks. A file that can never be a resume is
+refused per file in the batch, with its reason, and the rest goes on. Size limits: the whole
+request is at most HOTGIGS_ZIP_MAX_TOTAL_MB (a larger Content-Length is refused at once, and
+a body that grows past it is refused as soon as it does), a file other than a ZIP at most
+HOTGIGS_MAX_FILE_MB: 413 either way.
 
-`accept_upload` is shared with the `/upload` page's form post (no JavaScript).
+`read_uploads` and `accept_upload` are shared with the `/upload` page's form post (no
+JavaScript).
 """
 
 from __future__ import annotations
