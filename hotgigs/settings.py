@@ -196,6 +196,12 @@ class Settings(BaseSettings):
         "HOTGIGS_RETENTION_DAYS", 0, "erase candidates idle this many days; 0: keep", ge=0
     )
 
+    # the web door's API (issue #19)
+    api_rate_limit: int = _env(
+        "HOTGIGS_API_RATE_LIMIT", 600, "requests per minute one API token (or one signed-in "
+        "recruiter's pages) may make to /api/v1; past it: 429 with Retry-After", gt=0
+    )
+
     zip_max_entries: int = _env("HOTGIGS_ZIP_MAX_ENTRIES", 500, gt=0)
     zip_max_total_mb: int = _env("HOTGIGS_ZIP_MAX_TOTAL_MB", 200, gt=0)
     max_file_mb: int = _env("HOTGIGS_MAX_FILE_MB", 20, gt=0)

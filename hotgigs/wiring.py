@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from bots.email.server import SmtpServer
     from bots.slack.config import SlackConfig
     from bots.slack.reply import SlackNotifier
+    from bots.web.notifier import WebNotifier
     from digests import DigestConfig, Digests, Outcome
     from storage.db import Database
 
@@ -78,6 +79,7 @@ def task_context(services: Services, queue: JobQueue | None) -> TaskContext:
     slack = slack_notifier(services)
     if slack is not None:
         notifiers["slack"] = slack
+    notifiers["web"] = web_notifier(services)
     return TaskContext(db=services.db, blobs=services.blobs, queue=queue,
                        enhancer=build_enhancer(services.settings),
                        default_region=services.settings.default_phone_region,
@@ -142,6 +144,20 @@ def smtp_server(services: Services, queue: JobQueue | None) -> SmtpServer:
                       settings.smtp_host, settings.smtp_port,
                       sweep_grace=timedelta(seconds=max(settings.sweep_grace, 30)),
                       tls=tls, logins=logins, submission_port=settings.smtp_submission_port)
+
+
+def web_notifier(services: Services) -> WebNotifier:
+    """Web batches: their event streams are woken over Redis pub/sub; a batch of several
+    files is answered by email to the recruiter through the email door's mailer."""
+    from bots.email.outbound import make_mailer
+    from bots.web.notifier import WebNotifier, events_channel
+
+    settings = services.settings
+    mail = email_config(settings)
+    return WebNotifier(services.redis if settings.redis_url else None,
+                       events_channel(settings.queue_prefix),
+                       make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox"),
+                       sender=mail.address, domain=mail.domain, public_url=settings.public_url)
 
 
 # -- the Slack bot ---------------------------------------------------------------------------

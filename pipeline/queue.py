@@ -70,6 +70,11 @@ def inbound_job_id(row_id: int) -> str:
     return f"inbound-{row_id}"
 
 
+def upload_job_id(tag: str) -> str:
+    """A web upload's one job: it parses its batch and answers it (`tasks.finish_here`)."""
+    return f"upload-{tag}"
+
+
 def chunk_job_ids(resumes: list[tuple[int, int]], priority: str) -> list[str]:
     """The RQ job id for each (resume id, attempt id): one per resume when high, shared by
     the resumes of one chunk (`chunk_sizes`) when low."""
@@ -131,6 +136,15 @@ class JobQueue:
             timeout=self.job_timeout * len(resume_ids), retry=RETRY, result_ttl=0,
             failure_ttl=7 * 86400, description=f"resumes {resume_ids[0]}…{resume_ids[-1]}",
             at_front=at_front,
+        )
+
+    def enqueue_upload(self, batch_id: int, job_id: str) -> None:
+        """A high-priority batch submitted with `held_by=job_id`, parsed and answered in that
+        one job: its answer does not wait behind every other upload's parse in the queue."""
+        self.queues["high"].enqueue_call(
+            "pipeline.tasks.finish_here", args=(batch_id,), job_id=job_id,
+            timeout=self.job_timeout, retry=RETRY, result_ttl=0, failure_ttl=7 * 86400,
+            description=f"upload batch {batch_id}",
         )
 
     def high_waiting(self) -> bool:

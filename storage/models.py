@@ -588,3 +588,21 @@ class Application(Base):
     ip_hash: Mapped[str] = mapped_column(String(64))
     status_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = _ts()
+
+
+class ApiToken(Base):
+    """A recruiter's API token (`hotgigs token create`): only a keyed hash of it is stored.
+
+    `prefix` is the token's first characters, shown in `token list` so a recruiter can tell
+    their tokens apart without the secret; a revoked token stays listed with `revoked_at`.
+    """
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(32), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = _ts()
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()

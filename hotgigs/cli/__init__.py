@@ -3,9 +3,9 @@
 One module per command group, each holding the commands' declarations and their work:
 `parse`, `imports` (`import`), `status`, `db`, `processes` (`serve`, `worker`, `smtp`,
 `scheduler`), `jobs` (`job …`, `match`), `drive`, `digest`, `privacy` (`erase`, `export`),
-`recruiter`, `inbox`, `duplicates`, `reparse` (`reparse`, `job reindex`). Each command builds
-settings once (a bad one exits 2 with one line naming it) and wires what it needs through
-`hotgigs.wiring`.
+`recruiter`, `inbox`, `duplicates`, `reparse` (`reparse`, `job reindex`), `token`. Each command
+builds settings once (a bad one exits 2 with one line naming it) and wires what it needs
+through `hotgigs.wiring`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from hotgigs.cli.privacy import erase, export
 from hotgigs.cli.recruiter import recruiter_app
 from hotgigs.cli.reparse import job_reindex, reparse
 from hotgigs.cli.status import status
+from hotgigs.cli.token import token_app
 
 app = typer.Typer(
     help="HotGigs: resumes in from email, Slack and Google Drive; parsed, matched candidates out.",
@@ -53,6 +54,7 @@ app.add_typer(digest_app, name="digest")
 app.add_typer(recruiter_app, name="recruiter")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(duplicates_app, name="duplicates")
+app.add_typer(token_app, name="token")
 
 
 def main() -> None:

@@ -83,6 +83,7 @@ def new_app() -> FastAPI:
     """The app every route joins. FastAPI's own /docs and /openapi.json are off: the API
     publishes its document under /api/v1, with Swagger UI served from this machine."""
     app = FastAPI(title="HotGigs", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.stopping = threading.Event()  # set by HttpServer.stop: open streams end
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _crash)
@@ -123,6 +124,7 @@ class HttpServer:
                                 timeout_graceful_shutdown=self.GRACE_SECONDS,
                                 proxy_headers=True, server_header=False)
         self._server = uvicorn.Server(config)
+        self._stopping = getattr(app.state, "stopping", None)
         self._thread = threading.Thread(target=self._server.run,
                                         kwargs={"sockets": [self._socket]},
                                         name="http", daemon=True)
@@ -140,6 +142,8 @@ class HttpServer:
             time.sleep(0.01)
 
     def stop(self) -> None:
+        if isinstance(self._stopping, threading.Event):
+            self._stopping.set()  # event streams end, so shutdown need not wait them out
         self._server.should_exit = True
         self._thread.join(timeout=self.GRACE_SECONDS + 10)
         self._socket.close()

@@ -16,7 +16,7 @@ from hotgigs.web.forms import FormRefused
 from hotgigs.web.jobs import add_job_routes
 from hotgigs.web.pages import pages_of
 from hotgigs.web.session import who
-from hotgigs.web.signin import TokenCheck, install_signin
+from hotgigs.web.signin import install_signin
 from storage.models import Batch
 
 RECENT = 10
@@ -28,8 +28,7 @@ def recent_imports(services: Services, recruiter_id: int) -> list[Batch]:
                                     .order_by(Batch.id.desc()).limit(RECENT)))
 
 
-def install_recruiter_pages(app: FastAPI, services: Services, *,
-                            token_check: TokenCheck | None = None) -> None:
+def install_recruiter_pages(app: FastAPI, services: Services) -> None:
     """Every recruiter page but `/upload`, `/apply` and `/drive` (their own modules)."""
 
     async def form_refused(request: Request, _exc: Exception) -> Response:
@@ -38,7 +37,7 @@ def install_recruiter_pages(app: FastAPI, services: Services, *,
                                                 "again.")
 
     app.add_exception_handler(FormRefused, form_refused)
-    install_signin(app, services, token_check=token_check)
+    install_signin(app, services)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:

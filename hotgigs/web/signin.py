@@ -11,7 +11,6 @@ once (`signin_links`), and starts the session.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlencode
@@ -24,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from bots.email.outbound import Mailer, make_mailer
 from bots.email.recruiters import normalise
 from hotgigs.bootstrap import Services
+from hotgigs.web.api.tokens import verify_token
 from hotgigs.web.forms import (
     keep_visitor,
     recruiter_form,
@@ -39,8 +39,6 @@ from storage.models import Recruiter
 log = logging.getLogger(__name__)
 
 # An API token typed into the sign-in page: (recruiter id, email) of its owner, or None.
-TokenCheck = Callable[[str], "tuple[int, str] | None"]
-
 SUBJECT = "Your HotGigs sign-in link"
 
 
@@ -70,20 +68,17 @@ def base_url(services: Services, request: Request) -> str:
 class SignIn:
     """The sign-in handlers, with the link store and the mailer they share."""
 
-    def __init__(self, services: Services, mailer: Mailer, links: SignInLinks,
-                 token_check: TokenCheck | None) -> None:
+    def __init__(self, services: Services, mailer: Mailer, links: SignInLinks) -> None:
         self.services = services
         self.mailer = mailer
         self.links = links
-        self.token_check = token_check
         self.sender = email_config(services.settings).address
 
     def form(self, request: Request, *, status: int = 200, email: str = "", error: str = "",
              next_path: str = "/") -> Response:
         token = visitor_token(request)
         page = pages_of(request).render(request, "signin.html", status, email=email,
-                                        error=error, next=safe_next(next_path), form_token=token,
-                                        tokens=self.token_check is not None)
+                                        error=error, next=safe_next(next_path), form_token=token)
         return keep_visitor(request, page, token)
 
     def registered(self, email: str) -> Recruiter | None:
@@ -181,11 +176,11 @@ class SignIn:
 
     def by_token(self, request: Request, fields: dict[str, str]) -> Response:
         next_path = safe_next(fields.get("next"))
-        found = self.token_check(fields.get("token", "").strip()) if self.token_check else None
-        if found is None:
+        owner = verify_token(self.services.db, fields.get("token", "").strip())
+        if owner is None:
             return self.form(request, status=401, next_path=next_path,
                              error="That API token is not valid.")
-        return self.start(request, found[0], found[1], next_path)
+        return self.start(request, owner.recruiter_id, owner.email or owner.identity, next_path)
 
 
 def _routes(sign_in: SignIn) -> APIRouter:
@@ -210,11 +205,9 @@ def _routes(sign_in: SignIn) -> APIRouter:
     def use_link(request: Request, fields: dict[str, str] = Depends(visitor_form)) -> Response:
         return sign_in.use(request, fields.get("token", ""))
 
-    if sign_in.token_check is not None:
-        @router.post("/signin/token")
-        def use_token(request: Request,
-                      fields: dict[str, str] = Depends(visitor_form)) -> Response:
-            return sign_in.by_token(request, fields)
+    @router.post("/signin/token")
+    def use_token(request: Request, fields: dict[str, str] = Depends(visitor_form)) -> Response:
+        return sign_in.by_token(request, fields)
 
     @router.post("/signout")
     def sign_out(request: Request,
@@ -226,11 +219,10 @@ def _routes(sign_in: SignIn) -> APIRouter:
     return router
 
 
-def install_signin(app: FastAPI, services: Services, *,
-                   token_check: TokenCheck | None = None) -> SignIn:
-    """`/signin`, `/signin/link`, `/signout` (and `/signin/token` given a `token_check`)."""
+def install_signin(app: FastAPI, services: Services) -> SignIn:
+    """`/signin`, `/signin/link`, `/signin/token` (an API token), `/signout`."""
     settings = services.settings
     mailer = make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox")
-    sign_in = SignIn(services, mailer, SignInLinks(lambda: services.redis), token_check)
+    sign_in = SignIn(services, mailer, SignInLinks(lambda: services.redis))
     app.include_router(_routes(sign_in))
     return sign_in

@@ -238,34 +238,25 @@ def test_the_candidate_page_names_possible_duplicates(harness: Harness) -> None:
     assert "same name" in duplicates.group(1)
 
 
-def test_an_api_token_signs_in_when_the_app_is_given_a_token_check(harness: Harness) -> None:
-    """The sign-in page's token form, wired to a check (the API's `verify_token` at merge);
-    here a check that knows one token."""
-    from hotgigs.web.http import HttpServer, new_app
-    from hotgigs.web.pages import install_pages
-    from hotgigs.web.recruiter import install_recruiter_pages
-    from hotgigs.web.session import install_sessions
+def test_an_api_token_signs_in(harness: Harness) -> None:
+    """The sign-in page's token form takes a recruiter's API token (`hotgigs token create`);
+    a wrong or revoked one is refused."""
+    from hotgigs.web.api.tokens import create_token, revoke_token
 
-    ann = recruiter(harness.services, ANN)
-    app = new_app()
-    install_sessions(app, harness.settings)
-    install_pages(app)
-    install_recruiter_pages(app, harness.services, token_check=lambda secret: (
-        (ann, ANN) if secret == "hg_known" else None))
-    server = HttpServer("127.0.0.1", 0, app)
-    server.start()
-    try:
-        cookie, token, page = visitor(server.port, "/signin?next=/jobs")
+    recruiter(harness.services, ANN)
+    view, secret = create_token(harness.services.db, ANN, "laptop")
+    with http_server(harness.services) as port:
+        cookie, token, page = visitor(port, "/signin?next=/jobs")
         assert b'action="/signin/token"' in page
-        status, _, page = request(server.port, "POST", "/signin/token", headers=cookie,
+        status, _, page = request(port, "POST", "/signin/token", headers=cookie,
                                   form={"token": "hg_wrong", "csrf": token, "next": "/jobs"})
         assert status == 401 and b"not valid" in page
-        status, headers, _ = request(server.port, "POST", "/signin/token", headers=cookie,
-                                     form={"token": "hg_known", "csrf": token, "next": "/jobs"})
+        status, headers, _ = request(port, "POST", "/signin/token", headers=cookie,
+                                     form={"token": secret, "csrf": token, "next": "/jobs"})
         assert status == 303 and headers["location"] == "/jobs"
         session = {"Cookie": headers["set-cookie"].split(";", 1)[0]}
-        assert request(server.port, "GET", "/jobs", headers=session)[0] == 200
-    finally:
-        server.stop()
-    with http_server(harness.services) as port:  # the app as built today: no token form
-        assert b"/signin/token" not in visitor(port)[2]
+        assert request(port, "GET", "/jobs", headers=session)[0] == 200
+        revoke_token(harness.services.db, str(view.id))
+        status, _, _ = request(port, "POST", "/signin/token", headers=cookie,
+                               form={"token": secret, "csrf": token, "next": "/jobs"})
+        assert status == 401
