@@ -28,15 +28,13 @@ from hotgigs.web.apply_checks import ACCEPT_ATTRIBUTE, Refused, sniff, valid_ema
 from hotgigs.web.apply_guard import (
     CSRF_FIELD,
     ApplyCsrf,
-    RateLimit,
     address_fingerprint,
     apply_key,
-    client_address,
-    rate_key_address,
     read_capped,
     replayed,
 )
 from hotgigs.web.http import json_response
+from hotgigs.web.limits import FixedWindow, client_address, network_of
 from hotgigs.web.pages import pages_of
 from hotgigs.wiring import MB, email_config, intake_for, job_queue
 from pipeline.applications import (
@@ -91,19 +89,23 @@ class ApplyDoor:
                               secure=(settings.public_url or "").startswith("https://"))
         self.address_key = apply_key(settings, b"client address")
         self._intake: Intake | None = None
-        self._limit: RateLimit | None = None
+        self.limits = FixedWindow(lambda: services.redis, settings.queue_prefix)
 
     # -- shared pieces ---------------------------------------------------------------------
-    def _ready(self) -> tuple[Intake, RateLimit] | None:
-        """The intake and rate limit, built at first use; None without Redis (no queue)."""
+    def _ready(self) -> Intake | None:
+        """The intake, built at first use; None without Redis (no queue)."""
         if not self.services.settings.redis_url:
             return None
-        if self._intake is None or self._limit is None:
-            settings = self.services.settings
+        if self._intake is None:
             self._intake = intake_for(self.services, job_queue(self.services))
-            self._limit = RateLimit(self.services.redis, settings.queue_prefix,
-                                    settings.apply_rate_limit, settings.apply_rate_minutes * 60)
-        return self._intake, self._limit
+        return self._intake
+
+    def _rate_limited(self, address: str) -> int | None:
+        """Seconds to wait when this client network sent too many applications."""
+        settings = self.services.settings
+        bucket = "apply:" + address_fingerprint(self.address_key, network_of(address))
+        return self.limits.hit(bucket, settings.apply_rate_limit,
+                               settings.apply_rate_minutes * 60)
 
     def _job(self, slug: str) -> JobView | None:
         with self.services.db.session() as session:
@@ -148,14 +150,12 @@ class ApplyDoor:
         job = await run_in_threadpool(self._job, slug)
         if job is None:
             return self._message(request, 404, texts.NOT_FOUND_TITLE, texts.NOT_FOUND)
-        ready = self._ready()
-        if ready is None:
+        intake = self._ready()
+        if intake is None:
             return self._message(request, 503, texts.UNAVAILABLE_TITLE, texts.UNAVAILABLE)
-        intake, limit = ready
         address = client_address(request)
         fingerprint = address_fingerprint(self.address_key, address)
-        wait = await run_in_threadpool(
-            limit.hit, address_fingerprint(self.address_key, rate_key_address(address)))
+        wait = await run_in_threadpool(self._rate_limited, address)
         if wait is not None:
             return self._message(request, 429, texts.RATE_TITLE,
                                  texts.rate_limited(-(-wait // 60)),

@@ -1,6 +1,6 @@
 """The apply page's defences against strangers: a CSRF token for visitors who have no session,
-a per-address rate limit in Redis, the consent's address fingerprint, and a request body read
-no further than the size limit.
+the client address's fingerprint (what consent records and the rate limit of
+`hotgigs.web.limits` counts by), and a request body read no further than the size limit.
 
 CSRF is a signed double submit: the page sets a random nonce in a `SameSite=Strict` cookie
 and puts the same nonce, signed with itsdangerous under a key derived from the encryption key
@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import logging
 import re
 import secrets
-from dataclasses import dataclass
 
-import redis
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
@@ -71,55 +68,10 @@ class ApplyCsrf:
         return isinstance(signed, str) and hmac.compare_digest(signed, nonce)
 
 
-def client_address(request: Request) -> str:
-    """The visitor's address (uvicorn already took it from X-Forwarded-For when a trusted
-    proxy sent it)."""
-    return request.client.host if request.client else "unknown"
-
-
-def rate_key_address(address: str) -> str:
-    """What the rate limit counts by: the address, or for IPv6 its /64 (one subscriber's
-    network: anyone there can pick a new address for every post)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped) if isinstance(ip, ipaddress.IPv6Address) else str(ip)
-
-
 def address_fingerprint(key: bytes, address: str) -> str:
     """An HMAC of the address: the same visitor is recognisable, the address is not stored
     (a plain hash of an IPv4 address is undone by trying all four billion)."""
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-
-
-@dataclass
-class RateLimit:
-    """At most `limit` applications per address per `window` seconds (a fixed window)."""
-
-    client: redis.Redis
-    prefix: str
-    limit: int
-    window: int
-
-    def hit(self, fingerprint: str) -> int | None:
-        """Count one application; None when allowed, else the seconds until the next one may
-        come. Redis trouble lets it through (the intake still stores the application)."""
-        key = f"{self.prefix}:apply-rate:{fingerprint}"
-        try:
-            with self.client.pipeline(transaction=True) as pipe:
-                pipe.set(key, 0, ex=self.window, nx=True)
-                pipe.incr(key)
-                pipe.ttl(key)
-                _, count, ttl = pipe.execute()
-        except redis.RedisError as exc:
-            log.warning("apply rate limit not checked: %s", exc)
-            return None
-        if int(count) <= self.limit:
-            return None
-        return max(int(ttl), 1)
 
 
 async def read_capped(request: Request, cap: int, drain: int) -> bytes | None:

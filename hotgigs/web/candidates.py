@@ -12,12 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import or_, select
 from starlette.responses import Response
 
 from hotgigs.bootstrap import Services
 from hotgigs.web.pages import pages_of
 from hotgigs.web.session import SignedIn, signed_in
+from matching.search import count_candidates, search_candidates
 from pipeline.identity import list_links
 from storage import audit
 from storage.models import Candidate, CandidateMatch, CandidateSkill, Job, Recruiter, Resume
@@ -28,25 +29,11 @@ SOURCE = "web"  # the audit log's channel for the recruiter pages
 
 def search(services: Services, owner_id: int, query: str, page: int
            ) -> tuple[list[Candidate], int]:
-    """One page of the owner's candidates (newest update first) and how many match in all.
-    Every word of `query` must appear in the name, email, title, company, location or a skill."""
-    where = [Candidate.owner_id == owner_id]
-    for word in query.lower().split()[:8]:
-        like = f"%{word}%"
-        where.append(or_(
-            *(func.lower(column).like(like) for column in (
-                Candidate.name, Candidate.email, Candidate.latest_title,
-                Candidate.latest_company, Candidate.location)),
-            exists().where(CandidateSkill.candidate_id == Candidate.id,
-                           func.lower(CandidateSkill.skill).like(like))))
+    """One page of the owner's candidates (newest update first) and how many match in all."""
     with services.db.session() as session:
-        total = int(session.scalar(select(func.count()).select_from(Candidate)
-                                   .where(*where)) or 0)
-        rows = list(session.scalars(
-            select(Candidate).where(*where)
-            .order_by(Candidate.updated_at.desc(), Candidate.id.desc())
-            .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
-    return rows, total
+        return (search_candidates(session, owner_id, query, limit=PER_PAGE,
+                                  offset=(page - 1) * PER_PAGE),
+                count_candidates(session, owner_id, query))
 
 
 def owned(services: Services, owner_id: int, candidate_id: int) -> Candidate | None:

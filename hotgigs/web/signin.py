@@ -30,6 +30,7 @@ from hotgigs.web.forms import (
     visitor_form,
     visitor_token,
 )
+from hotgigs.web.limits import client_address
 from hotgigs.web.pages import pages_of
 from hotgigs.web.session import SignedIn, sessions_of, who
 from hotgigs.web.signin_links import SignInLinks
@@ -48,10 +49,6 @@ def safe_next(value: str | None) -> str:
             or any(ord(ch) < 32 for ch in value):
         return "/"
     return value
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def base_url(services: Services, request: Request) -> str:
@@ -95,13 +92,13 @@ class SignIn:
             return self.form(request, status=400, email=raw, next_path=next_path,
                              error="Enter an email address, like name@example.com.")
         try:
-            wait = self.links.throttled(email, client_ip(request))
+            wait = self.links.throttled(email, client_address(request))
             recruiter = self.registered(email) if wait is None else None
             token = self.links.issue(recruiter.id, email, next_path) if recruiter else None
         except (redis.RedisError, RuntimeError):  # RuntimeError: no Redis configured
             return self.unavailable(request)
         if wait is not None:
-            log.warning("sign-in links throttled for %s", client_ip(request))
+            log.warning("sign-in links throttled for %s", client_address(request))
             page = pages_of(request).render(
                 request, "message.html", 429, title="Too many requests",
                 message=f"Too many sign-in links were asked for. Try again in "
@@ -223,6 +220,7 @@ def install_signin(app: FastAPI, services: Services) -> SignIn:
     """`/signin`, `/signin/link`, `/signin/token` (an API token), `/signout`."""
     settings = services.settings
     mailer = make_mailer(settings.smtp_relay_url, settings.data_dir / "outbox")
-    sign_in = SignIn(services, mailer, SignInLinks(lambda: services.redis))
+    sign_in = SignIn(services, mailer, SignInLinks(lambda: services.redis,
+                                                       settings.queue_prefix))
     app.include_router(_routes(sign_in))
     return sign_in

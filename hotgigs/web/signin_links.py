@@ -6,9 +6,9 @@ clicks (or two tabs) cannot both sign in, and the record is gone once used. Redi
 table because everything here is short-lived: the expiry is Redis's own (no sweeping job), and
 losing Redis fails closed (pending links stop working; nothing can be replayed).
 
-Asking for links is throttled per address and per client IP with fixed-window counters
-(`INCR` + `EXPIRE`), counted before the address is looked up, so a throttled answer says
-nothing about whether the address is a recruiter's.
+Asking for links is throttled per address and per client IP (`hotgigs.web.limits`), counted
+before the address is looked up, so a throttled answer says nothing about whether the address
+is a recruiter's.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import redis
 
-PREFIX = "hotgigs:signin"
+from hotgigs.web.limits import FixedWindow, network_of
+
 LINK_SECONDS = 15 * 60
 PER_ADDRESS = (5, 15 * 60)  # links an address may ask for, per window (seconds)
 PER_IP = (20, 60 * 60)  # … and a client IP
@@ -43,17 +44,19 @@ def _digest(token: str) -> str:
 class SignInLinks:
     """Issue, peek at and use one-time links; throttle the asking."""
 
-    def __init__(self, connect: Callable[[], redis.Redis], *,
+    def __init__(self, connect: Callable[[], redis.Redis], prefix: str, *,
                  lifetime: int = LINK_SECONDS) -> None:
         self._connect = connect  # the app's Redis, asked for when first needed
+        self.prefix = prefix
         self.lifetime = lifetime
+        self.limits = FixedWindow(connect, prefix)
 
     @property
     def redis(self) -> redis.Redis:
         return self._connect()
 
     def _key(self, token: str) -> str:
-        return f"{PREFIX}:link:{_digest(token)}"
+        return f"{self.prefix}:signin-link:{_digest(token)}"
 
     def issue(self, recruiter_id: int, email: str, next_path: str) -> str:
         """A new link's token (only its hash is stored)."""
@@ -78,15 +81,7 @@ class SignInLinks:
 
     def throttled(self, email: str, ip: str) -> int | None:
         """Count one request; seconds to wait when the address or the IP asked too often."""
-        waits = []
-        for what, (limit, window) in ((f"address:{_digest(email)}", PER_ADDRESS),
-                                      (f"ip:{ip}", PER_IP)):
-            key = f"{PREFIX}:asked:{what}"
-            with self.redis.pipeline() as pipe:
-                pipe.incr(key)
-                pipe.expire(key, window, nx=True)
-                pipe.ttl(key)
-                count, _, ttl = pipe.execute()
-            if int(count) > limit:
-                waits.append(max(int(ttl), 1))
-        return max(waits) if waits else None
+        waits = [self.limits.hit(f"signin-address:{_digest(email)}", *PER_ADDRESS),
+                 self.limits.hit(f"signin-ip:{network_of(ip)}", *PER_IP)]
+        found = [w for w in waits if w is not None]
+        return max(found) if found else None

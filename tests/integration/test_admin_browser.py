@@ -6,37 +6,26 @@ the driver's path is given explicitly, so Selenium Manager never looks for (or d
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from tests.browser import needs_chromium, screenshots, shoot, start_chromium
 from tests.integration.http_support import TOKEN, http_server, with_token
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import text_pdf
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = "/usr/bin/chromedriver"
-
-pytestmark = pytest.mark.skipif(not (CHROMIUM and Path(DRIVER).exists()),
-                                reason="needs Debian's chromium and chromium-driver")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver = start_chromium(tmp_path / "profile", window="1280,1600")
     try:
         yield driver
     finally:
@@ -48,7 +37,7 @@ def _text(browser: WebDriver, css: str) -> str:
 
 
 def test_admin_in_headless_chromium_shows_the_counts(pg_harness: Harness, browser: WebDriver,
-                                                     tmp_path: Path) -> None:
+                                                     request: pytest.FixtureRequest) -> None:
     pg_harness.submit({"a.pdf": text_pdf("Benjamin Sisko", "sisko@ds9.test"),
                        "b.pdf": text_pdf("Worf Mogh", "worf@ds9.test", company="Klingon"),
                        "c.pdf": b"%PDF-1.4 unreadable"})
@@ -65,6 +54,4 @@ def test_admin_in_headless_chromium_shows_the_counts(pg_harness: Harness, browse
         assert _text(browser, "#resumes-failed") == "1"
         assert "c.pdf" in _text(browser, "#failures")
         assert "ann@agency.test" in _text(browser, "#usage")
-        shot = tmp_path / "admin.png"
-        assert browser.save_screenshot(str(shot))
-    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+        shoot(browser, screenshots(request, "admin"), "dashboard")

@@ -2,32 +2,26 @@
 and watches it turn into what the parser read once a real worker runs; meanwhile a second,
 separate browser (its own driver session and profile) on another application's status link
 sees that application alone. Screenshots of each page are saved with the test's output
-(`<tmp_path>/screens/*.png`, printed at the end).
+(`test-output/apply/*.png`).
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from tests.browser import needs_chromium, screenshots, shoot, start_chromium
 from tests.integration.apply_support import Visitor, add_job, serving, token_of
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import text_pdf
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = "/usr/bin/chromedriver"
-
-pytestmark = pytest.mark.skipif(not (CHROMIUM and Path(DRIVER).exists()),
-                                reason="needs Debian's chromium and chromium-driver")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -36,16 +30,7 @@ def browsers(tmp_path: Path) -> Iterator[Callable[..., WebDriver]]:
     started: list[WebDriver] = []
 
     def start(name: str, *, javascript: bool = True) -> WebDriver:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        if not javascript:
-            options.add_experimental_option(
-                "prefs", {"profile.managed_default_content_settings.javascript": 2})
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                    "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / name}",
-                    "--window-size=1024,1400"):
-            options.add_argument(arg)
-        driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+        driver = start_chromium(tmp_path / name, window="1024,1400", javascript=javascript)
         started.append(driver)
         return driver
 
@@ -56,26 +41,19 @@ def browsers(tmp_path: Path) -> Iterator[Callable[..., WebDriver]]:
             driver.quit()
 
 
-def _shot(browser: WebDriver, folder: Path, name: str) -> Path:
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{name}.png"
-    assert browser.save_screenshot(str(path))
-    assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
-    return path
-
-
 def _visible(browser: WebDriver, css: str, timeout: float = 120) -> None:
     WebDriverWait(browser, timeout).until(
         expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def test_apply_in_chromium_then_watch_processing_turn_into_the_summary(
-        pg_harness: Harness, browsers: Callable[..., WebDriver], tmp_path: Path) -> None:
+        pg_harness: Harness, browsers: Callable[..., WebDriver], tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
     slug = add_job(pg_harness.services)
     resume = tmp_path / "Ezri Dax.pdf"
     resume.write_bytes(text_pdf("Ezri Dax", "ezri@ds9.test", title="Counselor",
                                 company="Starfleet Medical"))
-    screens = tmp_path / "screens"
+    screens = screenshots(request, "apply")
     with serving(pg_harness.services) as base:
         # someone else applied before (over HTTP), from another address
         theirs = token_of(Visitor(base, "203.0.113.77").apply(slug, email="elim@garak.test",
@@ -86,7 +64,7 @@ def test_apply_in_chromium_then_watch_processing_turn_into_the_summary(
         candidate = browsers("candidate")
         candidate.get(f"{base}/apply/{slug}")
         assert "Python Developer" in candidate.title
-        _shot(candidate, screens, "1-apply-form")
+        shoot(candidate, screens, "1-apply-form")
         candidate.find_element(By.ID, "resume").send_keys(str(resume))
         candidate.find_element(By.ID, "email").send_keys("ezri@ds9.test")
         candidate.find_element(By.ID, "consent").click()
@@ -99,7 +77,7 @@ def test_apply_in_chromium_then_watch_processing_turn_into_the_summary(
         status_url = candidate.current_url
         assert "/apply/status/" in status_url
         assert candidate.find_element(By.ID, "status-link").text == status_url
-        _shot(candidate, screens, "2-status-processing")
+        shoot(candidate, screens, "2-status-processing")
 
         pg_harness.start_worker()  # the page turns by itself (apply.js polls the JSON)
         _visible(candidate, "#parsed")
@@ -111,7 +89,7 @@ def test_apply_in_chromium_then_watch_processing_turn_into_the_summary(
         assert "Python" in skills and "Docker" in skills
         assert "Resume processed successfully" in candidate.page_source
         assert "Garak" not in candidate.page_source
-        _shot(candidate, screens, "3-status-parsed")
+        shoot(candidate, screens, "3-status-parsed")
 
         # a separate browser on the other application's link sees that one alone
         other = browsers("other-candidate")
@@ -119,23 +97,23 @@ def test_apply_in_chromium_then_watch_processing_turn_into_the_summary(
         _visible(other, "#parsed")
         assert other.find_element(By.ID, "summary-name").text == "Elim Garak"
         assert "Ezri" not in other.page_source and "ezri@" not in other.page_source
-        _shot(other, screens, "4-other-status")
+        shoot(other, screens, "4-other-status")
 
         # and a made-up link is a friendly 404 page
         other.get(f"{base}/apply/status/{theirs[:-2]}xx")
         assert "Application not found" in other.find_element(By.ID, "message-title").text
-        _shot(other, screens, "5-unknown-status")
-    print("\nscreenshots:", *sorted(str(p) for p in screens.glob("*.png")), sep="\n  ")
+        shoot(other, screens, "5-unknown-status")
 
 
 def test_without_javascript_the_form_posts_and_the_status_page_refreshes_itself(
-        harness: Harness, browsers: Callable[..., WebDriver], tmp_path: Path) -> None:
+        harness: Harness, browsers: Callable[..., WebDriver], tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
     """Progressive enhancement: the same flow with JavaScript off in the browser (SQLite and
     PostgreSQL: this is the page's main flow for visitors without scripts)."""
     slug = add_job(harness.services)
     resume = tmp_path / "cv.pdf"
     resume.write_bytes(text_pdf("Kasidy Yates", "kasidy@freighter.test", title="Captain"))
-    screens = tmp_path / "screens"
+    screens = screenshots(request, "apply")
     with serving(harness.services) as base:
         browser = browsers("no-script", javascript=False)
         browser.get(f"{base}/apply/{slug}")
@@ -146,8 +124,8 @@ def test_without_javascript_the_form_posts_and_the_status_page_refreshes_itself(
         _visible(browser, "#processing", timeout=30)
         sent = browser.find_element(By.CSS_SELECTOR, "time")
         assert sent.text == sent.get_attribute("datetime")  # no script ran on this page
-        _shot(browser, screens, "no-script-processing")
+        shoot(browser, screens, "no-script-processing")
         harness.start_worker()
         _visible(browser, "#parsed")  # reached by the page's own refresh, not by a script
         assert browser.find_element(By.ID, "summary-name").text == "Kasidy Yates"
-        _shot(browser, screens, "no-script-parsed")
+        shoot(browser, screens, "no-script-parsed")

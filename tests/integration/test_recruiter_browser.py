@@ -9,13 +9,10 @@ repository (git ignores it).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
@@ -23,33 +20,23 @@ from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import select
 
 from storage.models import Candidate
+from tests.browser import needs_chromium, screenshots, shoot, start_chromium
 from tests.integration.http_support import TOKEN, http_server, with_token
 from tests.integration.pages_support import ANN, recruiter, wait_for_link
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import text_pdf
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = "/usr/bin/chromedriver"
-
-pytestmark = pytest.mark.skipif(not (CHROMIUM and Path(DRIVER).exists()),
-                                reason="needs Debian's chromium and chromium-driver")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Path:
-    folder = request.config.rootpath / "test-output" / "pages"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshots(request, "pages")
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver = start_chromium(tmp_path / "profile", window="1280,1000")
     try:
         yield driver
     finally:
@@ -58,12 +45,6 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
 
 def _wait(browser: WebDriver, css: str) -> None:
     WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def _shoot(browser: WebDriver, folder: Path, name: str) -> None:
-    path = folder / f"{name}.png"
-    assert browser.save_screenshot(str(path))
-    assert path.read_bytes().startswith(b"\x89PNG")
 
 
 def _no_sideways_scroll(browser: WebDriver) -> None:
@@ -97,14 +78,14 @@ def test_a_recruiter_signs_in_searches_and_adds_a_job(pg_harness: Harness, brows
         browser.get(f"{base}/candidates")
         _wait(browser, "#email")
         assert "/signin?next=/candidates" in browser.current_url
-        _shoot(browser, shots, "signin")
+        shoot(browser, shots, "signin")
         browser.find_element(By.CSS_SELECTOR, "#email").send_keys(ANN)
         browser.find_element(By.CSS_SELECTOR, "#send-link").click()
         _wait(browser, "#sent")
-        _shoot(browser, shots, "signin-sent")
+        shoot(browser, shots, "signin-sent")
         browser.get(wait_for_link(h.settings.data_dir, ANN))
         _wait(browser, "#sign-in")
-        _shoot(browser, shots, "signin-link")
+        shoot(browser, shots, "signin-link")
         browser.find_element(By.CSS_SELECTOR, "#sign-in").click()
         _wait(browser, "table#candidates")
         assert browser.current_url == f"{base}/candidates"
@@ -115,14 +96,14 @@ def test_a_recruiter_signs_in_searches_and_adds_a_job(pg_harness: Harness, brows
         rows = browser.find_element(By.CSS_SELECTOR, "#candidates tbody").text
         assert "Kira Nerys" in rows and "Worf" not in rows
         _times_are_local(browser, "#candidates")
-        _shoot(browser, shots, "candidates")
+        shoot(browser, shots, "candidates")
 
         browser.find_element(By.LINK_TEXT, "Kira Nerys").click()
         _wait(browser, "#resumes")
         assert browser.find_element(By.CSS_SELECTOR, "#name").text == "Kira Nerys"
         assert "kira.pdf" in browser.find_element(By.CSS_SELECTOR, "#resumes").text
         _times_are_local(browser, "#resumes")
-        _shoot(browser, shots, "candidate")
+        shoot(browser, shots, "candidate")
 
         browser.get(f"{base}/jobs")
         _wait(browser, "#title")
@@ -136,15 +117,15 @@ def test_a_recruiter_signs_in_searches_and_adds_a_job(pg_harness: Harness, brows
         assert "Kira Nerys" in matches
         link = browser.find_element(By.LINK_TEXT, "Kira Nerys").get_attribute("href")
         assert link == f"{base}/candidates/{kira}"
-        _shoot(browser, shots, "job")
+        shoot(browser, shots, "job")
         browser.get(f"{base}/jobs")
         _wait(browser, "#jobs")
         assert "Data Engineer" in browser.find_element(By.CSS_SELECTOR, "#jobs").text
-        _shoot(browser, shots, "jobs")
+        shoot(browser, shots, "jobs")
         browser.get(f"{base}/")
         _wait(browser, "#imports")
         _times_are_local(browser, "#imports")
-        _shoot(browser, shots, "home")
+        shoot(browser, shots, "home")
 
         browser.get(f"{base}/admin")
         _wait(browser, "#token")
@@ -159,11 +140,11 @@ def test_a_recruiter_signs_in_searches_and_adds_a_job(pg_harness: Harness, brows
         assert "parsed" in legend and "failed" in legend
         _times_are_local(browser, "#failures")
         _times_are_local(browser, "#candidates")
-        _shoot(browser, shots, "admin")
+        shoot(browser, shots, "admin")
         browser.get(f"{base}/admin/candidate?id={kira}")
         _wait(browser, "#audit")
         _times_are_local(browser, "#audit")
-        _shoot(browser, shots, "admin-candidate")
+        shoot(browser, shots, "admin-candidate")
 
         browser.set_window_size(375, 800)
         assert browser.execute_script("return window.innerWidth") <= 400
@@ -175,11 +156,11 @@ def test_a_recruiter_signs_in_searches_and_adds_a_job(pg_harness: Harness, brows
             browser.get(base + path)
             _wait(browser, "main h1")
             _no_sideways_scroll(browser)
-            _shoot(browser, shots, f"phone-{name}")
+            shoot(browser, shots, f"phone-{name}")
         browser.get(f"{base}/candidates")  # its table is wider than a phone: it scrolls alone
         _wait(browser, ".table-wrap[tabindex='0'][role='region']")
         browser.delete_all_cookies()
         browser.get(f"{base}/signin")
         _wait(browser, "#email")
         _no_sideways_scroll(browser)
-        _shoot(browser, shots, "phone-signin")
+        shoot(browser, shots, "phone-signin")

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import redis
 from sqlalchemy import select
 
-from hotgigs.web.signin_links import PREFIX
 from storage.models import AuditEvent, Candidate, Job
 from tests.integration.http_support import http_server, request
 from tests.integration.pages_support import (
@@ -86,7 +85,7 @@ def test_an_expired_link_is_refused(harness: Harness) -> None:
         cookie, token, _ = visitor(port)
         request(port, "POST", "/signin", headers=cookie, form={"email": ANN, "csrf": token})
         link = wait_for_link(harness.settings.data_dir, ANN)
-        [key] = store.keys(f"{PREFIX}:link:*")
+        [key] = store.keys(f"{harness.settings.queue_prefix}:signin-link:*")
         assert 14 * 60 < store.ttl(key) <= 15 * 60  # the link lives 15 minutes …
         assert urlsplit(link).query.split("=", 1)[1] not in key.decode()  # … stored hashed
         store.pexpire(key, 1)  # … and those 15 minutes pass

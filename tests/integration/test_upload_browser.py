@@ -5,13 +5,10 @@ without JavaScript: the form post lands on the batch page, rendered on the serve
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
@@ -19,25 +16,17 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from hotgigs.web.session import COOKIE, Sessions, session_key
 from pipeline.intake import recruiter_for
+from tests.browser import needs_chromium, screenshots, shoot, start_chromium
 from tests.integration.api_support import ANN, BOB, api_server
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import text_pdf, zip_of
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = "/usr/bin/chromedriver"
-
-needs_browser = pytest.mark.skipif(not (CHROMIUM and Path(DRIVER).exists()),
-                                   reason="needs Debian's chromium and chromium-driver")
+needs_browser = needs_chromium
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1400"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver = start_chromium(tmp_path / "profile", window="1280,1400")
     try:
         yield driver
     finally:
@@ -71,7 +60,8 @@ def _files(folder: Path) -> list[Path]:
 
 @needs_browser
 def test_upload_page_in_chromium_follows_the_batch_to_its_failures(
-        pg_harness: Harness, browser: WebDriver, tmp_path: Path) -> None:
+        pg_harness: Harness, browser: WebDriver, tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
     pg_harness.start_worker()
     cookie, _ = _session(pg_harness)
     files = _files(tmp_path / "resumes")
@@ -100,9 +90,7 @@ def test_upload_page_in_chromium_follows_the_batch_to_its_failures(
         link = rows["sisko.pdf"].find_element(By.TAG_NAME, "a")
         assert link.text == "Benjamin Sisko"
         assert "/candidates/" in str(link.get_attribute("href"))
-        shot = tmp_path / "upload.png"
-        assert browser.save_screenshot(str(shot))
-    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+        shoot(browser, screenshots(request, "upload"), "results")
 
 
 def test_upload_form_without_javascript_lands_on_the_batch_page(pg_harness: Harness) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hotgigs.web.apply_checks import Refused, sniff, valid_email
-from hotgigs.web.apply_guard import rate_key_address
 from hotgigs.web.apply_texts import consent_text
+from hotgigs.web.limits import network_of
 from tests.resumes import docx_resume, text_pdf, zip_of
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
@@ -86,7 +86,7 @@ def test_valid_email(given: str | None, expected: str | None) -> None:
     ("unknown", "unknown"),
 ])
 def test_the_rate_limit_counts_ipv6_by_its_64(address: str, counted_as: str) -> None:
-    assert rate_key_address(address) == counted_as
+    assert network_of(address) == counted_as
 
 
 def test_the_consent_names_the_recruiter_and_how_long_data_is_kept() -> None:

@@ -22,6 +22,7 @@ from hotgigs.web.api.events import EventHub, events_channel
 from hotgigs.web.api.jobs import jobs_router
 from hotgigs.web.api.resumes import resumes_router
 from hotgigs.web.http import problem
+from hotgigs.web.limits import FixedWindow
 from hotgigs.wiring import intake_for, job_queue
 
 API_VERSION = "1.0.0"
@@ -36,7 +37,9 @@ def install_api(app: FastAPI, services: Services) -> ApiContext:
     queue = job_queue(services) if settings.redis_url else None
     api = ApiContext(services=services, intake=intake_for(services, queue),
                      hub=EventHub(settings.redis_url, events_channel(settings.queue_prefix),
-                                  stopping), stopping=stopping)
+                                  stopping),
+                     limits=FixedWindow(lambda: services.redis, settings.queue_prefix),
+                     stopping=stopping)
     app.state.api = api
 
     async def refused(_request: Request, exc: Exception) -> Response:

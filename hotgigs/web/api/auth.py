@@ -10,12 +10,9 @@ Each caller is rate-limited per minute in Redis (HOTGIGS_API_RATE_LIMIT): past i
 from __future__ import annotations
 
 import logging
-import math
-import time
 from dataclasses import dataclass
 
 from fastapi import Request
-from redis import RedisError
 
 from hotgigs.web.api.context import ApiContext, ApiProblem, api_of
 from hotgigs.web.api.tokens import verify_token
@@ -83,21 +80,10 @@ def session_caller(api: ApiContext, recruiter_id: int, email: str) -> Caller:
 
 
 def _rate_limit(request: Request, found: Caller) -> None:
-    """A fixed one-minute window per caller: INCR its counter (which expires after the window).
-    Redis down: the request goes through (the limit protects us, it is not a business rule)."""
+    """At most HOTGIGS_API_RATE_LIMIT requests per minute per caller (`hotgigs.web.limits`)."""
     api = api_of(request)
-    now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    key = f"{api.settings.queue_prefix}:api-rate:{found.limit_key}:{window}"
-    try:
-        with api.services.redis.pipeline(transaction=False) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, WINDOW_SECONDS * 2)
-            count = int(pipe.execute()[0])
-    except RedisError:
-        log.warning("API rate limit not checked: Redis unavailable", exc_info=True)
-        return
-    if count > api.settings.api_rate_limit:
-        retry = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-        raise ApiProblem(429, f"More than {api.settings.api_rate_limit} requests in a minute; "
-                              f"retry in {retry} s.", headers={"Retry-After": str(retry)})
+    limit = api.settings.api_rate_limit
+    wait = api.limits.hit(f"api:{found.limit_key}", limit, WINDOW_SECONDS)
+    if wait is not None:
+        raise ApiProblem(429, f"More than {limit} requests in a minute; retry in {wait} s.",
+                         headers={"Retry-After": str(wait)})

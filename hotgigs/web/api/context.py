@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException
 from hotgigs.bootstrap import Services
 from hotgigs.settings import Settings
 from hotgigs.web.api.events import EventHub
+from hotgigs.web.limits import FixedWindow
+from pipeline import urls
 from pipeline.intake import Intake
 
 
@@ -34,6 +36,7 @@ class ApiContext:
     services: Services
     intake: Intake
     hub: EventHub
+    limits: FixedWindow
     # set when the HTTP server stops: open event streams end instead of holding it up
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -49,5 +52,7 @@ def api_of(request: Request) -> ApiContext:
 
 
 def candidate_url(settings: Settings, candidate_id: int) -> str:
-    """The candidate's page: `{HOTGIGS_PUBLIC_URL}/candidates/{id}` (relative when unset)."""
-    return f"{settings.public_url or ''}/candidates/{candidate_id}"
+    """The candidate's page: `{HOTGIGS_PUBLIC_URL}/candidates/{id}` (relative when unset:
+    the API's callers reach this server already)."""
+    return urls.candidate_url(settings.public_url, candidate_id) or urls.candidate_path(
+        candidate_id)
