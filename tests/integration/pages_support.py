@@ -51,8 +51,8 @@ def visitor(port: int, path: str = "/signin") -> tuple[dict[str, str], str, byte
 
 def outbox(data_dir: Path) -> list[EmailMessage]:
     path = data_dir / "outbox"
-    if not path.exists():
-        return []
+    if not all((path / part).is_dir() for part in ("tmp", "new", "cur")):
+        return []  # not yet, or the mailer is making its folders right now
     box = mailbox.Maildir(path, factory=None, create=False)
     found = [email.message_from_bytes(box.get_bytes(key), policy=default)
              for key in box.iterkeys()]
