@@ -41,7 +41,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bulk_import import stage_seconds
-from hotgigs.web.api.tokens import create_token
+from storage.api_tokens import create_token
 from storage.db import Database, upgrade
 from tests.resumes import text_pdf, zip_of
 

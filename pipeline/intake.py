@@ -17,7 +17,6 @@ from pathlib import PurePath
 from redis import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from pipeline.archives import ZipLimits, expand_zip, is_zip_archive
 from pipeline.errors import Rejected
@@ -27,7 +26,8 @@ from pipeline.parser.detect import detect_kind
 from pipeline.queue import JobQueue, chunk_job_ids
 from storage.db import Database
 from storage.files import BlobStore, sha256_hex
-from storage.models import Batch, ProcessingJob, Recruiter, Resume, utcnow
+from storage.models import Batch, ProcessingJob, Resume, utcnow
+from storage.recruiters import recruiter_for
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +79,6 @@ def _refusal(item: _Item, max_file: int) -> str | None:
     except Rejected as exc:
         return exc.reason
     return None
-
-
-def recruiter_for(session: Session, identity: str) -> Recruiter:
-    recruiter = session.scalar(select(Recruiter).where(Recruiter.identity == identity))
-    if recruiter is None:
-        recruiter = Recruiter(identity=identity,
-                              email=identity if "@" in identity and ":" not in identity else None)
-        session.add(recruiter)
-        session.flush()
-    return recruiter
 
 
 STORE_THREADS = 8  # blobs written at once: each waits on its own fsync, not on the others

@@ -19,9 +19,9 @@ from sqlalchemy import delete, select
 
 from bots.drive import messages
 from bots.drive.port import DriveItem
-from pipeline.intake import recruiter_for
 from storage.db import Database
 from storage.models import DriveFile, DriveFolder, DriveGrant, Recruiter
+from storage.recruiters import recruiter_for
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{10,200}$")
 

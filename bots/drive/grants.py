@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from bots.drive import messages
 from bots.drive.folders import owner_identity
-from pipeline.intake import recruiter_for
 from storage.db import Database
 from storage.models import DriveFolder, DriveGrant, Recruiter, utcnow
+from storage.recruiters import recruiter_for
 
 log = logging.getLogger(__name__)
 

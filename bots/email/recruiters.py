@@ -1,7 +1,7 @@
 """Registered recruiters: who may email resumes, and their personal inbound addresses.
 
 `hotgigs recruiter add/list/remove/address` and Slack's `/hotgigs email` call these functions.
-A recruiter row is also made by any import (`pipeline.intake.recruiter_for`); only `register`
+A recruiter row is also made by any import (`storage.recruiters.recruiter_for`); only `register`
 makes one known to the email door. The personal address `resumes+<token>@domain` is a
 credential, as an ATS maildrop is: the token is random (100 bits) and can be rotated.
 """
@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipeline.intake import recruiter_for
 from storage.db import Database
 from storage.models import Recruiter, utcnow
+from storage.recruiters import recruiter_for
 
 
 class UnknownRecruiter(Exception):

@@ -26,10 +26,10 @@ from bots.slack.home import Home
 from matching import create_job
 from matching.fit import FitRefused, Gone, NotYours, fit, open_jobs_for, owned_candidate
 from matching.service import match_for, recruiter_id
-from pipeline.intake import recruiter_for
 from storage import audit
 from storage.db import Database
 from storage.models import Candidate
+from storage.recruiters import recruiter_for
 
 log = logging.getLogger(__name__)
 

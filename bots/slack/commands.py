@@ -25,9 +25,9 @@ from bots.slack.buttons import more_button
 from bots.slack.cards import esc
 from matching import create_job, list_jobs
 from matching.service import has_candidates, match_for, recruiter_id
-from pipeline.intake import recruiter_for
 from storage.db import Database
 from storage.models import Batch, Resume
+from storage.recruiters import recruiter_for
 
 log = logging.getLogger(__name__)
 

@@ -86,7 +86,7 @@ out = Console()
 
 def _owner_id(session: Session, owner: str | None) -> int | None:
     """The recruiter a new job belongs to (created when unknown), or None: an operator's."""
-    from pipeline.intake import recruiter_for
+    from storage.recruiters import recruiter_for
 
     return recruiter_for(session, owner).id if owner is not None else None
 

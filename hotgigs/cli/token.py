@@ -28,7 +28,7 @@ def token_create(
                     ] = None,
 ) -> None:
     """Make a token for a recruiter; it is printed once and never shown again."""
-    from hotgigs.web.api.tokens import create_token
+    from storage.api_tokens import create_token
 
     def run(services: Any) -> int:
         try:
@@ -49,7 +49,7 @@ def token_list(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Tokens with their prefix, owner, name and when they were made, used and revoked."""
-    from hotgigs.web.api.tokens import list_tokens
+    from storage.api_tokens import list_tokens
 
     def run(services: Any) -> int:
         try:
@@ -73,7 +73,7 @@ def token_revoke(
     token: Annotated[str, typer.Argument(help="the token's id or prefix (from token list)")],
 ) -> None:
     """Revoke a token: requests with it are refused (401) from now on."""
-    from hotgigs.web.api.tokens import UnknownToken, revoke_token
+    from storage.api_tokens import UnknownToken, revoke_token
 
     def run(services: Any) -> int:
         try:

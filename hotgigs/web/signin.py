@@ -23,7 +23,6 @@ from starlette.responses import RedirectResponse, Response
 from bots.email.outbound import Mailer, make_mailer
 from bots.email.recruiters import normalise
 from hotgigs.bootstrap import Services
-from hotgigs.web.api.tokens import verify_token
 from hotgigs.web.forms import (
     keep_visitor,
     recruiter_form,
@@ -35,6 +34,7 @@ from hotgigs.web.pages import pages_of
 from hotgigs.web.session import SignedIn, sessions_of, who
 from hotgigs.web.signin_links import SignInLinks
 from hotgigs.wiring import email_config
+from storage.api_tokens import verify_token
 from storage.models import Recruiter
 
 log = logging.getLogger(__name__)

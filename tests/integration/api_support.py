@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 
 from hotgigs.bootstrap import Services
-from hotgigs.web.api.tokens import create_token
 from hotgigs.web.app import build_app
 from hotgigs.web.http import HttpServer
+from storage.api_tokens import create_token
 from tests.integration.pipeline_harness import Harness
 
 ANN = "ann@agency.test"

@@ -16,8 +16,8 @@ from hotgigs.web.app import build_app
 from hotgigs.web.http import HttpServer
 from matching import close_job, create_job
 from pipeline.applications import set_apply_open
-from pipeline.intake import recruiter_for
 from storage.models import Application, Batch, Job, Resume
+from storage.recruiters import recruiter_for
 
 OWNER = "rita@agency.test"
 JOB_TEXT = ("We are looking for a Python developer to build data services.\n"

@@ -11,10 +11,10 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
-from hotgigs.web.api.tokens import revoke_token
 from hotgigs.web.session import COOKIE, CSRF_HEADER, Sessions, session_key
-from pipeline.intake import recruiter_for
+from storage.api_tokens import revoke_token
 from storage.models import Batch, ProcessingJob
+from storage.recruiters import recruiter_for
 from tests.integration.api_support import (
     ANN,
     BOB,

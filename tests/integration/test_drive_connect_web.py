@@ -24,8 +24,8 @@ from hotgigs.web.app import build_app
 from hotgigs.web.http import HttpServer
 from hotgigs.web.session import COOKIE, Sessions, session_key
 from hotgigs.wiring import run_drive_sync
-from pipeline.intake import recruiter_for
 from storage.models import Batch
+from storage.recruiters import recruiter_for
 from tests.fakes.drive_api import FakeDrive
 from tests.helpers import free_port
 from tests.integration.pipeline_harness import Harness, make_harness

@@ -27,7 +27,6 @@ from matching.index import corpus_stats, index_candidate, index_candidates
 from matching.jobs import analysis_of
 from matching.rank import query_weights, score_candidate, shortlist
 from matching.score import Match
-from pipeline.intake import recruiter_for
 from storage.db import Database
 from storage.models import (
     Candidate,
@@ -37,6 +36,7 @@ from storage.models import (
     Job,
     TermStat,
 )
+from storage.recruiters import recruiter_for
 
 JD = ("Requirements:\n- 3+ years of experience\n- Python, SQL, Docker\n"
       "Nice to have: Kubernetes\nYou will build payment services.")

@@ -240,7 +240,7 @@ def test_the_candidate_page_names_possible_duplicates(harness: Harness) -> None:
 def test_an_api_token_signs_in(harness: Harness) -> None:
     """The sign-in page's token form takes a recruiter's API token (`hotgigs token create`);
     a wrong or revoked one is refused."""
-    from hotgigs.web.api.tokens import create_token, revoke_token
+    from storage.api_tokens import create_token, revoke_token
 
     recruiter(harness.services, ANN)
     view, secret = create_token(harness.services.db, ANN, "laptop")

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from hotgigs.web.api.tokens import verify_token
+from storage.api_tokens import verify_token
 from storage.models import ApiToken
 from tests.helpers import cli_env
 from tests.integration.api_support import ANN, api_server, bearer, is_problem

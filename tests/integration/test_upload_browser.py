@@ -15,7 +15,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from hotgigs.web.session import COOKIE, Sessions, session_key
-from pipeline.intake import recruiter_for
+from storage.recruiters import recruiter_for
 from tests.browser import needs_chromium, screenshots, shoot, start_chromium
 from tests.integration.api_support import ANN, BOB, api_server
 from tests.integration.pipeline_harness import Harness

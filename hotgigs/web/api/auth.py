@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from hotgigs.web.api.context import ApiContext, ApiProblem, api_of
-from hotgigs.web.api.tokens import verify_token
 from hotgigs.web.session import CSRF_HEADER, csrf_ok, who
+from storage.api_tokens import verify_token
 from storage.models import Recruiter
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from pipeline.intake import recruiter_for
 from storage.db import Database
 from storage.models import ApiToken, Recruiter, utcnow
+from storage.recruiters import recruiter_for
 
 TOKEN_PREFIX = "hg_"
 SHOWN = 12  # characters of a token kept in clear (`hg_` and 9 of the secret)
