@@ -1,7 +1,8 @@
-"""`/upload` in a real browser: headless Chromium signs in (session cookie), chooses three
-PDFs and a ZIP in the file input, watches the progress bar reach 100 % through the event
-stream, and reads the failures with their reasons in the results table. Also the page
-without JavaScript: the form post lands on the batch page, rendered on the server."""
+"""`/upload` in a real browser: headless Chromium signs in with the link read from the
+Maildir, chooses three PDFs and a ZIP in the file input, watches the progress bar reach 100 %
+through the event stream, and reads the failures with their reasons in the results table.
+Also the page without JavaScript: the form post lands on the batch page, rendered on the
+server."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hotgigs.web.session import COOKIE, Sessions, session_key
 from storage.recruiters import recruiter_for
 from tests.browser import needs_chromium, screenshots, shoot, start_chromium
 from tests.integration.api_support import ANN, BOB, api_server
+from tests.integration.pages_support import recruiter, wait_for_link
 from tests.integration.pipeline_harness import Harness
 from tests.resumes import text_pdf, zip_of
 
@@ -31,6 +33,11 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         yield driver
     finally:
         driver.quit()
+
+
+def _visible(browser: WebDriver, css: str) -> None:
+    WebDriverWait(browser, 30).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def _session(harness: Harness, email: str = ANN) -> tuple[str, str]:
@@ -63,14 +70,21 @@ def test_upload_page_in_chromium_follows_the_batch_to_its_failures(
         pg_harness: Harness, browser: WebDriver, tmp_path: Path,
         request: pytest.FixtureRequest) -> None:
     pg_harness.start_worker()
-    cookie, _ = _session(pg_harness)
+    recruiter(pg_harness.services, ANN)  # registered: `hotgigs recruiter add`
     files = _files(tmp_path / "resumes")
     with api_server(pg_harness.services) as client:
         base = str(client.base_url).rstrip("/")
-        browser.get(f"{base}/static/hotgigs.css")  # the cookie's site first
-        browser.add_cookie({"name": COOKIE, "value": cookie, "path": "/"})
+        # signed out, /upload sends the recruiter to sign in with a link sent by email
         browser.get(f"{base}/upload")
-        assert "Upload" in browser.title
+        _visible(browser, "#email")
+        browser.find_element(By.CSS_SELECTOR, "#email").send_keys(ANN)
+        browser.find_element(By.CSS_SELECTOR, "#send-link").click()
+        _visible(browser, "#sent")
+        browser.get(wait_for_link(pg_harness.settings.data_dir, ANN))  # from the Maildir
+        _visible(browser, "#sign-in")
+        browser.find_element(By.CSS_SELECTOR, "#sign-in").click()
+        _visible(browser, "#files")
+        assert "Upload" in browser.title and browser.current_url == f"{base}/upload"
         browser.find_element(By.CSS_SELECTOR, "#files").send_keys(
             "\n".join(str(p) for p in files))
         browser.find_element(By.CSS_SELECTOR, "#send").click()
