@@ -11,6 +11,7 @@ import mailbox
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -82,3 +83,17 @@ class RelayMailer:
 
 def make_mailer(relay_url: str | None, outbox: Path) -> Mailer:
     return RelayMailer(relay_url) if relay_url else MaildirOutbox(outbox)
+
+
+def automated_message(sender: str, to: str, subject: str) -> EmailMessage:
+    """A message HotGigs sends on its own, outside any thread (a sign-in link, an applicant's
+    status link): with the Date and Message-ID a mail server expects, and `Auto-Submitted:
+    auto-generated` (RFC 3834) so auto-responders do not answer it."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    return message

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from bots.email.outbound import automated_message
+
 CONSENT_VERSION = "2026-12-05"
 
 
@@ -99,10 +101,7 @@ def failure_in_words(reason: str) -> str:
 
 
 def status_email(*, to: str, sender: str, job_title: str, link: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = f"Your application: {job_title}"
+    message = automated_message(sender, to, f"Your application: {job_title}")
     message.set_content(
         f"Hello,\n\nthank you for applying for {job_title}. Your resume has arrived and is "
         "being read.\n\nThis link shows what we read from it (keep it private: anyone with "

@@ -11,8 +11,6 @@ once (`signin_links`), and starts the session.
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from urllib.parse import urlencode
 
 import redis
@@ -20,7 +18,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from bots.email.outbound import Mailer, make_mailer
+from bots.email.outbound import Mailer, automated_message, make_mailer
 from bots.email.recruiters import normalise
 from hotgigs.bootstrap import Services
 from hotgigs.web.forms import (
@@ -114,13 +112,7 @@ class SignIn:
                                         minutes=self.links.lifetime // 60)
 
     def send(self, email: str, link: str) -> None:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = email
-        message["Subject"] = SUBJECT
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2])
-        message["Auto-Submitted"] = "auto-generated"
+        message = automated_message(self.sender, email, SUBJECT)
         minutes = self.links.lifetime // 60
         message.set_content(
             f"Hello,\n\nopen this link to sign in to HotGigs:\n\n{link}\n\n"
