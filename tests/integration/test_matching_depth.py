@@ -15,22 +15,15 @@ from hotgigs.bootstrap import Services
 from matching import create_job, match_job
 from matching.index import index_candidates
 from storage.models import Candidate, CandidateSkill, ProfileKey
+from tests.integration.candidate_rows import Role, add_candidate
 
 SKILLS = ["Python", "PostgreSQL", "Docker"]
 TEXT = "Built payment services in Python on PostgreSQL, shipped in Docker."
 
 
-def add(session: Any, name: str, roles: list[tuple[str, str, str]], *,
-        title: str = "Backend Engineer", skills: list[str] = SKILLS) -> int:
-    data = {"name": name, "summary": f"{title}.", "skills": skills, "experience": [
-        {"title": title, "company": "Acme", "start_date": s, "end_date": e,
-         "description": d} for s, e, d in roles]}
-    cand = Candidate(name=name, latest_title=title, data=data)
-    session.add(cand)
-    session.flush()
-    session.add_all(CandidateSkill(candidate_id=cand.id, skill=s) for s in skills)
-    session.flush()
-    return cand.id
+def add(session: Any, name: str, roles: list[Role], *, title: str = "Backend Engineer",
+        skills: list[str] = SKILLS) -> int:
+    return add_candidate(session, name, roles, title=title, skills=skills)
 
 
 def populate(session: Any) -> dict[str, int]:

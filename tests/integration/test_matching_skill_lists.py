@@ -18,8 +18,9 @@ from hotgigs.bootstrap import Services
 from matching import create_job, find_matches_many, match_job
 from matching.index import index_candidates
 from matching.skill_occupations import ALL, counts_of
-from storage.models import Candidate, CandidateProfile, CandidateSkill, SkillOccupation
+from storage.models import Candidate, CandidateProfile, SkillOccupation
 from storage.privacy import forget_profiles
+from tests.integration.candidate_rows import add_candidate
 
 ACCOUNTANTS = "13-2011.00"
 NURSES = "29-1141.00"
@@ -27,15 +28,8 @@ JOB = "Required skills: Yardi, Excel"
 
 
 def add(session: Any, name: str, title: str, skills: list[str], text: str) -> int:
-    data = {"name": name, "summary": f"{title}.", "skills": skills, "experience": [
-        {"title": title, "company": "Acme", "start_date": "2018-01", "end_date": "present",
-         "description": text}]}
-    cand = Candidate(name=name, latest_title=title, data=data)
-    session.add(cand)
-    session.flush()
-    session.add_all(CandidateSkill(candidate_id=cand.id, skill=s) for s in skills)
-    session.flush()
-    return cand.id
+    return add_candidate(session, name, [("2018-01", "present", text)], title=title,
+                         skills=skills)
 
 
 def populate(session: Any) -> dict[str, int]:
