@@ -34,7 +34,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import psycopg
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -43,27 +42,21 @@ from benchmarks.bulk_import import stage_seconds
 from benchmarks.smtp_load import free_port, percentile
 from storage.api_tokens import create_token
 from storage.db import Database, upgrade
+from tests.conftest import throwaway_pg_database
 from tests.resumes import text_pdf, zip_of
 
-PG_ADMIN = os.environ.get("HOTGIGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 KEY = "Bml7ZV7WczmJQj2kdJ_lRxeIC-EgA7XpaG5_Qx7-9Bc="
 OWNER = "bench@agency.test"
 
 
 @contextmanager
 def database(url: str | None) -> Iterator[str]:
+    """The given database, or a throw-away one (the tests' own), dropped afterwards."""
     if url:
         yield url
         return
-    name = f"hotgigs_apiload_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_pg_database() as made:
+        yield made
 
 
 def resumes(count: int, folder: Path | None, offset: int) -> list[tuple[str, bytes]]:
