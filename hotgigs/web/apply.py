@@ -33,7 +33,7 @@ from hotgigs.web.apply_guard import (
     read_capped,
     replayed,
 )
-from hotgigs.web.http import json_response
+from hotgigs.web.http import base_url, json_response
 from hotgigs.web.limits import FixedWindow, client_address, network_of
 from hotgigs.web.pages import pages_of
 from hotgigs.wiring import MB, email_config, intake_for, job_queue
@@ -214,7 +214,7 @@ class ApplyDoor:
         batch_id = await run_in_threadpool(self._store, intake, job, email, name, data,
                                            upload.content_type, fingerprint, token)
         log.info("apply %s: batch %s from %s", job.slug, batch_id, email)
-        link = f"{self._base(request)}/apply/status/{token}"
+        link = f"{base_url(self.services.settings, request)}/apply/status/{token}"
         return RedirectResponse(f"/apply/status/{token}", status_code=303,
                                 headers={"Referrer-Policy": "no-referrer"},
                                 background=BackgroundTask(self._mail, email, job.title, link))
@@ -233,9 +233,6 @@ class ApplyDoor:
                                consent_version=texts.CONSENT_VERSION, ip_hash=fingerprint,
                                token=token)
         return batch.id
-
-    def _base(self, request: Request) -> str:
-        return self.services.settings.public_url or str(request.base_url).rstrip("/")
 
     def _mail(self, to: str, job_title: str, link: str) -> None:
         """The status link by email (relay or the Maildir outbox), after the answer went."""
@@ -266,7 +263,7 @@ class ApplyDoor:
         reason = texts.failure_in_words(status["reason"]) if status["reason"] else ""
         return self._page(request, "apply_status.html", application=status, state=state,
                           reason=reason, token=token,
-                          link=f"{self._base(request)}/apply/status/{token}")
+                          link=f"{base_url(self.services.settings, request)}/apply/status/{token}")
 
     def status_json(self, token: str) -> Response:
         found = self._status(token)

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from hotgigs.bootstrap import Services
+from hotgigs.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,17 @@ def new_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _crash)
     return app
+
+
+def base_url(settings: Settings, request: Request) -> str:
+    """Where links sent by email point: HOTGIGS_PUBLIC_URL, else the address this server
+    listens on. Never the Host header, which a client chooses: a link to their host would
+    hand them the link's token."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host, port = request.scope.get("server") or (settings.http_host, settings.http_port)
+    host = f"[{host}]" if ":" in str(host) else host
+    return f"{request.url.scheme}://{host}:{port}"
 
 
 def add_health(app: FastAPI, services: Services) -> None:

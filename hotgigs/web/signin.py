@@ -27,6 +27,7 @@ from hotgigs.web.forms import (
     visitor_form,
     visitor_token,
 )
+from hotgigs.web.http import base_url
 from hotgigs.web.limits import client_address
 from hotgigs.web.pages import pages_of
 from hotgigs.web.session import SignedIn, sessions_of, who
@@ -47,17 +48,6 @@ def safe_next(value: str | None) -> str:
             or any(ord(ch) < 32 for ch in value):
         return "/"
     return value
-
-
-def base_url(services: Services, request: Request) -> str:
-    """HOTGIGS_PUBLIC_URL, else the address this server listens on (never the Host header,
-    which a client chooses: a link to the attacker's host would hand them the token)."""
-    if services.settings.public_url:
-        return services.settings.public_url
-    host, port = request.scope.get("server") or (services.settings.http_host,
-                                                 services.settings.http_port)
-    host = f"[{host}]" if ":" in str(host) else host
-    return f"{request.url.scheme}://{host}:{port}"
 
 
 class SignIn:
@@ -104,7 +94,8 @@ class SignIn:
             page.headers["Retry-After"] = str(wait)
             return page
         if token is not None:
-            link = f"{base_url(self.services, request)}/signin/link?{urlencode({'token': token})}"
+            query = urlencode({"token": token})
+            link = f"{base_url(self.services.settings, request)}/signin/link?{query}"
             tasks.add_task(self.send, email, link)
         else:
             log.info("sign-in link asked for an address that is no recruiter's")
