@@ -1,19 +1,29 @@
-"""What `hotgigs status` reports: queue depths, resumes by status, success rate, failures.
+"""What `hotgigs status` and `/metrics` report: queues, resumes, success rate, failures, and
+what the alert rules watch (open batches, live workers, Drive folders).
 
-Everything comes from the database (the source of truth) except queue depths, which only Redis
-knows; an unreachable Redis is reported, not fatal.
+Everything comes from the database (the source of truth) except queue depths and workers, which
+only Redis knows; an unreachable Redis is reported, not fatal. Figures read here at scrape time
+cover every host of a fleet, unlike the counters each process records on its own host.
 """
 
 from __future__ import annotations
 
 import statistics
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from hotgigs.bootstrap import Services
-from storage.models import Batch, BatchState, ProcessingJob, Resume, ResumeStatus, utcnow
+from storage.models import (
+    Batch,
+    BatchState,
+    DriveFolder,
+    ProcessingJob,
+    Resume,
+    ResumeStatus,
+    utcnow,
+)
 
 PRIORITIES = ("high", "low")
 ENDED = (ResumeStatus.PARSED, ResumeStatus.FAILED)
@@ -27,22 +37,79 @@ def queue_depths(services: Services) -> dict[str, int] | None:
             for p in PRIORITIES}
 
 
-def window_figures(services: Services, hours: int) -> dict[str, Any]:
-    """Success rate, resumes finished and median processing time over the last `hours`."""
+def live_workers(services: Services) -> int:
+    """RQ workers on this deployment's queues whose heartbeat key has not expired.
+
+    RQ's registry (`hotgigs_workers`) keeps a worker killed with its host until a live worker
+    cleans it up, so with every worker gone it never drops to 0; the worker's own key carries
+    RQ's worker TTL and vanishes on its own.
+    """
+    from rq.worker_registration import WORKERS_BY_QUEUE_KEY
+
+    redis = services.redis
+    keys: set[bytes] = set()
+    for priority in PRIORITIES:
+        keys |= redis.smembers(WORKERS_BY_QUEUE_KEY % services.settings.queue_name(priority))
+    if not keys:
+        return 0
+    pipe = redis.pipeline(transaction=False)
+    for key in keys:
+        pipe.exists(key)
+    return sum(1 for alive in pipe.execute() if alive)
+
+
+def hour_ago() -> datetime:
+    """The start of the last-hour windows /metrics reports (the alert rules' thresholds are per
+    hour, so these figures need no history in Prometheus)."""
+    return utcnow() - timedelta(hours=1)
+
+
+def ended_since(services: Services, hours: int) -> dict[str, int]:
+    """Resumes that ended (parsed, failed) in the last `hours`, by status, zeros included."""
     since = utcnow() - timedelta(hours=hours)
     with services.db.session() as session:
         done = dict(session.execute(
             select(Resume.status, func.count())
             .where(Resume.updated_at >= since, Resume.status.in_(ENDED))
             .group_by(Resume.status)).all())
+    return {str(status): int(done.get(status, 0)) for status in ENDED}
+
+
+def open_batches(services: Services) -> dict[str, tuple[int, float]]:
+    """Per priority: batches not yet done, and the age in seconds of the oldest (0 if none)."""
+    with services.db.session() as session:
+        rows = session.execute(
+            select(Batch.priority, func.count(), func.min(Batch.created_at))
+            .where(Batch.state == BatchState.PROCESSING).group_by(Batch.priority)).all()
+    now = utcnow()
+    found = {str(p): (int(n), max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
+             for p, n, oldest in rows}
+    return {p: found.get(p, (0, 0.0)) for p in sorted({*PRIORITIES, *found})}
+
+
+def drive_folder_states(services: Services) -> dict[str, int]:
+    """Watched Drive folders by state (`active`, `broken`), zeros included."""
+    with services.db.session() as session:
+        rows = session.execute(
+            select(DriveFolder.state, func.count()).group_by(DriveFolder.state)).all()
+    counts = {"active": 0, "broken": 0}
+    counts.update({str(state): int(n) for state, n in rows})
+    return counts
+
+
+def window_figures(services: Services, hours: int) -> dict[str, Any]:
+    """Success rate, resumes finished and median processing time over the last `hours`."""
+    since = utcnow() - timedelta(hours=hours)
+    done = ended_since(services, hours)
+    with services.db.session() as session:
         durations: list[float] = list(session.scalars(
             select(func.coalesce(ProcessingJob.duration_ms, 0.0))
             .where(ProcessingJob.finished_at >= since, ProcessingJob.duration_ms.is_not(None))
             .limit(10000)))
     finished = sum(done.values())
     return {
-        "success_rate": round(done.get(ResumeStatus.PARSED, 0) / finished, 4) if finished else None,
-        "finished": finished, "failed": int(done.get(ResumeStatus.FAILED, 0)),
+        "success_rate": round(done[ResumeStatus.PARSED] / finished, 4) if finished else None,
+        "finished": finished, "failed": done[ResumeStatus.FAILED],
         "median_processing_ms": round(statistics.median(durations), 1) if durations else None,
     }
 

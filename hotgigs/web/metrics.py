@@ -3,8 +3,8 @@
 Every process of the tree (web, SMTP, Slack, workers) writes its figures into one
 prometheus-client multiprocess directory under the data dir, which `prepare` names in
 `PROMETHEUS_MULTIPROC_DIR` before anything imports prometheus-client (child processes inherit
-it). A scrape merges those files and adds what only Redis knows at that moment (queue depths and
-live workers) and the emails in quarantine now, by reason.
+it). A scrape merges those files and adds what the database and Redis say at that moment (queue
+depths, workers, open batches, resumes ended in the last hour, Drive folders, the quarantine).
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ from fastapi import FastAPI
 from starlette.responses import Response
 
 from hotgigs.bootstrap import Services
-from hotgigs.figures import queue_depths
+from hotgigs.figures import (
+    drive_folder_states,
+    ended_since,
+    hour_ago,
+    live_workers,
+    open_batches,
+    queue_depths,
+)
 from hotgigs.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,7 +62,8 @@ def process_exited(settings: Settings) -> None:
 
 
 class _LiveFigures:
-    """Queue depths and workers, read from Redis at scrape time."""
+    """What the database and Redis say at scrape time: the same for every host of a fleet, so
+    the alert rules (deploy/prometheus/alerts.yml) are built on these."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -63,17 +71,10 @@ class _LiveFigures:
     def collect(self) -> Iterator[Any]:
         from prometheus_client.core import GaugeMetricFamily
 
-        from bots.email.quarantine import counts_by_reason
-
-        held = GaugeMetricFamily("hotgigs_inbound_quarantined",
-                                 "Inbound emails in quarantine now (no proof of sender), by reason",
-                                 labels=["reason"])
         try:
-            for reason, count in counts_by_reason(self.services.db).items():
-                held.add_metric([reason], count)
-        except Exception:  # the database is down: the other figures still answer
-            log.warning("metrics: quarantine counts unavailable", exc_info=True)
-        yield held
+            yield from self._database_figures()
+        except Exception:  # the database is down: the Redis figures still answer
+            log.warning("metrics: database figures unavailable", exc_info=True)
         depths = queue_depths(self.services)
         up = GaugeMetricFamily("hotgigs_redis_up", "Whether Redis answered the scrape")
         up.add_metric([], 0 if depths is None else 1)
@@ -89,6 +90,50 @@ class _LiveFigures:
         workers = GaugeMetricFamily("hotgigs_workers", "RQ workers registered in Redis")
         workers.add_metric([], Worker.count(connection=self.services.redis))
         yield workers
+        live = GaugeMetricFamily("hotgigs_workers_live",
+                                 "Workers on this deployment's queues whose heartbeat has not "
+                                 "expired (RQ's worker TTL)")
+        live.add_metric([], live_workers(self.services))
+        yield live
+
+    def _database_figures(self) -> Iterator[Any]:
+        from prometheus_client.core import GaugeMetricFamily
+
+        from bots.email.quarantine import counts_by_reason
+
+        services = self.services
+        held = GaugeMetricFamily("hotgigs_inbound_quarantined",
+                                 "Inbound emails in quarantine now (no proof of sender), by reason",
+                                 labels=["reason"])
+        for reason, count in counts_by_reason(services.db).items():
+            held.add_metric([reason], count)
+        yield held
+        recent = GaugeMetricFamily("hotgigs_inbound_quarantined_last_hour",
+                                   "Inbound emails received in the last hour and in quarantine")
+        recent.add_metric([], sum(counts_by_reason(services.db, since=hour_ago()).values()))
+        yield recent
+        ended = GaugeMetricFamily("hotgigs_resumes_ended_last_hour",
+                                  "Resumes that ended in the last hour, by status (every host's)",
+                                  labels=["status"])
+        for status, count in ended_since(services, 1).items():
+            ended.add_metric([status], count)
+        yield ended
+        batches = open_batches(services)
+        open_count = GaugeMetricFamily("hotgigs_batches_open",
+                                       "Batches not yet done, by priority", labels=["priority"])
+        oldest = GaugeMetricFamily("hotgigs_batch_oldest_open_seconds",
+                                   "Age of the oldest batch not yet done (0: none), by priority",
+                                   labels=["priority"])
+        for priority, (n, age) in batches.items():
+            open_count.add_metric([priority], n)
+            oldest.add_metric([priority], round(age, 1))
+        yield open_count
+        yield oldest
+        folders = GaugeMetricFamily("hotgigs_drive_folders", "Watched Drive folders, by state",
+                                    labels=["state"])
+        for state, n in drive_folder_states(services).items():
+            folders.add_metric([state], n)
+        yield folders
 
 
 def add_metrics(app: FastAPI, services: Services) -> None:

@@ -4,15 +4,16 @@ answered, and only to the proven recruiter; the rest waits in quarantine, unansw
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from bots.email import recruiters
 from bots.email.quarantine import NotQuarantined, drop, release
 from hotgigs.cli import app
-from storage.models import Candidate, Recruiter
+from storage.models import Candidate, InboundMessage, Recruiter, utcnow
 from tests.emails import INBOUND, SENDER, attach, message
 from tests.integration.email_rig import MailRig, body_text, start_rig
 from tests.integration.http_support import TOKEN, http_server, request, with_token
@@ -176,7 +177,15 @@ def test_the_operator_manages_recruiters_and_the_quarantine(
         metrics = request(port, "GET", "/metrics")[2].decode()
         page = request(port, "GET", "/admin", headers={"Authorization": f"Bearer {TOKEN}"})[2]
     assert 'hotgigs_inbound_quarantined{reason="no proof of sender"} 1.0' in metrics
+    assert "hotgigs_inbound_quarantined_last_hour 1.0" in metrics
     assert b'id="quarantine"' in page and b"someone@else.test" in page
+    with rig.h.services.db.session() as session:  # held since yesterday: no longer a spike
+        session.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(days=1)))
+        session.commit()
+    with http_server(with_token(rig.h, TOKEN)) as port:
+        metrics = request(port, "GET", "/metrics")[2].decode()
+    assert 'hotgigs_inbound_quarantined{reason="no proof of sender"} 1.0' in metrics
+    assert "hotgigs_inbound_quarantined_last_hour 0.0" in metrics
     assert runner.invoke(app, ["inbox", "release", row_id, "--owner", "x@y.test"],
                          env=env).exit_code == 2
     cli("inbox", "release", row_id, "--owner", "ann@agency.test")

@@ -10,12 +10,13 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from storage.models import AuditEvent, Candidate
+from storage.models import AuditEvent, Batch, Candidate, DriveFolder, Recruiter, utcnow
 from tests.helpers import free_port, wait_until
 from tests.integration.http_support import TOKEN, http_server, request, with_token
 from tests.integration.pipeline_harness import Harness
@@ -66,6 +67,68 @@ def test_metrics_count_the_whole_system_after_imports(harness: Harness, tmp_path
     assert value("hotgigs_redis_up") == 1
     assert value("hotgigs_queue_depth", queue="high") == 0
     assert value("hotgigs_queue_depth", queue="low") == 0
+
+
+def test_metrics_carry_what_the_alert_rules_watch(harness: Harness) -> None:
+    """Live workers, open batches and their age, resumes ended in the last hour, Drive folders:
+    read from Redis and the database at scrape time (deploy/prometheus/alerts.yml)."""
+    services = with_token(harness, None)
+    redis = harness.services.redis
+
+    def scrape() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+        with http_server(services) as port:
+            status, _, body = request(port, "GET", "/metrics")
+        assert status == 200
+        return _samples(body.decode())
+
+    def value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str,
+              **labels: str) -> float:
+        return samples[(name, tuple(sorted(labels.items())))]
+
+    worker = harness.start_worker()
+    wait_until(lambda: value(scrape(), "hotgigs_workers_live") == 1, timeout=120,
+               what="the worker's heartbeat")
+    harness.kill(worker)  # as a host that lost power: no goodbye in Redis
+    samples = scrape()
+    assert value(samples, "hotgigs_workers") == 1
+    assert value(samples, "hotgigs_workers_live") == 1  # its heartbeat key has not run out yet
+    registered = redis.smembers(f"rq:workers:{harness.settings.queue_name('high')}")
+    assert len(registered) == 1
+    redis.delete(*registered)  # as RQ's worker TTL does when it runs out
+    samples = scrape()
+    assert value(samples, "hotgigs_workers") == 1  # RQ's registry still lists the dead one
+    assert value(samples, "hotgigs_workers_live") == 0
+
+    batch = harness.submit({"sisko.pdf": text_pdf("Benjamin Sisko", "sisko@ds9.test"),
+                            "bad.pdf": b"%PDF-1.4 broken"})
+    with harness.services.db.session() as session:
+        session.execute(update(Batch).where(Batch.id == batch.id)
+                        .values(created_at=utcnow() - timedelta(hours=2)))
+        owner = session.scalars(select(Recruiter.id)).one()  # who submitted the batch
+        session.add_all([DriveFolder(folder_id="f-ok", owner_id=owner),
+                         DriveFolder(folder_id="f-1", owner_id=owner, state="broken"),
+                         DriveFolder(folder_id="f-2", owner_id=owner, state="broken")])
+        session.commit()
+    samples = scrape()
+    other = "high" if batch.priority == "low" else "low"
+    assert value(samples, "hotgigs_batches_open", priority=batch.priority) == 1
+    assert value(samples, "hotgigs_batches_open", priority=other) == 0
+    age = value(samples, "hotgigs_batch_oldest_open_seconds", priority=batch.priority)
+    assert 7200 <= age < 7200 + 3600
+    assert value(samples, "hotgigs_batch_oldest_open_seconds", priority=other) == 0
+    assert value(samples, "hotgigs_queue_depth", queue=batch.priority) >= 1
+    assert value(samples, "hotgigs_drive_folders", state="broken") == 2
+    assert value(samples, "hotgigs_drive_folders", state="active") == 1
+    assert value(samples, "hotgigs_resumes_ended_last_hour", status="parsed") == 0
+    assert value(samples, "hotgigs_inbound_quarantined_last_hour") == 0
+
+    harness.run_burst_worker()
+    harness.wait_batch_done(batch.id)
+    samples = scrape()
+    assert value(samples, "hotgigs_batches_open", priority=batch.priority) == 0
+    assert value(samples, "hotgigs_batch_oldest_open_seconds", priority=batch.priority) == 0
+    assert value(samples, "hotgigs_resumes_ended_last_hour", status="parsed") == 1
+    assert value(samples, "hotgigs_resumes_ended_last_hour", status="failed") == 1
 
 
 def test_dashboard_is_off_without_a_token(harness: Harness) -> None:
