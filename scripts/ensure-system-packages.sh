@@ -17,3 +17,14 @@ echo "installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's prometheus package is here for its promtool: the server it enables and starts (on
+# :9090) is stopped and disabled again when this script installed it.
+for pkg in "${missing[@]}"; do
+  [ "$pkg" = prometheus ] || continue
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  else
+    service prometheus stop >/dev/null 2>&1 || true
+    update-rc.d prometheus disable >/dev/null 2>&1 || true
+  fi
+done
