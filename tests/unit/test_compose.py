@@ -58,3 +58,28 @@ def test_the_dockerfile_copies_every_package() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     for package in ("hotgigs", "bots", "pipeline", "storage", "matching", "digests", "scheduler"):
         assert f"COPY {package} {package}" in dockerfile
+
+
+def test_prometheus_loads_the_rules_and_scrapes_web() -> None:
+    """The prometheus service mounts files that exist, at the paths its config names, and
+    scrapes the port web listens on."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    prometheus = services["prometheus"]
+    assert "prometheus-data" in compose["volumes"]
+    mounts = {}
+    for volume in prometheus["volumes"]:
+        source, target, *_ = volume.split(":")
+        if source.startswith("./"):
+            assert (ROOT / source).is_file(), source
+            mounts[target] = ROOT / source
+    config_path = next(a.split("=", 1)[1] for a in prometheus["command"]
+                       if a.startswith("--config.file="))
+    config = yaml.safe_load(mounts[config_path].read_text())
+    for rule_file in config["rule_files"]:
+        assert str(Path(config_path).parent / rule_file) in mounts, rule_file
+    targets = [t for job in config["scrape_configs"] for c in job["static_configs"]
+               for t in c["targets"]]
+    web_port = services["web"]["ports"][0].split(":")[-1]
+    assert targets == [f"web:{web_port}"]
+    assert "--scale worker=4" in (ROOT / "docker-compose.yml").read_text()
