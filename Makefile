@@ -9,7 +9,7 @@ OCR_LANGUAGES := tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa tesseract
 	tesseract-ocr-ita tesseract-ocr-nld tesseract-ocr-pol tesseract-ocr-rus tesseract-ocr-ell \
 	tesseract-ocr-chi-sim tesseract-ocr-jpn
 RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng $(OCR_LANGUAGES) antiword swaks
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client chromium chromium-driver
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client chromium chromium-driver curl
 
 .PHONY: run test lint typecheck pytest system-run system-test services lock clean
 

@@ -25,6 +25,7 @@ redis-cli -h 127.0.0.1 -p 6379 ping
 # volume, filer, S3 gateway) on 127.0.0.1, S3 on its standard port 8333, with the tests'
 # credentials (tests/conftest.py) so that unsigned or wrongly signed requests are refused.
 WEED=${WEED:-.venv/bin/weed}
+[ -x "$WEED" ] || WEED=$(command -v weed || echo "$WEED")
 S3_DIR=${HOTGIGS_SEAWEEDFS_DIR:-/var/lib/hotgigs-seaweedfs}
 s3_up() { [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8333/)" = 403 ]; }
 # volumes exist (a write can be placed): until then PUTs fail with "no writable volumes"

@@ -46,14 +46,15 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
         return Backend("local", lambda key: open_store(None, data_dir=tmp_path, key=key),
                        files, lambda name, data: (root / name).write_bytes(data))
     bucket: S3Bucket = request.getfixturevalue("s3_bucket")
+
+    def write(name: str, data: bytes) -> None:
+        bucket.client.put_object(Bucket=bucket.name, Key=name, Body=data)
+
     return Backend(
         "s3",
         lambda key: open_store(bucket.url(), data_dir=tmp_path, key=key,
                                s3_endpoint=bucket.endpoint, s3_region="us-east-1"),
-        bucket.objects,
-        lambda name, data: bucket.client.put_object(Bucket=bucket.name, Key=name, Body=data)
-        and None,
-    )
+        bucket.objects, write)
 
 
 def test_put_get_exists_delete(backend: Backend) -> None:
