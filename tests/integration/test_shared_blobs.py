@@ -9,18 +9,24 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hotgigs.bootstrap import bootstrap
+from pipeline.context import configure, current
+from pipeline.errors import Transient
 from pipeline.intake import Intake
 from pipeline.models import IngestFile, IngestRequest
+from pipeline.tasks import process_resumes
 from storage.db import upgrade
 from storage.files import LocalEncryptedStore, Sealer, decode_key, sha256_hex
+from storage.s3_store import S3Location, S3Store, s3_client
 from storage.stores import open_store
 from tests.conftest import S3Bucket, truncate_all
+from tests.helpers import free_port
 from tests.integration.pipeline_harness import Harness, make_harness
 from tests.resumes import docx_resume, text_pdf
 
@@ -139,3 +145,29 @@ def test_migrate_moves_a_local_store_with_legacy_files_to_s3_and_proves_it(
     assert json.loads(third.stdout) == {"copied": 1, "already_there": 2, "missing": 1,
                                         "failed": 0, "legacy_renamed": 0}
     assert keys[2][:12] in third.stderr
+
+
+def test_a_store_that_is_down_makes_the_parse_retry_not_fail(
+    pg_harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unreachable S3 endpoint is `Transient` for the chunk (RQ retries it); the resume is
+    not failed as a broken file, and parses once the store answers again."""
+    h = pg_harness
+    batch = h.submit({"lee.pdf": FILES["lee.pdf"]})
+    (resume,) = h.resumes(batch.id)
+    working = current()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    closed = f"http://127.0.0.1:{free_port()}"
+    down = S3Store(S3Location.parse("s3://gone/blobs"),
+                   decode_key(str(h.settings.encryption_key)),
+                   s3_client(closed, "us-east-1", retries=1), closed)
+    configure(replace(working, blobs=down))
+    try:
+        with pytest.raises(Transient, match="failed while reading blob"):
+            process_resumes([resume.id])
+        (after,) = h.resumes(batch.id)
+        assert after.status == "processing" and after.failure_reason is None
+    finally:
+        configure(working)
+    assert process_resumes([resume.id]) == ["parsed"]
