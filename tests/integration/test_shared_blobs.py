@@ -171,3 +171,36 @@ def test_a_store_that_is_down_makes_the_parse_retry_not_fail(
     finally:
         configure(working)
     assert process_resumes([resume.id]) == ["parsed"]
+
+
+def test_migrate_without_a_target_renames_legacy_files_in_place(
+    make_settings: object, tmp_path: Path
+) -> None:
+    build: Any = make_settings
+    settings = build(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    upgrade(settings.effective_database_url)
+    services = bootstrap(settings)
+    try:
+        Intake(services.db, services.blobs, None).submit(IngestRequest(
+            source="cli", submitted_by="ann@agency.test", idempotency_key=None,
+            files=[IngestFile(name="lee.pdf", content=FILES["lee.pdf"])]))
+    finally:
+        services.close()
+    secret = decode_key(str(settings.encryption_key))
+    key = sha256_hex(FILES["lee.pdf"])
+    LocalEncryptedStore(settings.data_dir / "blobs", secret).delete(key)
+    legacy = settings.data_dir / "blobs" / key[:2] / key[2:4] / key
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    legacy.write_bytes(Sealer(secret).seal(key, FILES["lee.pdf"]))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTGIGS_")}
+    env.update(HOTGIGS_DATA_DIR=str(settings.data_dir),
+               DATABASE_URL=settings.effective_database_url,
+               HOTGIGS_ENCRYPTION_KEY=str(settings.encryption_key))
+    done = _migrate(env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"copied": 0, "already_there": 1, "missing": 0,
+                                       "failed": 0, "legacy_renamed": 1}
+    assert not legacy.exists()
+    names = [p.name for p in (settings.data_dir / "blobs").rglob("*") if p.is_file()]
+    assert names == [Sealer(secret).object_name(key)]
