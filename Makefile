@@ -9,8 +9,10 @@ OCR_LANGUAGES := tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa tesseract
 	tesseract-ocr-ita tesseract-ocr-nld tesseract-ocr-pol tesseract-ocr-rus tesseract-ocr-ell \
 	tesseract-ocr-chi-sim tesseract-ocr-jpn
 RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng $(OCR_LANGUAGES) antiword swaks
-# prometheus: for its promtool, which checks and unit-tests deploy/prometheus/alerts.yml
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client chromium chromium-driver prometheus
+# prometheus: for its promtool, which checks and unit-tests deploy/prometheus/alerts.yml;
+# curl: the readiness probe of SeaweedFS in scripts/ensure-test-services.sh
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client chromium chromium-driver prometheus \
+	curl
 
 .PHONY: run test lint typecheck pytest system-run system-test services lock clean
 

@@ -10,6 +10,11 @@ The overhead is measured against the same files parsed by the same number of pla
 
     .venv/bin/python benchmarks/bulk_import.py [--count 1000] [--workers 2] [--jobs 10]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB] [--redis-url URL]
+        [--blob-url s3://bucket/prefix --s3-endpoint http://127.0.0.1:8333]
+
+`--blob-url` puts the files in that store (HOTGIGS_BLOB_URL; default the local folder): with an
+S3 URL, credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a missing bucket is
+made for the run and removed after it. The blob-store line times put and get per resume alone.
 
 With `--in-process`, the same N PDFs in a folder go through `hotgigs import DIR` as an operator
 runs it without Redis (the tasks run in the command's own process), and the command's wall time
@@ -190,6 +195,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=10, help="open jobs each candidate is matched to")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    ap.add_argument("--blob-url", default=None, help="file: (default) or s3://bucket/prefix")
+    ap.add_argument("--s3-endpoint", default=None, help="S3-compatible server, e.g. SeaweedFS")
     args = ap.parse_args()
     if args.in_process:
         in_process(args.count or 400, args.database_url)
@@ -200,9 +207,11 @@ def main() -> None:
     key = base64.urlsafe_b64encode(os.urandom(32)).decode()
     settings = load_settings(data_dir=data_dir, database_url=args.database_url,
                              redis_url=args.redis_url, encryption_key=key,
-                             queue_prefix="bench")
+                             queue_prefix="bench", blob_url=args.blob_url,
+                             s3_endpoint=args.s3_endpoint)
     redis.Redis.from_url(args.redis_url).flushdb()
     upgrade(settings.effective_database_url)
+    made_bucket = make_bucket(args.blob_url, args.s3_endpoint)
     services = bootstrap(settings)
     queue = job_queue(services)
     intake = Intake(services.db, services.blobs, queue)
@@ -215,11 +224,14 @@ def main() -> None:
         bare.append((time.perf_counter() - start) * 1000)
     bare_ms = statistics.median(bare)
     bare_wall = bare_parallel_seconds(files, args.workers, data_dir)
+    put_ms, get_ms = store_ms(services, 100)
     jobs = open_jobs(services, args.jobs)
 
     env = {**os.environ, "HOTGIGS_DATA_DIR": str(data_dir), "REDIS_URL": args.redis_url,
            "DATABASE_URL": settings.effective_database_url, "HOTGIGS_ENCRYPTION_KEY": key,
-           "HOTGIGS_QUEUE_PREFIX": "bench", "HOTGIGS_LOG_LEVEL": "WARNING"}
+           "HOTGIGS_QUEUE_PREFIX": "bench", "HOTGIGS_LOG_LEVEL": "WARNING",
+           **({"HOTGIGS_BLOB_URL": args.blob_url} if args.blob_url else {}),
+           **({"HOTGIGS_S3_ENDPOINT": args.s3_endpoint} if args.s3_endpoint else {})}
     workers = [subprocess.Popen([sys.executable, "-m", "hotgigs", "worker"], env=env)
                for _ in range(args.workers)]
     time.sleep(3)  # let the workers import the parser before the clock starts
@@ -285,6 +297,8 @@ def main() -> None:
           f"database {settings.effective_database_url.split(':', 1)[0]}, {jobs} open jobs")
     print(f"  bare parse: median {bare_ms:.1f} ms in one process; {args.workers} plain "
           f"processes parse all in {bare_wall:.2f} s = {args.count / bare_wall:.0f} resumes/s")
+    print(f"  blob store {args.blob_url or 'file: (local folder)'}: put {put_ms:.2f} ms, "
+          f"get {get_ms:.2f} ms per resume (one process, one at a time, median)")
     print(f"  intake (store + record + enqueue): {submitted:.2f} s "
           f"({submitted * 1000 / args.count:.2f} ms/resume)")
     print(f"  workers (claim, parse, store, merge, match, count): {processing:.2f} s = "
@@ -317,6 +331,51 @@ def main() -> None:
     for pid, peak in peaks.items():
         print(f"  worker {pid}: peak RSS {peak / 2**20:.0f} MB")
     services.close()
+    if made_bucket:
+        remove_bucket(args.blob_url, args.s3_endpoint)
+
+
+def store_ms(services: Services, count: int) -> tuple[float, float]:
+    """Median ms of one put and one get of a resume-sized file in the configured store (files
+    the bulk run does not hold, removed again)."""
+    puts, gets = [], []
+    for i in range(count):
+        data = resume_pdf(10**6 + i)
+        t0 = time.perf_counter()
+        key = services.blobs.put(data)
+        t1 = time.perf_counter()
+        services.blobs.get(key)
+        gets.append((time.perf_counter() - t1) * 1000)
+        puts.append((t1 - t0) * 1000)
+        services.blobs.delete(key)
+    return statistics.median(puts), statistics.median(gets)
+
+
+def make_bucket(url: str | None, endpoint: str | None) -> bool:
+    """Create the S3 URL's bucket when it is missing; True when this run made it."""
+    if not url or not url.startswith("s3:"):
+        return False
+    from botocore.exceptions import ClientError
+
+    from storage.s3_store import S3Location, s3_client
+
+    client, bucket = s3_client(endpoint, None), S3Location.parse(url).bucket
+    try:
+        client.head_bucket(Bucket=bucket)
+    except ClientError:
+        client.create_bucket(Bucket=bucket)
+        return True
+    return False
+
+
+def remove_bucket(url: str, endpoint: str | None) -> None:
+    from storage.s3_store import S3Location, s3_client
+
+    client, bucket = s3_client(endpoint, None), S3Location.parse(url).bucket
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=bucket, Key=item["Key"])
+    client.delete_bucket(Bucket=bucket)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ import redis
 
 from hotgigs.settings import Settings
 from storage.db import Database
-from storage.files import BlobStore, LocalEncryptedStore, load_or_create_key
+from storage.files import BlobStore, load_or_create_key
+from storage.stores import open_store
 
 
 @dataclass
@@ -50,11 +51,18 @@ class Services:
 
 
 def bootstrap(settings: Settings) -> Services:
-    """Wire the process: data dir, database engine, encrypted blob store."""
+    """Wire the process: data dir, database engine, encrypted blob store.
+
+    An S3 store is checked here (`StoreUnavailable`: the bucket is missing, credentials are
+    refused), so every command and process fails at start with one sentence naming the bucket.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     key = load_or_create_key(settings.encryption_key, settings.data_dir)
-    return Services(
-        settings=settings,
-        db=Database(settings.effective_database_url),
-        blobs=LocalEncryptedStore(settings.data_dir / "blobs", key),
-    )
+    blobs = blob_store(settings, key)
+    return Services(settings=settings, db=Database(settings.effective_database_url), blobs=blobs)
+
+
+def blob_store(settings: Settings, key: bytes, url: str | None = None) -> BlobStore:
+    """The store `url` names (default HOTGIGS_BLOB_URL), with this process's S3 endpoint."""
+    return open_store(url if url is not None else settings.blob_url, data_dir=settings.data_dir,
+                      key=key, s3_endpoint=settings.s3_endpoint, s3_region=settings.s3_region)

@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from storage.files import decode_key
+from storage.stores import check_blob_url
 
 
 def _env(name: str, default: Any = None, doc: str = "", **kw: Any) -> Any:
@@ -188,6 +189,18 @@ class Settings(BaseSettings):
     )
     log_level: str = _env("HOTGIGS_LOG_LEVEL", "INFO")
 
+    # where the files live (issue #21): the local folder, or S3-compatible object storage
+    blob_url: str | None = _env(
+        "HOTGIGS_BLOB_URL", None, "unset or file: the folder <data dir>/blobs; "
+        "file:///folder another folder; s3://bucket/prefix an S3-compatible bucket (credentials: "
+        "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"
+    )
+    s3_endpoint: str | None = _env(
+        "HOTGIGS_S3_ENDPOINT", None, "URL of an S3-compatible server (SeaweedFS, MinIO); "
+        "unset: AWS S3"
+    )
+    s3_region: str | None = _env("HOTGIGS_S3_REGION", None, "S3 region; unset: boto3's default")
+
     # operations and privacy (issue #10)
     admin_token: str | None = _env(
         "HOTGIGS_ADMIN_TOKEN", None, "bearer token of /admin; unset: the dashboard is off"
@@ -275,6 +288,18 @@ class Settings(BaseSettings):
     def _usable_key(cls, value: str | None) -> str | None:
         if value:
             decode_key(value)  # raises ValueError with what is wrong
+        return value or None
+
+    @field_validator("blob_url")
+    @classmethod
+    def _known_blob_url(cls, value: str | None) -> str | None:
+        return check_blob_url(value)
+
+    @field_validator("s3_endpoint")
+    @classmethod
+    def _web_endpoint(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
         return value or None
 
     @field_validator("public_url")

@@ -33,7 +33,7 @@ from pipeline.parser import PARSER_VERSION, parse_document
 from pipeline.queue import chunk_job_id, worker_identity
 from pipeline.recorder import ENDED, Outcome, end_resumes
 from pipeline.workdir import job_folder
-from storage.files import BlobError
+from storage.files import BlobError, StoreUnavailable
 from storage.models import (
     NO_SYNC,
     AttemptStatus,
@@ -243,6 +243,8 @@ def _parse(work: _Work) -> ParsedResume:
         data = ctx.blobs.get(work.storage_key)
     except BlobError as exc:
         raise Rejected(str(exc)) from None
+    except StoreUnavailable as exc:  # the S3 store is down: the chunk is retried, not failed
+        raise Transient(str(exc)) from exc
     try:
         with timed("parse"):  # the whole parser call, as a bare parse is timed
             return parse_document(data, work.filename, enhancer=ctx.enhancer,

@@ -10,7 +10,9 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -20,9 +22,19 @@ from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.settings import Settings, load_settings
 from storage.db import upgrade
 
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
 PG_ADMIN_URL = os.environ.get("HOTGIGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("HOTGIGS_TEST_REDIS", "redis://127.0.0.1:6379/15")
-_OUR_VARIABLES = ("HOTGIGS_", "DATABASE_URL", "REDIS_URL", "SLACK_", "OPENAI_")
+# SeaweedFS of scripts/ensure-test-services.sh, with the credentials that script configures
+S3_TEST_ENDPOINT = os.environ.get("HOTGIGS_TEST_S3", "http://127.0.0.1:8333")
+S3_TEST_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": os.environ.get("HOTGIGS_TEST_S3_ACCESS_KEY", "hotgigs-test"),
+    "AWS_SECRET_ACCESS_KEY": os.environ.get("HOTGIGS_TEST_S3_SECRET_KEY", "hotgigs-test-secret"),
+}
+# AWS_: boto3 would otherwise read a developer's credentials, profile or region
+_OUR_VARIABLES = ("HOTGIGS_", "DATABASE_URL", "REDIS_URL", "SLACK_", "OPENAI_", "AWS_")
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +113,54 @@ def redis_url() -> Iterator[str]:
     yield REDIS_TEST_URL
     client.flushdb()
     client.close()
+
+
+@dataclass
+class S3Bucket:
+    """A fresh bucket of this test on the test S3 server; AWS_* of the test set to reach it."""
+
+    name: str
+    endpoint: str
+    client: S3Client
+
+    def url(self, prefix: str = "blobs") -> str:
+        return f"s3://{self.name}/{prefix}"
+
+    def objects(self) -> dict[str, bytes]:
+        """Every object in the bucket, by key."""
+        found: dict[str, bytes] = {}
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name):
+            for item in page.get("Contents", []):
+                found[item["Key"]] = self.client.get_object(
+                    Bucket=self.name, Key=item["Key"])["Body"].read()
+        return found
+
+    def env(self) -> dict[str, str]:
+        """What a child process needs to use this bucket as its blob store."""
+        return {"HOTGIGS_BLOB_URL": self.url(), "HOTGIGS_S3_ENDPOINT": self.endpoint,
+                "HOTGIGS_S3_REGION": "us-east-1", **S3_TEST_CREDENTIALS}
+
+
+@pytest.fixture
+def s3_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Bucket]:
+    """A new, empty bucket on the test S3 server (SeaweedFS), emptied and deleted afterwards."""
+    from storage.s3_store import s3_client
+
+    for name, value in S3_TEST_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    client = s3_client(S3_TEST_ENDPOINT, "us-east-1")
+    bucket = S3Bucket(f"hotgigs-test-{uuid.uuid4().hex[:12]}", S3_TEST_ENDPOINT, client)
+    client.create_bucket(Bucket=bucket.name)
+    try:
+        yield bucket
+    finally:
+        for key in bucket.objects():
+            client.delete_object(Bucket=bucket.name, Key=key)
+        uploads = client.list_multipart_uploads(Bucket=bucket.name).get("Uploads", [])
+        for upload in uploads:
+            client.abort_multipart_upload(Bucket=bucket.name, Key=upload["Key"],
+                                          UploadId=upload["UploadId"])
+        client.delete_bucket(Bucket=bucket.name)
 
 
 @pytest.fixture

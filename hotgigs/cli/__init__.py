@@ -3,16 +3,19 @@
 One module per command group, each holding the commands' declarations and their work:
 `parse`, `imports` (`import`), `status`, `db`, `processes` (`serve`, `worker`, `smtp`,
 `scheduler`), `jobs` (`job …`, `match`), `drive`, `digest`, `privacy` (`erase`, `export`),
-`recruiter`, `inbox`, `duplicates`, `reparse` (`reparse`, `job reindex`), `token`. Each command
-builds settings once (a bad one exits 2 with one line naming it) and wires what it needs
-through `hotgigs.wiring`.
+`recruiter`, `inbox`, `duplicates`, `reparse` (`reparse`, `job reindex`), `token`, `blobs`.
+Each command builds settings once (a bad one exits 2 with one line naming it) and wires what it
+needs through `hotgigs.wiring`.
 """
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from hotgigs.cli import processes
+from hotgigs.cli.blobs import blobs_app
 from hotgigs.cli.db import db_app
 from hotgigs.cli.digest import digest_app
 from hotgigs.cli.drive import drive_app
@@ -55,7 +58,14 @@ app.add_typer(recruiter_app, name="recruiter")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(duplicates_app, name="duplicates")
 app.add_typer(token_app, name="token")
+app.add_typer(blobs_app, name="blobs")
 
 
 def main() -> None:
-    app()
+    from storage.files import StoreUnavailable
+
+    try:
+        app()
+    except StoreUnavailable as exc:  # raised at start by bootstrap: a bucket, credentials
+        print(f"hotgigs: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -18,7 +18,7 @@ from hotgigs.privacy import run_retention
 from hotgigs.wiring import tombstone_key_of
 from matching import create_job
 from storage import retention
-from storage.files import sha256_hex
+from storage.files import Sealer, load_or_create_key, sha256_hex
 from storage.models import AuditEvent, Base, Candidate, ErasureTombstone, Resume, utcnow
 from tests.emails import INBOUND, attach, message
 from tests.integration.email_rig import wire_bytes
@@ -51,9 +51,11 @@ def _dump(harness: Harness) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _blob_names(harness: Harness) -> set[str]:
-    root = harness.settings.data_dir / "blobs"
-    return {p.name for p in root.rglob("*") if p.is_file()}
+def _on_disk(harness: Harness, blob_key: str) -> bool:
+    """The file of blob `blob_key` is in the data dir (named by its keyed object name)."""
+    secret = load_or_create_key(harness.settings.encryption_key, harness.settings.data_dir)
+    name = Sealer(secret).object_name(blob_key)
+    return any(p.name == name for p in (harness.settings.data_dir / "blobs").rglob("*"))
 
 
 def _import_crew(harness: Harness) -> int:
@@ -97,7 +99,7 @@ def test_erase_leaves_no_trace_and_a_reimport_is_refused(harness: Harness) -> No
     assert before["candidate_matches"] and before["candidate_profiles"]
     assert any("janeway" in json.dumps(before[t], default=str).lower()
                for t in ("candidates", "resumes", "resume_data", "term_stats"))
-    assert sha256_hex(JANE) in _blob_names(harness)
+    assert _on_disk(harness, sha256_hex(JANE))
 
     report = json.loads(_cli(harness, "erase", str(jane_id), "--yes"))
     assert len(report["erased_candidates"]) == 2 and report["resumes"] == 2
@@ -105,7 +107,7 @@ def test_erase_leaves_no_trace_and_a_reimport_is_refused(harness: Harness) -> No
     assert report["quarantined_emails_erased"] == 1
     inbox = {m.id: m.status for m in list_messages(harness.services.db)}
     assert inbox == {jane_mail: "erased", tom_mail: "quarantined"}
-    assert jane_raw not in _blob_names(harness) and tom_raw in _blob_names(harness)
+    assert not _on_disk(harness, jane_raw) and _on_disk(harness, tom_raw)
 
     after = _dump(harness)
     erased = set(report["erased_candidates"])
@@ -117,8 +119,8 @@ def test_erase_leaves_no_trace_and_a_reimport_is_refused(harness: Harness) -> No
             for row in rows:
                 assert row.get("candidate_id") not in erased, f"row of the person in {table}"
     assert len(after["candidates"]) == 1 and len(after["resumes"]) == 1  # Tom stays
-    assert sha256_hex(JANE) not in _blob_names(harness)
-    assert sha256_hex(TOM) in _blob_names(harness)
+    assert not _on_disk(harness, sha256_hex(JANE))
+    assert _on_disk(harness, sha256_hex(TOM))
     # the emptied batch (Bob's) is gone; the shared one is recounted
     assert [(b["total"], b["parsed"]) for b in after["batches"]] == [(1, 1)]
     tombstones = after["erasure_tombstones"]
@@ -142,7 +144,7 @@ def test_erase_leaves_no_trace_and_a_reimport_is_refused(harness: Harness) -> No
     assert [(r.status, r.failure_reason) for r in resumes] == [
         ("failed", "erased on request"), ("failed", "erased on request")]
     assert all(r.storage_key is None and r.candidate_id is None for r in resumes)
-    assert sha256_hex(JANE) not in _blob_names(harness)
+    assert not _on_disk(harness, sha256_hex(JANE))
     assert harness.candidate_count() == 1
     with harness.services.db.session() as session:
         assert session.scalar(select(func.count()).select_from(ErasureTombstone)) == 2
@@ -203,7 +205,7 @@ def test_retention_erases_idle_candidates_without_a_tombstone(harness: Harness) 
         assert kept_junk is not None and kept_junk.storage_key is None
         assert session.scalar(select(AuditEvent.actor).where(
             AuditEvent.action == "erased")) == "retention"
-    assert sha256_hex(JANE) not in _blob_names(harness)
+    assert not _on_disk(harness, sha256_hex(JANE))
     # no tombstone: the same person may apply again
     again = harness.submit({"janeway.pdf": JANE})
     harness.run_burst_worker()

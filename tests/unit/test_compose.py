@@ -83,3 +83,25 @@ def test_prometheus_loads_the_rules_and_scrapes_web() -> None:
     web_port = services["web"]["ports"][0].split(":")[-1]
     assert targets == [f"web:{web_port}"]
     assert "--scale worker=4" in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_the_hotgigs_services_keep_their_files_in_the_seaweedfs_bucket() -> None:
+    from hotgigs.settings import load_settings
+    from storage.s3_store import S3Location
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    seaweedfs = services["seaweedfs"]
+    assert "healthcheck" in seaweedfs and "seaweedfs-data" in compose["volumes"]
+    env = services["worker"]["environment"]
+    settings = load_settings(blob_url=env["HOTGIGS_BLOB_URL"],
+                             s3_endpoint=env["HOTGIGS_S3_ENDPOINT"])
+    assert settings.s3_endpoint == "http://seaweedfs:8333"
+    # the bucket the service makes at start is the one the URL names
+    assert bucket_made_by(seaweedfs["command"]) == S3Location.parse(str(settings.blob_url)).bucket
+    assert services["worker"]["depends_on"]["seaweedfs"] == {"condition": "service_healthy"}
+
+
+def bucket_made_by(command: list[str]) -> str:
+    (flag,) = [part for part in command if part.startswith("-bucket=")]
+    return flag.removeprefix("-bucket=")

@@ -73,3 +73,21 @@ def test_cli_exits_2_with_one_line_on_a_bad_setting(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "HOTGIGS_HTTP_PORT" in lines[0]
+
+
+def test_the_blob_url_names_a_store_we_can_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().blob_url is None
+    monkeypatch.setenv("HOTGIGS_BLOB_URL", "s3://resumes/hotgigs")
+    monkeypatch.setenv("HOTGIGS_S3_ENDPOINT", "http://127.0.0.1:8333")
+    settings = load_settings()
+    assert (settings.blob_url, settings.s3_endpoint) == ("s3://resumes/hotgigs",
+                                                         "http://127.0.0.1:8333")
+    for bad, variable in (("gs://bucket", "HOTGIGS_BLOB_URL"), ("s3://", "HOTGIGS_BLOB_URL"),
+                          ("file:relative/folder", "HOTGIGS_BLOB_URL")):
+        monkeypatch.setenv(variable, bad)
+        with pytest.raises(SettingsError, match=variable):
+            load_settings()
+    monkeypatch.setenv("HOTGIGS_BLOB_URL", "file:")
+    monkeypatch.setenv("HOTGIGS_S3_ENDPOINT", "127.0.0.1:8333")
+    with pytest.raises(SettingsError, match="HOTGIGS_S3_ENDPOINT"):
+        load_settings()
