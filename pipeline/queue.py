@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from dataclasses import dataclass, field
 
 from redis import Redis
 from rq import Queue, Retry, Worker
 from rq.registry import ScheduledJobRegistry
 from rq.worker import BaseWorker
+
+from pipeline.liveness import alive_among
 
 log = logging.getLogger(__name__)
 
@@ -94,17 +97,26 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _alive(worker: BaseWorker) -> bool:
-    """False for a worker of this host whose process is gone (SIGKILL leaves its Redis key)."""
+def _process_gone(worker: BaseWorker) -> bool:
+    """True for a worker of this host whose process is gone (SIGKILL leaves its Redis keys)."""
     if worker.hostname != socket.gethostname() or not worker.pid:
-        return True  # another host's worker: its Redis key expiring is our only signal
+        return False  # another host's worker: its liveness key expiring is our only signal
     try:
         os.kill(worker.pid, 0)
     except ProcessLookupError:
-        return False
-    except PermissionError:
         return True
-    return True
+    except PermissionError:
+        return False
+    return False
+
+
+@dataclass
+class Holdings:
+    """What Redis still holds: `held` job ids (queued, scheduled for retry, or on a live
+    worker), and `orphaned`: job id -> why, for jobs current on a worker that is gone."""
+
+    held: set[str] = field(default_factory=set)
+    orphaned: dict[str, str] = field(default_factory=dict)
 
 
 class JobQueue:
@@ -172,15 +184,30 @@ class JobQueue:
 
     def held_job_ids(self) -> set[str]:
         """Job ids Redis will still run: queued, scheduled for retry, or on a live worker."""
-        held: set[str] = set()
+        return self.holdings().held
+
+    def holdings(self) -> Holdings:
+        """Queued and scheduled jobs, and each worker's current job, held if the worker is
+        alive: its liveness key has not expired (`pipeline.liveness`) and, on this host, its
+        process still exists."""
+        found = Holdings()
         for queue in self.queues.values():
-            held.update(queue.get_job_ids())
-            held.update(ScheduledJobRegistry(queue=queue).get_job_ids())
-        for worker in Worker.all(connection=self.connection):
-            current = worker.get_current_job_id() if _alive(worker) else None
-            if current:
-                held.add(current)
-        return held
+            found.held.update(queue.get_job_ids())
+            found.held.update(ScheduledJobRegistry(queue=queue).get_job_ids())
+        workers = Worker.all(connection=self.connection)
+        alive = alive_among(self.connection, self.prefix, [w.name for w in workers])
+        for worker in workers:
+            current = worker.get_current_job_id()
+            if not current:
+                continue
+            if worker.name not in alive:
+                found.orphaned[current] = (f"worker {worker.hostname}:{worker.pid} stopped "
+                                           f"answering (its liveness key expired)")
+            elif _process_gone(worker):
+                found.orphaned[current] = f"worker {worker.hostname}:{worker.pid} was killed"
+            else:
+                found.held.add(current)
+        return found
 
     def depths(self) -> dict[str, int]:
         return {p: q.count for p, q in self.queues.items()}

@@ -35,7 +35,7 @@ class Schedule:
 
     drive_sync_minutes: int = 15
     drive_full_sync_hour: int = 3  # UTC
-    sweep_minutes: int = 5
+    sweep_seconds: int = 20  # with the worker TTL: how soon a vanished worker's work returns
     digest_hour: int = 8  # recipients' local hour; the job itself runs hourly
     retention_hour: int = 2  # UTC
 
@@ -84,7 +84,7 @@ class JobRunner:
         return True
 
     def run_sweeper(self) -> bool:
-        return self.run(SWEEPER, self.schedule.sweep_minutes * 60, self.sweep)
+        return self.run(SWEEPER, self.schedule.sweep_seconds, self.sweep)
 
     def run_drive_sync(self, full: bool = False) -> bool:
         sync = self.drive_sync

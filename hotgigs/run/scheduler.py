@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 def schedule_of(settings: Settings) -> Schedule:
     return Schedule(drive_sync_minutes=settings.drive_sync_minutes,
                     drive_full_sync_hour=settings.drive_full_sync_hour,
-                    sweep_minutes=settings.sweep_minutes, digest_hour=settings.digest_hour)
+                    sweep_seconds=settings.sweep_seconds, digest_hour=settings.digest_hour)
 
 
 def job_runner(services: Services) -> JobRunner:

@@ -133,7 +133,7 @@ def test_persisted_jobs_survive_a_restart(harness: Harness) -> None:
         assert digest is not None and digest.next_run_time == stored
         assert digest.func_ref == "scheduler.jobs:digest_job"
         # a changed interval replaces that job only
-        assert register_jobs(again, Schedule(sweep_minutes=7)) == [jobs.SWEEPER]
+        assert register_jobs(again, Schedule(sweep_seconds=7)) == [jobs.SWEEPER]
 
         # the digest fell due while the scheduler was down: it runs once the scheduler is up
         sent: list[str] = []
