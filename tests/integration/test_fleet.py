@@ -162,6 +162,7 @@ def test_redis_killed_and_restarted_mid_run_loses_nothing(
             wait_until(lambda: h.batch(batch_id).parsed >= 1, timeout=120,
                        what="the run to start")
             server.kill()  # SIGKILL: what the AOF had not written yet is lost
+            assert h.batch(batch_id).state != "done", "the run ended before Redis went down"
             server.start()
             _assert_each_resume_ended_once(h, batch_id, total=43)
             assert all(w.poll() is None for w in h.workers), "a process died with Redis"
@@ -169,3 +170,24 @@ def test_redis_killed_and_restarted_mid_run_loses_nothing(
             h.close()
             with contextlib.suppress(Exception):
                 server.stop()
+
+
+def test_the_sweeper_does_not_reopen_a_resume_that_ended_meanwhile(harness: Harness) -> None:
+    """The sweeper read a resume as unfinished, then its worker (thought gone) recorded it:
+    re-opening it now would parse and record it a second time."""
+    from pipeline.sweeper import _new_attempt
+    from pipeline.tasks import process_resumes
+
+    batch = harness.submit({"late.pdf": text_pdf("Late Person", "late@x.test")})
+    resume = harness.resumes(batch.id)[0]
+    with harness.services.db.session() as session:
+        attempt = session.scalars(select(ProcessingJob)
+                                  .where(ProcessingJob.resume_id == resume.id)).one()
+    assert process_resumes([resume.id]) == ["parsed"]
+
+    assert _new_attempt(resume.id, attempt.id, "low", "worker x stopped answering") is None
+    assert harness.resumes(batch.id)[0].status == "parsed"
+    with harness.services.db.session() as session:
+        attempts = session.scalars(select(ProcessingJob)
+                                   .where(ProcessingJob.resume_id == resume.id)).all()
+    assert [(a.status, a.error) for a in attempts] == [("finished", None)]
