@@ -132,11 +132,14 @@ class JobQueue:
         """High first: a worker drains it before touching bulk work."""
         return [self.queues[p] for p in PRIORITIES]
 
-    def enqueue_resume(self, resume_id: int, job_id: str, priority: str) -> None:
+    def enqueue_resume(self, resume_id: int, job_id: str, priority: str, *,
+                       at_front: bool = False) -> None:
+        """`at_front` for work given back by the sweeper: it waited already, and a batch
+        whose host died should not end last behind the rest of the bulk."""
         self.queues[priority].enqueue_call(
             "pipeline.tasks.process_resume", args=(resume_id,), job_id=job_id,
             timeout=self.job_timeout, retry=RETRY, result_ttl=0, failure_ttl=7 * 86400,
-            description=f"resume {resume_id}",
+            description=f"resume {resume_id}", at_front=at_front,
         )
 
     def enqueue_chunk(self, resume_ids: list[int], job_id: str, *,

@@ -81,7 +81,7 @@ def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
         job_id = _new_attempt(resume_id, job.id, priority, why or "lost by Redis")
         if job_id is None:
             continue  # it ended meanwhile (its worker was alive after all)
-        ctx.queue.enqueue_resume(resume_id, job_id, priority)
+        ctx.queue.enqueue_resume(resume_id, job_id, priority, at_front=True)
         report.requeued.append(resume_id)
         if why:
             report.orphaned.append(resume_id)
