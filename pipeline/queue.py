@@ -197,9 +197,10 @@ class JobQueue:
         for queue in self.queues.values():
             found.held.update(queue.get_job_ids())
             found.held.update(ScheduledJobRegistry(queue=queue).get_job_ids())
-        workers = Worker.all(connection=self.connection)
-        alive = alive_among(self.connection, self.prefix, [w.name for w in workers])
-        for worker in workers:
+        # the workers of our queues: another prefix on the same Redis keeps its own keys
+        workers = {w.name: w for queue in self.queues.values() for w in Worker.all(queue=queue)}
+        alive = alive_among(self.connection, self.prefix, list(workers))
+        for worker in workers.values():
             current = worker.get_current_job_id()
             if not current:
                 continue
