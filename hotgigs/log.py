@@ -62,6 +62,8 @@ def configure_logging(level: str = "INFO", stream: object | None = None) -> logg
     root.setLevel(level)
     # Libraries that log request bodies or URLs with tokens stay at WARNING.
     for noisy in ("urllib3", "httpx", "slack_bolt", "slack_sdk", "googleapiclient", "openai",
-                  "alembic", "rq.worker"):
+                  "alembic", "rq.worker",
+                  # a line per run of every job, and the sweeper runs every 20 s
+                  "apscheduler.executors"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     return handler

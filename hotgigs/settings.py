@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         "HOTGIGS_SWEEP_GRACE", 10, "seconds a queued job may be missing from Redis", ge=0
     )
     workers: int = _env("HOTGIGS_WORKERS", 2, "worker processes started by serve", ge=0)
+    # a vanished worker's resumes are re-queued within worker_ttl + sweep_seconds (< 60 s)
+    worker_ttl: int = _env(
+        "HOTGIGS_WORKER_TTL", 20, "seconds without a heartbeat before a worker counts as gone",
+        ge=3,
+    )
 
     smtp_host: str = _env("HOTGIGS_SMTP_HOST", "127.0.0.1", "inbound SMTP bind address")
     smtp_port: int = _env("HOTGIGS_SMTP_PORT", 2525, "inbound SMTP port", ge=0, le=65535)
@@ -147,7 +152,9 @@ class Settings(BaseSettings):
         "HOTGIGS_GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/revoke",
         "Google's token revocation endpoint"
     )
-    sweep_minutes: int = _env("HOTGIGS_SWEEP_MINUTES", 5, "minutes between sweeper runs", gt=0)
+    sweep_seconds: int = _env(
+        "HOTGIGS_SWEEP_SECONDS", 20, "seconds between sweeper runs in the scheduler", gt=0
+    )
     digest_hour: int = _env(
         "HOTGIGS_DIGEST_HOUR", 8, "local hour digests are due (a recruiter may set their own)",
         ge=0, le=23,

@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from dataclasses import dataclass, field
 
 from redis import Redis
 from rq import Queue, Retry, Worker
 from rq.registry import ScheduledJobRegistry
 from rq.worker import BaseWorker
+
+from pipeline.liveness import alive_among
 
 log = logging.getLogger(__name__)
 
@@ -94,17 +97,26 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _alive(worker: BaseWorker) -> bool:
-    """False for a worker of this host whose process is gone (SIGKILL leaves its Redis key)."""
+def _process_gone(worker: BaseWorker) -> bool:
+    """True for a worker of this host whose process is gone (SIGKILL leaves its Redis keys)."""
     if worker.hostname != socket.gethostname() or not worker.pid:
-        return True  # another host's worker: its Redis key expiring is our only signal
+        return False  # another host's worker: its liveness key expiring is our only signal
     try:
         os.kill(worker.pid, 0)
     except ProcessLookupError:
-        return False
-    except PermissionError:
         return True
-    return True
+    except PermissionError:
+        return False
+    return False
+
+
+@dataclass
+class Holdings:
+    """What Redis still holds: `held` job ids (queued, scheduled for retry, or on a live
+    worker), and `orphaned`: job id -> why, for jobs current on a worker that is gone."""
+
+    held: set[str] = field(default_factory=set)
+    orphaned: dict[str, str] = field(default_factory=dict)
 
 
 class JobQueue:
@@ -120,11 +132,14 @@ class JobQueue:
         """High first: a worker drains it before touching bulk work."""
         return [self.queues[p] for p in PRIORITIES]
 
-    def enqueue_resume(self, resume_id: int, job_id: str, priority: str) -> None:
+    def enqueue_resume(self, resume_id: int, job_id: str, priority: str, *,
+                       at_front: bool = False) -> None:
+        """`at_front` for work given back by the sweeper: it waited already, and a batch
+        whose host died should not end last behind the rest of the bulk."""
         self.queues[priority].enqueue_call(
             "pipeline.tasks.process_resume", args=(resume_id,), job_id=job_id,
             timeout=self.job_timeout, retry=RETRY, result_ttl=0, failure_ttl=7 * 86400,
-            description=f"resume {resume_id}",
+            description=f"resume {resume_id}", at_front=at_front,
         )
 
     def enqueue_chunk(self, resume_ids: list[int], job_id: str, *,
@@ -172,15 +187,31 @@ class JobQueue:
 
     def held_job_ids(self) -> set[str]:
         """Job ids Redis will still run: queued, scheduled for retry, or on a live worker."""
-        held: set[str] = set()
+        return self.holdings().held
+
+    def holdings(self) -> Holdings:
+        """Queued and scheduled jobs, and each worker's current job, held if the worker is
+        alive: its liveness key has not expired (`pipeline.liveness`) and, on this host, its
+        process still exists."""
+        found = Holdings()
         for queue in self.queues.values():
-            held.update(queue.get_job_ids())
-            held.update(ScheduledJobRegistry(queue=queue).get_job_ids())
-        for worker in Worker.all(connection=self.connection):
-            current = worker.get_current_job_id() if _alive(worker) else None
-            if current:
-                held.add(current)
-        return held
+            found.held.update(queue.get_job_ids())
+            found.held.update(ScheduledJobRegistry(queue=queue).get_job_ids())
+        # the workers of our queues: another prefix on the same Redis keeps its own keys
+        workers = {w.name: w for queue in self.queues.values() for w in Worker.all(queue=queue)}
+        alive = alive_among(self.connection, self.prefix, list(workers))
+        for worker in workers.values():
+            current = worker.get_current_job_id()
+            if not current:
+                continue
+            if worker.name not in alive:
+                found.orphaned[current] = (f"worker {worker.hostname}:{worker.pid} stopped "
+                                           f"answering (its liveness key expired)")
+            elif _process_gone(worker):
+                found.orphaned[current] = f"worker {worker.hostname}:{worker.pid} was killed"
+            else:
+                found.held.add(current)
+        return found
 
     def depths(self) -> dict[str, int]:
         return {p: q.count for p, q in self.queues.items()}

@@ -39,7 +39,7 @@ def job_specs(schedule: Schedule) -> list[JobSpec]:
     module = jobs.__name__
     return [
         JobSpec(jobs.SWEEPER, f"{module}:sweeper_job",
-                IntervalTrigger(minutes=schedule.sweep_minutes, timezone=UTC), 60),
+                IntervalTrigger(seconds=schedule.sweep_seconds, timezone=UTC), 60),
         JobSpec(jobs.DRIVE_SYNC, f"{module}:drive_sync_job",
                 IntervalTrigger(minutes=schedule.drive_sync_minutes, timezone=UTC), 300),
         JobSpec(jobs.DRIVE_FULL_SYNC, f"{module}:drive_full_sync_job",

@@ -35,7 +35,7 @@ class Schedule:
 
     drive_sync_minutes: int = 15
     drive_full_sync_hour: int = 3  # UTC
-    sweep_minutes: int = 5
+    sweep_seconds: int = 20  # with the worker TTL: how soon a vanished worker's work returns
     digest_hour: int = 8  # recipients' local hour; the job itself runs hourly
     retention_hour: int = 2  # UTC
 
@@ -64,8 +64,10 @@ class JobRunner:
 
     def run(self, job_id: str, slot_seconds: int, work: Callable[[], object]) -> bool:
         """Run `work` unless this slot was taken or a run is still going elsewhere."""
+        # the sweeper runs every few seconds: its own log says when it found work
+        level = logging.DEBUG if job_id == SWEEPER else logging.INFO
         if not self.claim(job_id, slot_seconds):
-            log.info("scheduler %s: this run was taken by another scheduler", job_id)
+            log.log(level, "scheduler %s: this run was taken by another scheduler", job_id)
             return False
         lock = self.redis.lock(f"{self.prefix}:scheduler:{job_id}:running",
                                timeout=self.max_runtime, blocking=False)
@@ -73,7 +75,7 @@ class JobRunner:
             log.warning("scheduler %s: the previous run is still going; skipped", job_id)
             return False
         try:
-            log.info("scheduler %s: running", job_id)
+            log.log(level, "scheduler %s: running", job_id)
             work()
         finally:
             try:
@@ -84,7 +86,7 @@ class JobRunner:
         return True
 
     def run_sweeper(self) -> bool:
-        return self.run(SWEEPER, self.schedule.sweep_minutes * 60, self.sweep)
+        return self.run(SWEEPER, self.schedule.sweep_seconds, self.sweep)
 
     def run_drive_sync(self, full: bool = False) -> bool:
         sync = self.drive_sync

@@ -17,14 +17,25 @@ def serve(
     with_smtp: Annotated[
         bool, typer.Option("--smtp/--no-smtp", help="run the inbound SMTP server too")
     ] = True,
+    role: Annotated[
+        list[str] | None,
+        typer.Option("--role", help="web, smtp, worker or scheduler; repeat or comma-separate "
+                                    "(default: all), e.g. --role worker on a worker host"),
+    ] = None,
 ) -> None:
-    """Run everything: HTTP (health, Slack), SMTP inbound, workers, scheduler."""
+    """Run everything (or the roles given): HTTP (health, Slack), SMTP inbound, workers,
+    scheduler."""
     from hotgigs.run.private_redis import PrivateRedisError
+    from hotgigs.run.serve import parse_roles
     from hotgigs.run.serve import serve as run_serve
 
+    try:
+        roles = parse_roles(role)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--role") from None
     settings = settings_or_exit()
     try:
-        code = run_serve(settings, workers=workers, smtp=with_smtp)
+        code = run_serve(settings, workers=workers, smtp=with_smtp, roles=roles)
     except PrivateRedisError as exc:
         print(f"hotgigs: {exc}", file=sys.stderr)
         raise typer.Exit(2) from None

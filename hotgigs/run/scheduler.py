@@ -1,8 +1,9 @@
 """Wiring for the scheduler: `hotgigs scheduler` alone, or a part of `hotgigs serve`.
 
-The scheduler enqueues work and does the light periodic jobs itself: the sweeper (a few queries
-and enqueues) and the Drive sync (listing and downloading, then one submitted request per
-folder; the parsing runs on the workers) and, hourly, the daily digests that are due.
+The scheduler enqueues work and does the light periodic jobs itself: the sweepers of resumes
+and of stored emails (a few queries and enqueues), the Drive sync (listing and downloading,
+then one submitted request per folder; the parsing runs on the workers) and, hourly, the
+daily digests that are due.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bots.email.inbound import sweep as sweep_inbound
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.privacy import run_retention
 from hotgigs.run.lifecycle import stop_on_signals
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 def schedule_of(settings: Settings) -> Schedule:
     return Schedule(drive_sync_minutes=settings.drive_sync_minutes,
                     drive_full_sync_hour=settings.drive_full_sync_hour,
-                    sweep_minutes=settings.sweep_minutes, digest_hour=settings.digest_hour)
+                    sweep_seconds=settings.sweep_seconds, digest_hour=settings.digest_hour)
 
 
 def job_runner(services: Services) -> JobRunner:
@@ -49,9 +51,15 @@ def job_runner(services: Services) -> JobRunner:
     def drive_sync(full: bool) -> object:
         return run_drive_sync(services, intake, full=full)
 
+    def sweep_all() -> None:
+        sweep(grace)
+        # stored emails whose job Redis lost or a gone worker held: the SMTP servers look
+        # every minute too, but a fleet's SMTP host may be the one that died
+        sweep_inbound(services.db, queue, max(grace, timedelta(seconds=30)))
+
     return JobRunner(
         redis=services.redis, prefix=settings.queue_prefix, schedule=schedule_of(settings),
-        sweep=lambda: sweep(grace),
+        sweep=sweep_all,
         drive_sync=drive_sync if settings.drive_credentials or google_oauth(settings) else None,
         digests=lambda: run_due_digests(services),  # once per recipient and day (ledger)
         retention=(lambda: run_retention(services)) if settings.retention_days else None,

@@ -1,4 +1,5 @@
-"""`hotgigs serve`: the whole product in one process tree, stopped cleanly by SIGINT/SIGTERM.
+"""`hotgigs serve`: the whole product (or the roles chosen with `--role`) in one process tree,
+stopped cleanly by SIGINT/SIGTERM.
 
 Parts are started in dependency order (Redis, database schema, HTTP, then the parts that
 produce work) and stopped in reverse, so no part outlives what it talks to.
@@ -67,11 +68,31 @@ def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
         tree.started(f"worker {index + 1} (pid {proc.pid})", stop)
 
 
-def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) -> int:
-    """Run until SIGINT/SIGTERM; returns the exit code."""
+ROLES = ("web", "smtp", "worker", "scheduler")
+
+
+def parse_roles(values: list[str] | None) -> frozenset[str]:
+    """`--role web --role worker` or `--role web,worker`; none given: every role."""
+    roles = {part.strip() for value in values or [] for part in value.split(",") if part.strip()}
+    unknown = sorted(roles - set(ROLES))
+    if unknown:
+        raise ValueError(f"unknown role {', '.join(unknown)} (roles: {', '.join(ROLES)})")
+    return frozenset(roles or ROLES)
+
+
+def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True,
+          roles: frozenset[str] = frozenset(ROLES)) -> int:
+    """Run the parts of `roles` until SIGINT/SIGTERM; returns the exit code.
+
+    web: HTTP (pages, API, /healthz, /metrics) and the Slack bot; smtp: the inbound SMTP
+    server; worker: `workers` worker processes; scheduler: the periodic jobs (sweeper,
+    Drive sync, digests). A fleet runs each role on the hosts it chooses; every host shares
+    PostgreSQL, Redis, the blob store and the encryption key.
+    """
     stop_event = stop_on_signals()
     prepare_metrics(settings, wipe=True)  # before workers start: they inherit the directory
     tree = ProcessTree()
+    log.info("roles: %s", ", ".join(r for r in ROLES if r in roles))
     try:
         if not settings.redis_url:
             private = PrivateRedis(settings.data_dir)
@@ -83,24 +104,28 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True) 
         services = bootstrap(settings)
         tree.started("database", services.close)
 
-        app = build_app(services)
-        slack = start_slack(app, services, job_queue(services))
-        if slack is not None:
-            tree.started(f"Slack bot ({slack.mode})", slack.stop)
-        _start_workers(settings, settings.workers if workers is None else workers, tree)
-        if smtp:
+        app = build_app(services) if "web" in roles else None
+        if app is not None:
+            slack = start_slack(app, services, job_queue(services))
+            if slack is not None:
+                tree.started(f"Slack bot ({slack.mode})", slack.stop)
+        if "worker" in roles:
+            _start_workers(settings, settings.workers if workers is None else workers, tree)
+        if smtp and "smtp" in roles:
             inbound = smtp_server(services, job_queue(services))
             inbound.start()
             tree.started("SMTP server", inbound.stop)
             log.info("SMTP on %s:%d for %s", settings.smtp_host, settings.smtp_port,
                      inbound.handler.config.address)
-        scheduler = start_scheduler(services)
-        tree.started("scheduler", scheduler.stop)
-        # HTTP comes last, so a /healthz that answers means every door is already open
-        http = HttpServer(settings.http_host, settings.http_port, app)
-        http.start()
-        tree.started("HTTP server", http.stop)
-        log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
+        if "scheduler" in roles:
+            scheduler = start_scheduler(services)
+            tree.started("scheduler", scheduler.stop)
+        if app is not None:
+            # HTTP comes last, so a /healthz that answers means every door is already open
+            http = HttpServer(settings.http_host, settings.http_port, app)
+            http.start()
+            tree.started("HTTP server", http.stop)
+            log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
         log.info("hotgigs is serving; Ctrl-C to stop")
         stop_event.wait()
     finally:

@@ -2,7 +2,8 @@
 
 The worker runs jobs in its own process (RQ's SimpleWorker): the parser, spaCy and the
 database pool are loaded once, so a resume pays no fork or import cost; a job that hangs is
-still stopped by RQ's timeout.
+still stopped by RQ's timeout. A heartbeat thread keeps the worker's liveness key alive
+(`pipeline.liveness`), so the sweeper re-queues what it held soon after its host vanishes.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import gc
 import logging
 from datetime import timedelta
 
+from redis import Redis
 from rq import SimpleWorker
 
 from hotgigs.bootstrap import bootstrap
 from hotgigs.settings import Settings
 from hotgigs.wiring import job_queue, job_temp_root, task_context
 from pipeline.context import configure
+from pipeline.liveness import Heartbeat
 from pipeline.sweeper import sweep
 from pipeline.workdir import remove_orphans
 
@@ -56,9 +59,17 @@ def run_worker(settings: Settings, *, burst: bool = False) -> int:
              ", ".join(q.name for q in queue.ordered()), len(report.requeued))
     worker = SimpleWorker(queue.ordered(), connection=services.redis)
     settle(settings)
+    # its own connection, with timeouts shorter than a beat: RQ stretches the shared one's
+    # socket timeout to its blocking dequeue
+    beats = Redis.from_url(str(settings.redis_url), socket_connect_timeout=3,
+                           socket_timeout=max(1, settings.worker_ttl // 3))
+    heartbeat = Heartbeat(beats, settings.queue_prefix, worker.name, settings.worker_ttl)
+    heartbeat.start()
     try:
         worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)
     finally:
+        heartbeat.stop()
+        beats.close()
         services.close()
         process_exited(settings)
     return 0

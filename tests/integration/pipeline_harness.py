@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import redis
 from sqlalchemy import func, select
 
@@ -58,9 +60,13 @@ class Harness:
         return env
 
     def start_worker(
-        self, *, burst: bool = False, log: Path | None = None
+        self, *, burst: bool = False, log: Path | None = None, host: str | None = None
     ) -> subprocess.Popen[bytes]:
+        """`host`: run it under that hostname (a UTS namespace), as a worker of another
+        machine, whose process this host cannot see: only its liveness key tells."""
         args = [sys.executable, "-m", "hotgigs", "worker", *(["--burst"] if burst else [])]
+        if host is not None:
+            args = [*other_host_prefix(), "sh", "-c", 'hostname "$0" && exec "$@"', host, *args]
         # Its own process group: RQ's scheduler is a child process, and killing the group
         # leaves no orphan behind (a SIGKILL to the worker alone would).
         if log is None:
@@ -106,6 +112,19 @@ class Harness:
         for proc in self.workers:
             self.kill(proc)
         self.services.close()
+
+
+def other_host_prefix() -> list[str]:
+    """The command prefix that runs a process under its own hostname (util-linux unshare:
+    a UTS namespace; unprivileged, inside a user namespace too). `exec` keeps the pid."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is needed to give a worker its own hostname")
+    prefix = ["unshare", "--uts"] if os.geteuid() == 0 else ["unshare", "--map-root-user",
+                                                             "--uts"]
+    probe = subprocess.run([*prefix, "hostname", "probe"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a UTS namespace here: {probe.stderr.decode().strip()}")
+    return prefix
 
 
 def make_harness(make_settings: object, database_url: str, redis_url: str) -> Harness:

@@ -55,6 +55,25 @@ def test_the_sweeper_job_requeues_what_redis_lost(harness: Harness) -> None:
     assert harness.queue.depths()["high"] == 1
 
 
+def test_the_sweeper_job_requeues_a_stored_email_whose_job_was_lost(harness: Harness) -> None:
+    """The SMTP servers look for such emails too, but the host running one may be gone."""
+    from sqlalchemy import update
+
+    from bots.email.inbound import accept
+    from pipeline.queue import inbound_job_id
+    from storage.models import InboundMessage
+    from tests.emails import INBOUND, message
+
+    raw = message(sender="you@agency.example").as_bytes()
+    row_id = accept(harness.services.db, harness.services.blobs, raw, "you@agency.example",
+                    [INBOUND]).row_id
+    with harness.services.db.session() as session:  # stored a while ago; its job is gone
+        session.execute(update(InboundMessage).where(InboundMessage.id == row_id)
+                        .values(received_at=datetime.now(UTC) - timedelta(minutes=5)))
+    assert _runner(harness).run_sweeper() is True
+    assert harness.queue.queues["high"].get_job_ids() == [inbound_job_id(row_id)]
+
+
 def test_two_schedulers_run_each_job_once(harness: Harness) -> None:
     runs: list[str] = []
     first = JobRunner(harness.services.redis, harness.settings.queue_prefix, Schedule(),
@@ -133,7 +152,7 @@ def test_persisted_jobs_survive_a_restart(harness: Harness) -> None:
         assert digest is not None and digest.next_run_time == stored
         assert digest.func_ref == "scheduler.jobs:digest_job"
         # a changed interval replaces that job only
-        assert register_jobs(again, Schedule(sweep_minutes=7)) == [jobs.SWEEPER]
+        assert register_jobs(again, Schedule(sweep_seconds=7)) == [jobs.SWEEPER]
 
         # the digest fell due while the scheduler was down: it runs once the scheduler is up
         sent: list[str] = []

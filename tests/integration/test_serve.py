@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -137,3 +138,73 @@ def test_make_run_answers_a_newcomers_mail_from_loopback(tmp_path: Path) -> None
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=60)
     assert "is quarantined and never answered" in output
+
+
+def _refused(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return False
+    except ConnectionRefusedError:
+        return True
+
+
+def _serve_roles(tmp_path: Path, *roles: str) -> tuple[subprocess.Popen[bytes], Path, int, int]:
+    """`serve --role …` on embedded defaults, its output in a file (read while it runs)."""
+    http_port, smtp_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HOTGIGS_", "REDIS_URL", "DATABASE_URL"))}
+    env.update(HOTGIGS_DATA_DIR=str(tmp_path / "data"), HOTGIGS_HTTP_PORT=str(http_port),
+               HOTGIGS_SMTP_PORT=str(smtp_port), HOTGIGS_WORKERS="1")
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hotgigs", "serve", *(f"--role={r}" for r in roles)],
+            env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+    wait_until(lambda: "hotgigs is serving" in log.read_text(errors="replace"), timeout=60,
+               what="serve to start its parts")
+    return proc, log, http_port, smtp_port
+
+
+def _workers_of(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
+    return [c for c in psutil.Process(proc.pid).children(recursive=True)
+            if c.cmdline()[-2:] == ["hotgigs", "worker"]]
+
+
+def _stop(proc: subprocess.Popen[bytes], log: Path) -> str:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    output = log.read_text(errors="replace")
+    assert proc.returncode == 0, output
+    return output
+
+
+def test_serve_role_worker_runs_workers_and_no_doors(tmp_path: Path) -> None:
+    proc, log, http_port, smtp_port = _serve_roles(tmp_path, "worker")
+    try:
+        assert len(_workers_of(proc)) == 1
+        assert _refused(http_port), "a worker host bound the HTTP port"
+        assert _refused(smtp_port), "a worker host bound the SMTP port"
+    finally:
+        output = _stop(proc, log)
+    assert "roles: worker" in output
+    assert "scheduler: sweeper next" not in output  # no scheduler either
+
+
+def test_serve_role_web_and_smtp_run_no_workers(tmp_path: Path) -> None:
+    proc, log, http_port, smtp_port = _serve_roles(tmp_path, "web,smtp")
+    try:
+        status, body = wait_until(lambda: _healthz(http_port), timeout=60, what="/healthz")
+        assert status == 200, body
+        assert not _refused(smtp_port)
+        assert _workers_of(proc) == []
+    finally:
+        output = _stop(proc, log)
+    assert "roles: web, smtp" in output
+    assert "scheduler: sweeper next" not in output
+
+
+def test_serve_refuses_an_unknown_role(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "hotgigs", "serve", "--role", "web,mail"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert run.returncode == 2
+    assert "unknown role mail" in run.stderr
