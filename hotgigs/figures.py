@@ -38,24 +38,23 @@ def queue_depths(services: Services) -> dict[str, int] | None:
 
 
 def live_workers(services: Services) -> int:
-    """RQ workers on this deployment's queues whose heartbeat key has not expired.
+    """RQ workers on this deployment's queues whose liveness key has not expired.
 
     RQ's registry (`hotgigs_workers`) keeps a worker killed with its host until a live worker
-    cleans it up, so with every worker gone it never drops to 0; the worker's own key carries
-    RQ's worker TTL and vanishes on its own.
+    cleans it up, so with every worker gone it never drops to 0. Each worker's liveness key
+    (`pipeline.liveness`, renewed every third of HOTGIGS_WORKER_TTL) vanishes on its own within
+    that TTL, which is what the sweeper trusts too.
     """
     from rq.worker_registration import WORKERS_BY_QUEUE_KEY
+
+    from pipeline.liveness import alive_among
 
     redis = services.redis
     keys: set[bytes] = set()
     for priority in PRIORITIES:
         keys |= redis.smembers(WORKERS_BY_QUEUE_KEY % services.settings.queue_name(priority))
-    if not keys:
-        return 0
-    pipe = redis.pipeline(transaction=False)
-    for key in keys:
-        pipe.exists(key)
-    return sum(1 for alive in pipe.execute() if alive)
+    names = [key.decode().removeprefix("rq:worker:") for key in keys]
+    return len(alive_among(redis, services.settings.queue_prefix, names))
 
 
 def hour_ago() -> datetime:

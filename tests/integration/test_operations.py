@@ -16,6 +16,7 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, update
 
+from pipeline.liveness import alive_key
 from storage.models import AuditEvent, Batch, Candidate, DriveFolder, Recruiter, utcnow
 from tests.helpers import free_port, wait_until
 from tests.integration.http_support import TOKEN, http_server, request, with_token
@@ -91,10 +92,12 @@ def test_metrics_carry_what_the_alert_rules_watch(harness: Harness) -> None:
     harness.kill(worker)  # as a host that lost power: no goodbye in Redis
     samples = scrape()
     assert value(samples, "hotgigs_workers") == 1
-    assert value(samples, "hotgigs_workers_live") == 1  # its heartbeat key has not run out yet
+    assert value(samples, "hotgigs_workers_live") == 1  # its liveness key has not run out yet
     registered = redis.smembers(f"rq:workers:{harness.settings.queue_name('high')}")
     assert len(registered) == 1
-    redis.delete(*registered)  # as RQ's worker TTL does when it runs out
+    [name] = [key.decode().removeprefix("rq:worker:") for key in registered]
+    # as HOTGIGS_WORKER_TTL does when it runs out
+    assert redis.delete(alive_key(harness.settings.queue_prefix, name)) == 1
     samples = scrape()
     assert value(samples, "hotgigs_workers") == 1  # RQ's registry still lists the dead one
     assert value(samples, "hotgigs_workers_live") == 0

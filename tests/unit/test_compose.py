@@ -51,7 +51,7 @@ def test_services_have_volumes_and_healthchecks() -> None:
     for name in ("postgres", "redis", "web"):
         assert "healthcheck" in services[name], name
     assert set(compose["volumes"]) >= {"hotgigs-data", "postgres-data"}
-    assert services["web"]["command"][-2:] == ["--workers", "0"]
+    assert services["web"]["command"][-2:] == ["--role", "web"]  # no workers, no scheduler
 
 
 def test_the_dockerfile_copies_every_package() -> None:
