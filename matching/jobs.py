@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job, free_text_title
@@ -22,8 +22,9 @@ from matching.rank import job_queries, load, rank
 from matching.score import Match, score
 from matching.skill_occupations import with_inferred
 from pipeline.summary import top_matches as top_matches  # replies read stored matches there
+from storage.bulk import insert_rows
 from storage.db import Database
-from storage.models import CandidateMatch, Job, utcnow
+from storage.models import CandidateMatch, Job, table_of, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -168,8 +169,7 @@ def _replace_matches(session: Session, best: dict[int, list[tuple[Match, int]]])
     rows = [{"candidate_id": cid, "job_id": job_id, "score": match.score,
              "explanation": match.explanation}
             for cid, pairs in best.items() for match, job_id in pairs]
-    if rows:  # a bulk insert (session.add_all inserted row by row on SQLite)
-        session.execute(insert(CandidateMatch), rows)
+    insert_rows(session, table_of(CandidateMatch), rows)  # COPY on PostgreSQL
 
 
 def find_matches_many(session: Session, candidate_ids: Iterable[int],
