@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,11 +27,19 @@ def _on_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _array_of(column: Any) -> ARRAY[Any]:
+    """The array type of a column's values; strings without their length, since a cast to
+    VARCHAR(n)[] cuts longer values silently where the plain statements compare or refuse
+    them whole."""
+    kind = column.type
+    return ARRAY(String() if isinstance(kind, String) else kind)
+
+
 def among(session: Session, column: InstrumentedAttribute[Any],
           values: Collection[Any]) -> ColumnElement[bool]:
     """`column IN values`: one array parameter on PostgreSQL (`= ANY(:values)`)."""
     if _on_postgresql(session):
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        return column == any_(bindparam(None, list(values), type_=_array_of(column)))
     return column.in_(values)
 
 
@@ -85,7 +93,7 @@ def add_counts(session: Session, table: Table, keys: Sequence[str], count: str,
     names = [*keys, count]
     if _on_postgresql(session):
         arrays = [func.unnest(bindparam(f"values_{name}", [row[name] for row in rows],
-                                        type_=ARRAY(table.c[name].type))) for name in names]
+                                        type_=_array_of(table.c[name]))) for name in names]
         stmt = pg_insert(table).from_select(names, select(*arrays))
         session.execute(stmt.on_conflict_do_update(
             index_elements=[table.c[k] for k in keys],

@@ -56,4 +56,10 @@ def test_add_counts_adds_to_stored_counts_and_among_finds_them(db: Database) -> 
             among(session, TermStat.term, ["python", "sql", "rust"]))).all())
         everything = dict(session.execute(select(TermStat.term, TermStat.df)).all())
     assert found == {"python": 4, "sql": -1}
+    with db.session() as session:  # a longer value is not cut to the column's 100 characters
+        add_counts(session, table, ["term"], "df", [{"term": "t" * 100, "df": 1}])
+        assert session.scalar(select(TermStat.df).where(
+            among(session, TermStat.term, ["t" * 100]))) == 1
+        assert session.scalar(select(TermStat.df).where(
+            among(session, TermStat.term, ["t" * 101]))) is None
     assert everything == {"java": 2, "python": 4, "sql": -1}
