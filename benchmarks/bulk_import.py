@@ -4,6 +4,12 @@ Prints resumes/second, p50/p95 latency per resume (submit → parsed), what the 
 database and matching add to the bare parse, peak RSS per worker, and how long a single upload
 made in the middle of the bulk run takes. Figures are printed, never asserted.
 
+The last lines are the per-host efficiency (issue 21): the end-to-end rate (intake, queue,
+parse, database, matching) as a share of the bare-parse rate of the same files by the same
+number of processes, by wall clock and by CPU time. The CPU figure counts every process the
+run keeps busy (workers, the submitting process, the PostgreSQL backends serving them) and is
+less sensitive to other load on the machine than the wall clock.
+
 The overhead is measured against the same files parsed by the same number of plain processes
 (no queue, no database), so both sides share the 2 cores the same way. Open jobs from
 ../shared/data/matching-dev/jobs are saved first, so each candidate is matched as in use.
@@ -79,14 +85,16 @@ def resume_pdf(i: int) -> bytes:
 JOBS_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "matching-dev" / "jobs"
 
 
-def _parse_files(paths: list[str]) -> int:
+def _parse_files(paths: list[str]) -> float:
+    """Parse the files; the CPU seconds it took this process."""
+    started = time.process_time()
     for path in paths:
         parse_document(Path(path).read_bytes(), "bench.pdf")
-    return len(paths)
+    return time.process_time() - started
 
 
-def bare_parallel_seconds(files: list[bytes], workers: int, folder: Path) -> float:
-    """Wall time for `workers` plain processes to parse every file (read from disk)."""
+def bare_parallel_seconds(files: list[bytes], workers: int, folder: Path) -> tuple[float, float]:
+    """(wall, CPU seconds) for `workers` plain processes to parse every file (read from disk)."""
     paths = []
     for i, data in enumerate(files):
         path = folder / f"bare{i}.pdf"
@@ -95,8 +103,52 @@ def bare_parallel_seconds(files: list[bytes], workers: int, folder: Path) -> flo
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_parse_files, [paths[:2]] * workers))  # imports and warm-up
         start = time.perf_counter()
-        sum(pool.map(_parse_files, [paths[i::workers] for i in range(workers)]))
-        return time.perf_counter() - start
+        cpu = sum(pool.map(_parse_files, [paths[i::workers] for i in range(workers)]))
+        return time.perf_counter() - start, cpu
+
+
+class CpuMeter:
+    """CPU seconds used by a set of processes since `start`: the workers, and the PostgreSQL
+    backends connected to the benchmark's database (PostgreSQL runs one process per
+    connection; SQLite has none, its work is inside the workers)."""
+
+    def __init__(self, pids: list[int], database_url: str) -> None:
+        self.pids = pids
+        self.database = database_url.rsplit("/", 1)[-1] if database_url.startswith(
+            "postgresql") else None
+        self.admin_url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self.before: dict[int, float] = {}
+
+    def _backends(self) -> list[int]:
+        if self.database is None:
+            return []
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            return [int(pid) for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                "pg_backend_pid()", [self.database])]
+
+    @staticmethod
+    def _cpu(pids: list[int]) -> dict[int, float]:
+        found = {}
+        for pid in pids:
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                times = psutil.Process(pid).cpu_times()
+                found[pid] = times.user + times.system
+        return found
+
+    def start(self) -> None:
+        self.before = self._cpu(self.pids + self._backends())
+
+    def seconds(self) -> tuple[float, float]:
+        """(workers, database backends) CPU seconds since `start`; a backend that closed
+        during the run is not counted (the workers keep theirs in a pool)."""
+        workers = self._cpu(self.pids)
+        backends = self._cpu(self._backends())
+        used = {pid: cpu - self.before.get(pid, 0.0)
+                for pid, cpu in {**workers, **backends}.items()}
+        return (sum(used[p] for p in workers), sum(used[p] for p in backends))
 
 
 def open_jobs(services: Services, count: int) -> int:
@@ -223,7 +275,7 @@ def main() -> None:
         parse_document(data, "bench.pdf")
         bare.append((time.perf_counter() - start) * 1000)
     bare_ms = statistics.median(bare)
-    bare_wall = bare_parallel_seconds(files, args.workers, data_dir)
+    bare_wall, bare_cpu = bare_parallel_seconds(files, args.workers, data_dir)
     put_ms, get_ms = store_ms(services, 100)
     jobs = open_jobs(services, args.jobs)
 
@@ -239,12 +291,16 @@ def main() -> None:
     stop = threading.Event()
     watcher = threading.Thread(target=watch_rss, args=([w.pid for w in workers], peaks, stop))
     watcher.start()
+    meter = CpuMeter([w.pid for w in workers], settings.effective_database_url)
+    meter.start()
 
     started = time.perf_counter()
+    intake_cpu = time.process_time()
     bulk = intake.submit(IngestRequest(
         source="cli", submitted_by="bench@example.test",
         files=[IngestFile(name=f"r{i}.pdf", content=d) for i, d in enumerate(files)]))
     submitted = time.perf_counter() - started
+    intake_cpu = time.process_time() - intake_cpu
 
     single_ms = None
     while True:
@@ -269,6 +325,7 @@ def main() -> None:
             break
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    workers_cpu, database_cpu = meter.seconds()
     stop.set()
     watcher.join()
     in_jobs, job_count = seconds_in_jobs(queue)  # before the workers stop and forget it
@@ -330,6 +387,8 @@ def main() -> None:
           f" (matching, a feature of its own, is the match figure)")
     for pid, peak in peaks.items():
         print(f"  worker {pid}: peak RSS {peak / 2**20:.0f} MB")
+    print_efficiency(args.count, bare_wall, bare_cpu, elapsed,
+                     {"workers": workers_cpu, "intake": intake_cpu, "database": database_cpu})
     services.close()
     if made_bucket:
         remove_bucket(args.blob_url, args.s3_endpoint)
@@ -376,6 +435,24 @@ def remove_bucket(url: str, endpoint: str | None) -> None:
         for item in page.get("Contents", []):
             client.delete_object(Bucket=bucket, Key=item["Key"])
     client.delete_bucket(Bucket=bucket)
+
+
+def print_efficiency(count: int, bare_wall: float, bare_cpu: float, elapsed: float,
+                     cpu: dict[str, float]) -> None:
+    """The per-host efficiency (issue 21): end to end against bare parsing, wall and CPU.
+
+    The end-to-end run includes the single upload made halfway (one resume more); the
+    database's CPU is PostgreSQL's backends (0 on SQLite, whose work the workers do).
+    """
+    total = sum(cpu.values())
+    print(f"  efficiency, wall clock: end to end {count / elapsed:.1f} resumes/s, bare parse "
+          f"{count / bare_wall:.1f} resumes/s = {bare_wall / elapsed * 100:.0f}%")
+    split = ", ".join(f"{name} {seconds * 1000 / count:.2f}" for name, seconds in cpu.items())
+    print(f"  CPU per resume: end to end {total * 1000 / count:.2f} ms ({split}); "
+          f"bare parse {bare_cpu * 1000 / count:.2f} ms")
+    print(f"  efficiency, CPU time: end to end {count / total:.1f} resumes per CPU-second, bare "
+          f"parse {count / bare_cpu:.1f} = {bare_cpu / total * 100:.0f}% "
+          f"(without the database's CPU: {bare_cpu / (total - cpu['database']) * 100:.0f}%)")
 
 
 if __name__ == "__main__":

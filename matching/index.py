@@ -15,9 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from matching.profile import Profile, build_profile
@@ -25,12 +23,14 @@ from matching.score import FIELD_WEIGHTS, depth_factor, recency
 from matching.skill_occupations import Row, counts_of
 from matching.skill_occupations import bump as bump_skill_occupations
 from matching.text import K1, B, idf, term_counts
+from storage.bulk import add_counts, among, insert_rows
 from storage.models import (
     Candidate,
     CandidateProfile,
     CandidateSkill,
     ProfileKey,
     TermStat,
+    table_of,
     utcnow,
 )
 
@@ -48,15 +48,8 @@ def bump_terms(session: Session, deltas: dict[str, int]) -> None:
     for term, delta in deltas.items():
         merged[term[:TERM_CHARS]] += delta
     rows = [{"term": t, "df": d} for t, d in sorted(merged.items()) if d]
-    if not rows:
-        return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(TermStat)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[TermStat.term], set_={"df": TermStat.df + stmt.excluded.df})
-    # One statement run over all rows: it compiles once and is cached, where a VALUES list of
-    # a chunk's thousands of terms was rebuilt and recompiled on every call.
-    session.execute(stmt, rows)
+    # one statement of fixed text for a chunk's thousands of terms (storage.bulk)
+    add_counts(session, table_of(TermStat), ["term"], "df", rows)
 
 
 def _skills_of(session: Session, candidate_ids: list[int]) -> dict[int, list[str]]:
@@ -102,8 +95,7 @@ def _write_keys(session: Session, built: dict[int, tuple[Profile, dict[str, int]
     rows = [{"candidate_id": cid, "key": key, "owner_id": owners[cid], "impact": impact}
             for cid, (profile, counts) in built.items()
             for key, impact in key_impacts(profile, counts, avg_len, dfs, docs, today).items()]
-    if rows:
-        session.execute(insert(ProfileKey), rows)
+    insert_rows(session, table_of(ProfileKey), rows)  # ~45 rows a candidate: COPY
 
 
 def _occupation_counts(profile: CandidateProfile) -> Counter[Row]:
@@ -190,7 +182,8 @@ def index_candidate(session: Session, candidate_id: int, *,
 def corpus_stats(session: Session, stems: Iterable[str]) -> tuple[int, float, dict[str, int]]:
     """(number of profiles, average length, df per stem) for BM25."""
     wanted = sorted({*stems, DOCS, LENGTH})
-    rows = session.execute(select(TermStat.term, TermStat.df).where(TermStat.term.in_(wanted)))
+    rows = session.execute(select(TermStat.term, TermStat.df)
+                           .where(among(session, TermStat.term, wanted)))
     found = {str(term): int(df) for term, df in rows}
     docs = max(found.pop(DOCS, 0), 0)
     total = found.pop(LENGTH, 0)

@@ -12,20 +12,25 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job, free_text_title
 from matching.index import index_candidates
 from matching.rank import job_queries, load, rank
-from matching.score import Match, score
+from matching.score import Match, combine, parts_of, weighted
 from matching.skill_occupations import with_inferred
 from pipeline.summary import top_matches as top_matches  # replies read stored matches there
+from storage.bulk import insert_rows
 from storage.db import Database
-from storage.models import CandidateMatch, Job, utcnow
+from storage.models import CandidateMatch, Job, table_of, utcnow
 
 log = logging.getLogger(__name__)
+
+Parts = tuple[dict[str, float], dict[str, Any]]  # score.parts_of: parts and their facts
 
 CANDIDATE_TOP = 5  # open jobs kept per candidate in candidate_matches
 JOB_TOP = 20  # candidates kept per job when it is saved
@@ -137,15 +142,16 @@ def _open_jobs_for(session: Session, owners: Iterable[int | None]) -> list[Job]:
         Job.status == "open", or_(Job.owner_id.is_(None), Job.owner_id.in_(named)))))
 
 
-def _score_open_jobs(session: Session,
-                     owners: dict[int, int | None]) -> dict[int, list[tuple[Match, int]]]:
-    """(match, job id) pairs per candidate, for every open job the candidate's owner sees.
+def _best_open_jobs(session: Session, owners: dict[int, int | None],
+                    top: int) -> dict[int, list[tuple[Match, int]]]:
+    """Each candidate's `top` (match, job id) pairs, best first, among the open jobs the
+    candidate's owner sees.
 
     The candidates are loaded once and each job's corpus statistics read once, however many
-    candidates it is scored for.
+    candidates it is scored for; every pair is scored, but only the kept ones are explained
+    (an explanation costs more than the score, and half the pairs are dropped at 10 jobs).
     """
     loaded = {c.id: c for c in load(session, list(owners))}
-    scored: dict[int, list[tuple[Match, int]]] = {cid: [] for cid in owners}
     seen_by: list[tuple[Job, list[int]]] = []
     for job in _open_jobs_for(session, owners.values()):
         viewers = [cid for cid in owners if cid in loaded
@@ -153,13 +159,21 @@ def _score_open_jobs(session: Session,
         if viewers:
             seen_by.append((job, viewers))
     if not seen_by:
-        return scored
+        return {cid: [] for cid in owners}
+    today = date.today()
     analyses = with_inferred(session, [analysis_of(job) for job, _ in seen_by])
+    scored: dict[int, list[tuple[float, int, JobAnalysis, Parts]]] = {cid: [] for cid in owners}
     for (job, viewers), analysis, (query, avg_len) in zip(
             seen_by, analyses, job_queries(session, analyses), strict=True):
         for cid in viewers:
-            scored[cid].append((score(analysis, loaded[cid], query, avg_len), job.id))
-    return scored
+            parts = parts_of(analysis, loaded[cid], query, avg_len, today)
+            scored[cid].append((weighted(analysis, parts[0]), job.id, analysis, parts))
+    best: dict[int, list[tuple[Match, int]]] = {}
+    for cid, pairs in scored.items():
+        pairs.sort(key=lambda pair: (-pair[0], pair[1]))  # as `combine` scores, job id next
+        best[cid] = [(combine(analysis, loaded[cid], *parts), job_id)
+                     for _, job_id, analysis, parts in pairs[:top]]
+    return best
 
 
 def _replace_matches(session: Session, best: dict[int, list[tuple[Match, int]]]) -> None:
@@ -168,8 +182,7 @@ def _replace_matches(session: Session, best: dict[int, list[tuple[Match, int]]])
     rows = [{"candidate_id": cid, "job_id": job_id, "score": match.score,
              "explanation": match.explanation}
             for cid, pairs in best.items() for match, job_id in pairs]
-    if rows:  # a bulk insert (session.add_all inserted row by row on SQLite)
-        session.execute(insert(CandidateMatch), rows)
+    insert_rows(session, table_of(CandidateMatch), rows)  # COPY on PostgreSQL
 
 
 def find_matches_many(session: Session, candidate_ids: Iterable[int],
@@ -196,9 +209,7 @@ def match_indexed(session: Session, owners: dict[int, int | None],
     """
     if not owners:
         return {}
-    scored = _score_open_jobs(session, owners)
-    best = {cid: sorted(pairs, key=lambda pair: (-pair[0].score, pair[1]))[:top]
-            for cid, pairs in scored.items()}
+    best = _best_open_jobs(session, owners, top)
     _replace_matches(session, best)
     return {cid: [match for match, _ in pairs] for cid, pairs in best.items()}
 

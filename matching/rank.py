@@ -63,10 +63,17 @@ def associations() -> dict[str, list[tuple[str, float]]]:
     return {t: [(o, float(w)) for o, w in pairs] for t, pairs in doc["terms"].items()}
 
 
-def expansion_terms(job: JobAnalysis) -> set[str]:
+def expansion_terms(job: JobAnalysis) -> frozenset[str]:
     """Every word the job's query may be expanded with (for reading their statistics)."""
+    return _associated(frozenset(job.terms))
+
+
+@lru_cache(maxsize=1024)
+def _associated(terms: frozenset[str]) -> frozenset[str]:
+    """The shipped associations of `terms`: thousands of words for a job, asked again after
+    every chunk a worker matches against the same open jobs."""
     table = associations()
-    return {other for t in job.terms for other, _ in table.get(t, ())}
+    return frozenset(other for t in terms for other, _ in table.get(t, ()))
 
 
 def query_weights(job: JobAnalysis, docs: int, dfs: dict[str, int], *,

@@ -21,12 +21,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from matching.analysis import JobAnalysis
-from storage.models import SkillOccupation
+from storage.bulk import add_counts, among
+from storage.models import SkillOccupation, table_of
 
 ALL = SkillOccupation.ALL  # the other column of a total row: (skill, ALL), (ALL, occ), (ALL, ALL)
 SKILL_CHARS = 100  # skill_occupations.skill is a String(100)
@@ -45,14 +44,7 @@ def counts_of(skills: Iterable[str], occupations: Sequence[str]) -> Counter[Row]
 def bump(session: Session, deltas: Mapping[Row, int]) -> None:
     """Add `deltas` to the counts, in key order (concurrent writers never deadlock)."""
     rows = [{"skill": s, "occupation": o, "n": n} for (s, o), n in sorted(deltas.items()) if n]
-    if not rows:
-        return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(SkillOccupation)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[SkillOccupation.skill, SkillOccupation.occupation],
-        set_={"n": SkillOccupation.n + stmt.excluded.n})
-    session.execute(stmt, rows)
+    add_counts(session, table_of(SkillOccupation), ["skill", "occupation"], "n", rows)
 
 
 def job_skills(job: JobAnalysis) -> list[str]:
@@ -88,7 +80,8 @@ def read_counts(session: Session, skills: Iterable[str]) -> dict[Row, int]:
     """The rows `infer` needs for `skills`: theirs, and every occupation's total (one query)."""
     wanted = sorted({ALL, *(s[:SKILL_CHARS] for s in skills)})
     rows = session.execute(select(SkillOccupation.skill, SkillOccupation.occupation,
-                                  SkillOccupation.n).where(SkillOccupation.skill.in_(wanted)))
+                                  SkillOccupation.n)
+                           .where(among(session, SkillOccupation.skill, wanted)))
     return {(str(s), str(o)): int(n) for s, o, n in rows}
 
 

@@ -88,6 +88,10 @@ class _Person:
     latest_title: str | None = None
     latest_company: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # facts_of(data), kept with the dict it was made from: a chunk judges every arrival
+    # against every person so far (64 × 64 / 2 judgements), each person's facts made once
+    _facts: tuple[dict[str, Any], Facts] | None = field(default=None, repr=False,
+                                                        compare=False)
 
     @property
     def saved_id(self) -> int:
@@ -97,15 +101,19 @@ class _Person:
         return self.id
 
     def facts(self) -> Facts:
-        """What identifies them (`identity_rules`), from their merged data."""
-        return facts_of(self.data or {})
+        """What identifies them (`identity_rules`), from their merged data (`_absorb` puts a
+        new dict there, never changes it in place)."""
+        if self._facts is None or self._facts[0] is not self.data:
+            self._facts = (self.data, facts_of(self.data or {}))
+        return self._facts[1]
 
     def columns(self) -> dict[str, Any]:
         """What the candidates row holds (everything but its id and timestamps)."""
         return {name: getattr(self, name) for name in _COLUMNS}
 
 
-_COLUMNS = tuple(f.name for f in fields(_Person) if f.name != "id")  # as named in candidates
+# as named in candidates
+_COLUMNS = tuple(f.name for f in fields(_Person) if f.name not in ("id", "_facts"))
 
 
 class _People:
