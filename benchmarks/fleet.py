@@ -159,6 +159,11 @@ def claims_of(services: Services, k: int) -> set[int]:
             ProcessingJob.worker.like(f"hg-host{k}:%"))))
 
 
+def note(text: str) -> None:
+    """What the chaos run did, as it happens (stderr: a run cut short still shows it)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def holds_claims(services: Services, k: int) -> bool:
     try:
         return bool(claims_of(services, k))
@@ -199,27 +204,32 @@ def chaos(rig: Rig, fleet: Fleet, services: Services, mail: MailRun, root: Path,
             claimed = claims_of(services, victim)  # read after the kill: what it held then
             events.update(killed_at_s=round(now - start, 1), claimed_by_victim=len(claimed),
                           ended_before_kill=done)
+            note(f"killed hg-host{victim} holding {len(claimed)} claimed resumes")
         elif killed_at and redis_at is None and now - killed_at >= RESTART_GAP:
             redis_at = now
             rig.stop_redis()
             rig.start_redis()
             events.update(redis_restart_at_s=round(now - start, 1),
                           redis_down_s=round(time.monotonic() - now, 2))
+            note("Redis restarted")
         elif redis_at and pg_at is None and now - redis_at >= RESTART_GAP:
             pg_at = now
             rig.pg_ctl("restart")
             events.update(pg_restart_at_s=round(now - start, 1),
                           pg_down_s=round(time.monotonic() - now, 2))
+            note("PostgreSQL restarted")
         if killed_at and "recovered_s" not in events and unfinished(services, claimed) == 0:
             events["recovered_s"] = round(now - killed_at, 1)
             events["recovered_while_down"] = back_at is None
+            note(f"the victim's claims ended {events['recovered_s']} s after the kill")
         if killed_at and back_at is None and (
                 "recovered_s" in events or now - killed_at >= down_max):
             back_at = now
             fleet.up(victim)
             events.update(back_after_s=round(now - killed_at, 1),
                           back_ready_s=round(time.monotonic() - killed_at, 1))
-        if pg_at and back_at and "recovered_s" in events and done == count \
+            note(f"hg-host{victim} back, workers ready {events['back_ready_s']} s after the kill")
+        if pg_at and back_at and "recovered_s" in events and (done or 0) >= count \
                 and not sender.is_alive() and mail.handled(services):
             break
         time.sleep(0.25)
@@ -252,6 +262,14 @@ def ledger(services: Services, bulk_batches: list[int], submitted: int) -> dict[
             .having(func.count() > 1).subquery())
         extra = session.scalar(select(func.coalesce(func.sum(same_email.c.extra), 0)))
         candidates = session.scalar(select(func.count()).select_from(Candidate))
+        counted = session.execute(select(func.sum(Batch.parsed), func.sum(Batch.failed))
+                                  .where(Batch.id.in_(bulk_batches))).one()
+        # failed in the end although an attempt of it finished (parsed): a second attempt
+        # ran after the first one had recorded the resume
+        finished = select(ProcessingJob.resume_id).where(ProcessingJob.status == "finished")
+        parsed_then_failed = session.scalar(select(func.count()).select_from(Resume).where(
+            Resume.batch_id.in_(bulk_batches), Resume.status == "failed",
+            Resume.id.in_(finished)))
     parsed, failed = by_status.get("parsed", 0), by_status.get("failed", 0)
     return {"submitted": submitted, "rows": sum(by_status.values()), "parsed": parsed,
             "failed_with_reason": failed - (failed_no_reason or 0),
@@ -260,7 +278,9 @@ def ledger(services: Services, bulk_batches: list[int], submitted: int) -> dict[
             "lost": submitted - parsed - failed, "outcomes": outcomes,
             "processed_to_completion_twice": sum(1 for n in imports.values() if n > 1),
             "resumes_with_several_attempts": retried or 0,
-            "duplicate_candidates": int(extra or 0), "candidates": candidates}
+            "duplicate_candidates": int(extra or 0), "candidates": candidates,
+            "batch_counters": {"parsed": int(counted[0] or 0), "failed": int(counted[1] or 0)},
+            "parsed_then_failed": parsed_then_failed or 0}
 
 
 def main() -> None:
@@ -425,7 +445,10 @@ def render(report: dict[str, Any]) -> str:
         f"lost {led['lost']}, unfinished {led['unfinished']}; outcomes {led['outcomes']}; "
         f"processed to completion twice {led['processed_to_completion_twice']} (resumes with "
         f"more than one attempt: {led['resumes_with_several_attempts']}); "
-        f"duplicate candidates {led['duplicate_candidates']} of {led['candidates']}")
+        f"duplicate candidates {led['duplicate_candidates']} of {led['candidates']}; "
+        f"batch counters say parsed {led['batch_counters']['parsed']} + failed "
+        f"{led['batch_counters']['failed']}; failed after an attempt had parsed them "
+        f"{led['parsed_then_failed']}")
     em = report["email"]
     lines.append(
         f"  email: {em['sent']} sent ({em['proven']} proven), {em['accepted']} accepted after "

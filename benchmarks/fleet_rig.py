@@ -223,7 +223,7 @@ class Rig:
         if self.weed_proc and self.weed_proc.poll() is None:
             self.weed_proc.terminate()
             try:
-                self.weed_proc.wait(timeout=30)
+                self.weed_proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.weed_proc.kill()
         if (self.pg_dir / "postmaster.pid").exists():
