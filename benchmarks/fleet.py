@@ -221,7 +221,8 @@ def chaos(rig: Rig, fleet: Fleet, services: Services, mail: MailRun, root: Path,
         if killed_at and "recovered_s" not in events and unfinished(services, claimed) == 0:
             events["recovered_s"] = round(now - killed_at, 1)
             events["recovered_while_down"] = back_at is None
-            note(f"the victim's claims ended {events['recovered_s']} s after the kill")
+            if claimed:
+                note(f"the victim's claims ended {events['recovered_s']} s after the kill")
         if killed_at and back_at is None and (
                 "recovered_s" in events or now - killed_at >= down_max):
             back_at = now
@@ -335,7 +336,7 @@ def main() -> None:
         fleet = Fleet(rig, services, args.workers)
         mail = MailRun(services, settings, host_ip(1), SMTP_PORT, args.emails,
                        spread=args.mail_seconds)
-        machine_before = psutil.cpu_times()
+        machine_before, script_before = psutil.cpu_times(), sum(psutil.Process().cpu_times()[:2])
         ours_before = cpu_seconds(fleet_pids(rig))
         rows, bulk, first = [], [], 0
         for n in sweep:
@@ -359,8 +360,10 @@ def main() -> None:
         report = {"hosts": args.hosts, "workers_per_host": args.workers, "sweep": rows,
                   "chaos": events, "ledger": ledger(services, bulk, submitted),
                   "email": mail.ledger(services),
-                  "machine": machine_load(machine_before, psutil.cpu_times(),
-                                          cpu_used(ours_before, cpu_seconds(fleet_pids(rig))))}
+                  "machine": machine_load(
+                      machine_before, psutil.cpu_times(),
+                      cpu_used(ours_before, cpu_seconds(fleet_pids(rig))),
+                      sum(psutil.Process().cpu_times()[:2]) - script_before)}
         print(json.dumps(report, indent=2) if args.json else render(report))
     except BaseException:
         for log in sorted(rig.logs.glob("*.log")):
@@ -399,12 +402,14 @@ def blob_settings(rig: Rig, url: str | None) -> dict[str, str]:
     return {"HOTGIGS_BLOB_URL": url, "HOTGIGS_S3_ENDPOINT": endpoint, **env}
 
 
-def machine_load(before: Any, after: Any, ours: float) -> dict[str, Any]:
+def machine_load(before: Any, after: Any, ours: float, script: float) -> dict[str, Any]:
+    """Busy CPU seconds of the machine: this fleet's processes still running at the end (the
+    killed host's are gone), this script (files, mails, polling), and the rest."""
     busy = sum(after) - sum(before) - (after.idle - before.idle) - (
         getattr(after, "iowait", 0) - getattr(before, "iowait", 0))
     return {"cores": psutil.cpu_count(), "cpu_seconds_busy": round(busy, 1),
-            "cpu_seconds_fleet": round(ours, 1),
-            "cpu_seconds_others": round(max(busy - ours, 0), 1),
+            "cpu_seconds_fleet": round(ours, 1), "cpu_seconds_script": round(script, 1),
+            "cpu_seconds_others": round(max(busy - ours - script, 0), 1),
             "load_average_1m": round(os.getloadavg()[0], 2)}
 
 
@@ -459,7 +464,8 @@ def render(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines.append(
         f"  machine: {m['cores']} cores, CPU busy {m['cpu_seconds_busy']} s during the run, of "
-        f"which this fleet {m['cpu_seconds_fleet']} s and others {m['cpu_seconds_others']} s; "
+        f"which this fleet {m['cpu_seconds_fleet']} s, this script {m['cpu_seconds_script']} s, "
+        f"others {m['cpu_seconds_others']} s; "
         f"load {m['load_average_1m']}")
     return "\n".join(lines)
 
