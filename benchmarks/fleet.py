@@ -312,7 +312,10 @@ def main() -> None:
             if not k.startswith(("HOTGIGS_", "DATABASE_", "REDIS_", "AWS_"))}
     rig = Rig(root, base)
     atexit.register(rig.close)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds through finally
+    # both unwind through `finally`; SIGINT explicitly: a shell starts background jobs with it
+    # ignored, and Python keeps an ignored SIGINT ignored
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     services: Services | None = None
     try:
         rig.bridge_up()
