@@ -26,10 +26,12 @@ from starlette.responses import Response
 
 from hotgigs.bootstrap import Services
 from hotgigs.settings import Settings
+from storage.files import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
+STORE_RETRY_SECONDS = 30  # what a client is told to wait when the blob store is down
 
 
 def json_response(status: int, payload: object, headers: dict[str, str] | None = None
@@ -72,6 +74,17 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return json_response(400, {"error": "bad request", "errors": errors})
 
 
+async def _store_down(request: Request, exc: Exception) -> Response:
+    """The blob store cannot be reached: nothing was recorded (intake stores the files first),
+    so the sender is told to send again later, as the SMTP door answers 451."""
+    log.error("HTTP %s %s: %s", request.method, request.url.path, exc)
+    headers = {"Retry-After": str(STORE_RETRY_SECONDS)}
+    detail = "File storage is unavailable; nothing was kept. Send the files again later."
+    if _is_api(request):
+        return problem(503, "Service Unavailable", detail, headers=headers)
+    return json_response(503, {"error": detail}, headers)
+
+
 async def _crash(request: Request, exc: Exception) -> Response:
     log.error("HTTP %s %s failed", request.method, request.url.path,
               exc_info=(type(exc), exc, exc.__traceback__))
@@ -87,6 +100,7 @@ def new_app() -> FastAPI:
     app.state.stopping = threading.Event()  # set by HttpServer.stop: open streams end
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StoreUnavailable, _store_down)
     app.add_exception_handler(Exception, _crash)
     return app
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
-from hotgigs.bootstrap import bootstrap
+from hotgigs.bootstrap import Services, bootstrap
 from pipeline.context import configure, current
 from pipeline.errors import Transient
 from pipeline.intake import Intake
@@ -23,10 +24,12 @@ from pipeline.models import IngestFile, IngestRequest
 from pipeline.tasks import process_resumes
 from storage.db import upgrade
 from storage.files import LocalEncryptedStore, Sealer, decode_key, sha256_hex
+from storage.models import Batch, Resume
 from storage.s3_store import S3Location, S3Store, s3_client
 from storage.stores import open_store
 from tests.conftest import S3Bucket, truncate_all
 from tests.helpers import free_port
+from tests.integration.api_support import api_server, is_problem, token_for, upload
 from tests.integration.pipeline_harness import Harness, make_harness
 from tests.resumes import docx_resume, text_pdf
 
@@ -171,6 +174,28 @@ def test_a_store_that_is_down_makes_the_parse_retry_not_fail(
     finally:
         configure(working)
     assert process_resumes([resume.id]) == ["parsed"]
+
+
+def test_an_api_upload_while_the_store_is_down_is_refused_with_503_and_keeps_nothing(
+    pg_harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are stored before anything is recorded: with the store unreachable the API
+    answers 503 with Retry-After (send again), and no batch or resume is left half made."""
+    h = pg_harness
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    closed = f"http://127.0.0.1:{free_port()}"
+    down = S3Store(S3Location.parse("s3://gone/blobs"),
+                   decode_key(str(h.settings.encryption_key)),
+                   s3_client(closed, "us-east-1", retries=1), closed)
+    services = Services(settings=h.settings, db=h.services.db, blobs=down)
+    with api_server(services) as client:
+        answer = upload(client, token_for(h), {"lee.pdf": FILES["lee.pdf"]})
+    body = is_problem(answer, 503)
+    assert int(answer.headers["retry-after"]) > 0 and "nothing was kept" in body["detail"]
+    with h.services.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Batch)) == 0
+        assert session.scalar(select(func.count()).select_from(Resume)) == 0
 
 
 def test_migrate_without_a_target_renames_legacy_files_in_place(
