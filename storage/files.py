@@ -59,6 +59,10 @@ class BlobStore(Protocol):
         """Remove the blob for good; False when it was not there."""
         ...
 
+    def check(self) -> None:
+        """Raise `StoreUnavailable` (one sentence) when the store cannot take blobs now."""
+        ...
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -169,6 +173,15 @@ class LocalEncryptedStore:
             return path.exists()
         log.info("blob %s…: legacy file renamed to its keyed name", key[:12])
         return True
+
+    def check(self) -> None:
+        """The folder exists (made on first use) and this process may write into it."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"the blob folder {self.root} cannot be made: {exc}") from None
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise StoreUnavailable(f"the blob folder {self.root} is not writable")
 
     def legacy_candidates(self) -> Iterator[str]:
         """Names of files that may be legacy blobs (`ab/cd/abcd…` shaped); `adopt_legacy` tells."""

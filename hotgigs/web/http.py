@@ -117,19 +117,27 @@ def base_url(settings: Settings, request: Request) -> str:
 
 
 def add_health(app: FastAPI, services: Services) -> None:
-    """`GET /healthz`: 200 when database and Redis answer, 503 otherwise, JSON either way."""
+    """`GET /healthz`: 200 when the database, Redis and the blob store answer, 503 otherwise,
+    JSON either way (a load balancer stops sending uploads to a host that cannot keep them)."""
 
     def healthz() -> Response:
-        db_error = services.db.ping()
-        redis_error = services.redis_ping()
-        ok = db_error is None and redis_error is None
+        errors = {"database": services.db.ping(), "redis": services.redis_ping(),
+                  "blobs": _store_error(services)}
+        ok = all(error is None for error in errors.values())
         return json_response(200 if ok else 503, {
             "status": "ok" if ok else "degraded",
-            "database": {"ok": db_error is None, "error": db_error},
-            "redis": {"ok": redis_error is None, "error": redis_error},
+            **{part: {"ok": error is None, "error": error} for part, error in errors.items()},
         })
 
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+
+
+def _store_error(services: Services) -> str | None:
+    try:
+        services.blobs.check()
+    except StoreUnavailable as exc:
+        return str(exc)
+    return None
 
 
 class HttpServer:

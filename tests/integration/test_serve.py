@@ -55,6 +55,7 @@ def test_serve_on_embedded_defaults_is_healthy_and_stops_cleanly(tmp_path: Path)
         assert status == 200, body
         assert body["database"] == {"ok": True, "error": None}
         assert body["redis"] == {"ok": True, "error": None}
+        assert body["blobs"] == {"ok": True, "error": None}
         children = psutil.Process(proc.pid).children(recursive=True)
         assert any("redis-server" in c.name() for c in children), "no private redis-server"
         assert _get(f"http://127.0.0.1:{port}/nope")[0] == 404

@@ -191,6 +191,9 @@ def test_an_api_upload_while_the_store_is_down_is_refused_with_503_and_keeps_not
     services = Services(settings=h.settings, db=h.services.db, blobs=down)
     with api_server(services) as client:
         answer = upload(client, token_for(h), {"lee.pdf": FILES["lee.pdf"]})
+        health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["database"]["ok"]
+    assert "s3://gone" in health.json()["blobs"]["error"]  # names the bucket
     body = is_problem(answer, 503)
     assert int(answer.headers["retry-after"]) > 0 and "nothing was kept" in body["detail"]
     with h.services.db.session() as session:
