@@ -14,11 +14,23 @@ RUN_PACKAGES := redis-server tesseract-ocr tesseract-ocr-eng $(OCR_LANGUAGES) an
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql postgresql-client chromium chromium-driver prometheus \
 	curl
 
-.PHONY: run test lint typecheck pytest system-run system-test services lock clean
+.PHONY: run run-s3 test lint typecheck pytest system-run system-test services lock clean
 
 run: system-run $(STAMP)
 	$(BIN)/hotgigs db upgrade
 	exec $(BIN)/hotgigs serve
+
+# `make run-s3`: as `make run`, but the files live in this machine's SeaweedFS (S3 on
+# 127.0.0.1:8333, started when down, with the local credentials the tests use too), in bucket
+# hotgigs-run, instead of the data dir's folder. Existing local files: `hotgigs blobs migrate`.
+S3_RUN_ENV := HOTGIGS_BLOB_URL=s3://hotgigs-run/blobs HOTGIGS_S3_ENDPOINT=http://127.0.0.1:8333 \
+	HOTGIGS_S3_REGION=us-east-1 AWS_ACCESS_KEY_ID=hotgigs-test AWS_SECRET_ACCESS_KEY=hotgigs-test-secret
+run-s3: system-run $(STAMP)
+	@scripts/ensure-system-packages.sh curl
+	scripts/ensure-seaweedfs.sh
+	$(S3_RUN_ENV) $(BIN)/hotgigs blobs create-bucket
+	$(BIN)/hotgigs db upgrade
+	$(S3_RUN_ENV) exec $(BIN)/hotgigs serve
 
 test: system-test $(STAMP) services lint typecheck pytest
 

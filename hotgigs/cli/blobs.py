@@ -1,13 +1,14 @@
-"""`hotgigs blobs migrate`: move the stored files to another store (e.g. S3) and prove each copy."""
+"""`hotgigs blobs migrate`: move the stored files to another store (e.g. S3) and prove each copy;
+`hotgigs blobs create-bucket` for a fresh local S3 server."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from hotgigs.cli.support import UsageError, err, run_with_services
+from hotgigs.cli.support import UsageError, err, run_with_services, settings_or_exit
 
 blobs_app = typer.Typer(help="The stored files (blob store).", no_args_is_help=True)
 
@@ -53,3 +54,35 @@ def blobs_migrate(
         return 0 if report.ok else 1
 
     run_with_services(run)
+
+
+@blobs_app.command("create-bucket")
+def blobs_create_bucket() -> None:
+    """Create the bucket HOTGIGS_BLOB_URL names when it is missing (`make run-s3` uses it on a
+    fresh local SeaweedFS; a deployment usually creates its bucket with its provider's tools)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from storage.s3_store import S3Location, s3_client
+
+    settings = settings_or_exit()
+    url = str(settings.blob_url or "")
+    if not url.startswith("s3:"):
+        _refuse("HOTGIGS_BLOB_URL names no bucket (s3://bucket/prefix)")
+    bucket = S3Location.parse(url).bucket
+    client = s3_client(settings.s3_endpoint, settings.s3_region)
+    try:
+        client.head_bucket(Bucket=bucket)
+        print(f"bucket {bucket!r} is there")
+    except ClientError:
+        try:
+            client.create_bucket(Bucket=bucket)
+        except (ClientError, BotoCoreError) as exc:
+            _refuse(f"bucket {bucket!r} could not be created: {exc}")
+        print(f"bucket {bucket!r} created")
+    except BotoCoreError as exc:
+        _refuse(f"the S3 endpoint for bucket {bucket!r} did not answer: {exc}")
+
+
+def _refuse(message: str) -> NoReturn:
+    err.print(f"hotgigs: {message}")
+    raise typer.Exit(2)

@@ -232,3 +232,27 @@ def test_migrate_without_a_target_renames_legacy_files_in_place(
     assert not legacy.exists()
     names = [p.name for p in (settings.data_dir / "blobs").rglob("*") if p.is_file()]
     assert names == [Sealer(secret).object_name(key)]
+
+
+def test_create_bucket_makes_the_configured_bucket_once_and_refuses_a_folder_url(
+    s3_bucket: S3Bucket
+) -> None:
+    name = f"{s3_bucket.name}-run"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTGIGS_")}
+    env.update(s3_bucket.env(), HOTGIGS_BLOB_URL=f"s3://{name}/blobs")
+    try:
+        first = _cli(env, "blobs", "create-bucket")
+        again = _cli(env, "blobs", "create-bucket")
+        assert (first.returncode, again.returncode) == (0, 0), first.stderr + again.stderr
+        assert "created" in first.stdout and "is there" in again.stdout
+        s3_bucket.client.head_bucket(Bucket=name)  # raises when it is not there
+    finally:
+        s3_bucket.client.delete_bucket(Bucket=name)
+    env["HOTGIGS_BLOB_URL"] = "file:"
+    refused = _cli(env, "blobs", "create-bucket")
+    assert refused.returncode == 2 and "names no bucket" in refused.stderr
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hotgigs", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
