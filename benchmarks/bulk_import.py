@@ -112,8 +112,8 @@ def bare_parallel_seconds(files: list[bytes], workers: int, folder: Path) -> tup
         path.write_bytes(data)
         paths.append(str(path))
     # fresh processes, as the workers are: a child forked from this one would share its heap
-    # copy-on-write and pay a page fault wherever the parser touches an inherited object
-
+    # copy-on-write (a page fault wherever the parser touches an inherited object) and the
+    # parser's caches as warmed by the 100 timed parses above, which no worker has
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_settle, initargs=(paths[0],)) as pool:
         list(pool.map(_parse_files, [paths[:2]] * workers))  # warm-up
