@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from matching.profile import Profile, build_profile
 from matching.score import FIELD_WEIGHTS, depth_factor, recency
+from matching.score import Candidate as ScoredCandidate
 from matching.skill_occupations import Row, counts_of
 from matching.skill_occupations import bump as bump_skill_occupations
 from matching.text import K1, B, idf, term_counts
@@ -91,7 +92,8 @@ def _write_keys(session: Session, built: dict[int, tuple[Profile, dict[str, int]
     """Replace the candidates' `profile_keys` rows (one DELETE, one bulk INSERT)."""
     wanted = {t for _, counts in built.values() for t in counts}
     docs, avg_len, dfs = corpus_stats(session, wanted)
-    session.execute(delete(ProfileKey).where(ProfileKey.candidate_id.in_(list(built))))
+    keys = table_of(ProfileKey)  # a Core DELETE: no search of the session's objects
+    session.execute(delete(keys).where(keys.c.candidate_id.in_(list(built))))
     rows = [{"candidate_id": cid, "key": key, "owner_id": owners[cid], "impact": impact}
             for cid, (profile, counts) in built.items()
             for key, impact in key_impacts(profile, counts, avg_len, dfs, docs, today).items()]
@@ -144,9 +146,28 @@ def index_candidates(session: Session, candidate_ids: Iterable[int], *,
     is indexed once. The term statistics end up exactly as indexing one at a time would leave
     them, because each candidate's delta depends only on its own old and new profile.
     """
+    return _index(session, candidate_ids, today)[0]
+
+
+def index_for_scoring(session: Session, candidate_ids: Iterable[int]
+                      ) -> tuple[dict[int, int | None], dict[int, ScoredCandidate]]:
+    """`index_candidates`, returning each candidate's owner and scoring's view of the profile
+    just written (as `matching.rank.load` would read it back), so matching after a chunk
+    does not read the profiles again."""
+    profiles, candidates = _index(session, candidate_ids, None)
+    owners = {cid: p.owner_id for cid, p in profiles.items()}
+    views = {cid: ScoredCandidate(cid, candidates[cid].name, p.titles, p.years, p.skills,
+                                  p.location, p.terms, p.doc_len, p.fields, p.evidence)
+             for cid, p in profiles.items()}
+    return owners, views
+
+
+def _index(session: Session, candidate_ids: Iterable[int], today: date | None
+           ) -> tuple[dict[int, CandidateProfile], dict[int, Candidate]]:
+    """`index_candidates`, also returning the candidates' rows it read."""
     ids = list(dict.fromkeys(candidate_ids))
     if not ids:
-        return {}
+        return {}, {}
     candidates = {c.id: c for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
     found = [cid for cid in ids if cid in candidates]
     skills = _skills_of(session, found)
@@ -170,7 +191,7 @@ def index_candidates(session: Session, candidate_ids: Iterable[int], *,
     bump_skill_occupations(session, occupation_deltas)
     _write_keys(session, built, {cid: candidates[cid].owner_id for cid in found},
                 today or date.today())
-    return {cid: profiles[cid] for cid in found}
+    return {cid: profiles[cid] for cid in found}, candidates
 
 
 def index_candidate(session: Session, candidate_id: int, *,

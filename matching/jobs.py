@@ -8,6 +8,7 @@ jobs without one (an operator's) match everyone's.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -15,13 +16,13 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Text, cast, delete, or_, select
 from sqlalchemy.orm import Session
 
 from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job, free_text_title
-from matching.index import index_candidates
+from matching.index import index_candidates, index_for_scoring
 from matching.rank import job_queries, load, rank
-from matching.score import Match, combine, parts_of, weighted
+from matching.score import Candidate, Match, combine, parts_of, weighted
 from matching.skill_occupations import with_inferred
 from pipeline.summary import top_matches as top_matches  # replies read stored matches there
 from storage.bulk import insert_rows
@@ -135,39 +136,70 @@ def store_job_matches(session: Session, job: Job, top: int = JOB_TOP) -> list[Ma
     return matches
 
 
-def _open_jobs_for(session: Session, owners: Iterable[int | None]) -> list[Job]:
-    """Open jobs any of `owners` sees: their own, and those without an owner."""
+# job id and a digest of its stored analysis -> the analysis as a model: the open jobs are read
+# after every chunk, and validating their analyses (thousands of terms each) cost more than
+# reading them
+_ANALYSES: dict[tuple[int, bytes], JobAnalysis] = {}
+_ANALYSES_KEPT = 512
+
+
+def _open_analyses(session: Session, owners: Iterable[int | None]
+                   ) -> list[tuple[int, int | None, JobAnalysis]]:
+    """(job id, owner, analysis) of the open jobs any of `owners` sees (their own, and those
+    without an owner); each analysis is read as text and validated once per process."""
     named = sorted({o for o in owners if o is not None})
-    return list(session.scalars(select(Job).where(
-        Job.status == "open", or_(Job.owner_id.is_(None), Job.owner_id.in_(named)))))
+    rows = session.execute(select(Job.id, Job.owner_id, cast(Job.analysis, Text)).where(
+        Job.status == "open", or_(Job.owner_id.is_(None), Job.owner_id.in_(named)))
+        .order_by(Job.id))
+    found = []
+    for job_id, owner_id, stored in rows:
+        key = (int(job_id), hashlib.blake2b((stored or "").encode(), digest_size=16).digest())
+        analysis = _ANALYSES.get(key)
+        if analysis is None:
+            try:
+                analysis = JobAnalysis.model_validate_json(stored or "{}")
+            except ValueError:
+                analysis = None
+            if analysis is None or analysis.version != ANALYSIS_VERSION:
+                job = session.get(Job, job_id)
+                assert job is not None
+                analysis = analysis_of(job)  # re-made and stored, as before
+            else:
+                if len(_ANALYSES) >= _ANALYSES_KEPT:
+                    _ANALYSES.clear()
+                _ANALYSES[key] = analysis
+        found.append((int(job_id), owner_id, analysis))
+    return found
 
 
-def _best_open_jobs(session: Session, owners: dict[int, int | None],
-                    top: int) -> dict[int, list[tuple[Match, int]]]:
+def _best_open_jobs(session: Session, owners: dict[int, int | None], top: int,
+                    views: dict[int, Candidate] | None = None
+                    ) -> dict[int, list[tuple[Match, int]]]:
     """Each candidate's `top` (match, job id) pairs, best first, among the open jobs the
     candidate's owner sees.
 
-    The candidates are loaded once and each job's corpus statistics read once, however many
-    candidates it is scored for; every pair is scored, but only the kept ones are explained
-    (an explanation costs more than the score, and half the pairs are dropped at 10 jobs).
+    The candidates are loaded once (or given: `views`, as scoring sees profiles just built)
+    and each job's corpus statistics read once, however many candidates it is scored for;
+    every pair is scored, but only the kept ones are explained (an explanation costs more
+    than the score, and half the pairs are dropped at 10 jobs).
     """
-    loaded = {c.id: c for c in load(session, list(owners))}
-    seen_by: list[tuple[Job, list[int]]] = []
-    for job in _open_jobs_for(session, owners.values()):
+    loaded = views if views is not None else {c.id: c for c in load(session, list(owners))}
+    seen_by: list[tuple[int, JobAnalysis, list[int]]] = []
+    for job_id, job_owner, job_analysis in _open_analyses(session, owners.values()):
         viewers = [cid for cid in owners if cid in loaded
-                   and (job.owner_id is None or job.owner_id == owners[cid])]
+                   and (job_owner is None or job_owner == owners[cid])]
         if viewers:
-            seen_by.append((job, viewers))
+            seen_by.append((job_id, job_analysis, viewers))
     if not seen_by:
         return {cid: [] for cid in owners}
     today = date.today()
-    analyses = with_inferred(session, [analysis_of(job) for job, _ in seen_by])
+    analyses = with_inferred(session, [analysis for _, analysis, _ in seen_by])
     scored: dict[int, list[tuple[float, int, JobAnalysis, Parts]]] = {cid: [] for cid in owners}
-    for (job, viewers), analysis, (query, avg_len) in zip(
+    for (job_id, _, viewers), analysis, (query, avg_len) in zip(
             seen_by, analyses, job_queries(session, analyses), strict=True):
         for cid in viewers:
             parts = parts_of(analysis, loaded[cid], query, avg_len, today)
-            scored[cid].append((weighted(analysis, parts[0]), job.id, analysis, parts))
+            scored[cid].append((weighted(analysis, parts[0]), job_id, analysis, parts))
     best: dict[int, list[tuple[Match, int]]] = {}
     for cid, pairs in scored.items():
         pairs.sort(key=lambda pair: (-pair[0], pair[1]))  # as `combine` scores, job id next
@@ -178,7 +210,8 @@ def _best_open_jobs(session: Session, owners: dict[int, int | None],
 
 def _replace_matches(session: Session, best: dict[int, list[tuple[Match, int]]]) -> None:
     """Swap the candidates' stored matches for `best`: one DELETE, then one batch of inserts."""
-    session.execute(delete(CandidateMatch).where(CandidateMatch.candidate_id.in_(list(best))))
+    table = table_of(CandidateMatch)  # a Core DELETE: no search of the session's objects
+    session.execute(delete(table).where(table.c.candidate_id.in_(list(best))))
     rows = [{"candidate_id": cid, "job_id": job_id, "score": match.score,
              "explanation": match.explanation}
             for cid, pairs in best.items() for match, job_id in pairs]
@@ -201,15 +234,18 @@ def find_matches_many(session: Session, candidate_ids: Iterable[int],
 
 
 def match_indexed(session: Session, owners: dict[int, int | None],
-                  top: int = CANDIDATE_TOP) -> dict[int, list[Match]]:
+                  top: int = CANDIDATE_TOP,
+                  views: dict[int, Candidate] | None = None) -> dict[int, list[Match]]:
     """Score already indexed candidates (id -> owner) against open jobs; keep each one's `top`.
 
+    `views`: the candidates as `matching.index.index_for_scoring` made them from the profiles just
+    written, so they are not read back (a query and the JSON of every profile per chunk).
     Reads and scoring come first, the writes last: on SQLite the write lock is then held
     only for the DELETE and INSERT of the stored matches, not while scoring.
     """
     if not owners:
         return {}
-    best = _best_open_jobs(session, owners, top)
+    best = _best_open_jobs(session, owners, top, views)
     _replace_matches(session, best)
     return {cid: [match for match, _ in pairs] for cid, pairs in best.items()}
 
@@ -235,10 +271,9 @@ def matches_hook(db: Database) -> Callable[[list[int]], None]:
             # Two transactions, as `find_matches_many` in two steps: the index's writes
             # (term_stats rows, the SQLite write lock) are released before the scoring.
             with db.session() as session:
-                owners = {cid: p.owner_id
-                          for cid, p in index_candidates(session, candidate_ids).items()}
+                owners, views = index_for_scoring(session, candidate_ids)
             with db.session() as session:
-                found = match_indexed(session, owners)
+                found = match_indexed(session, owners, views=views)
             log.info("candidates %s: %d job matches stored for %d of %d candidates", shown,
                      sum(len(m) for m in found.values()), len(found), len(set(candidate_ids)))
         except Exception:  # the resumes are parsed and saved; a matching bug must not undo that

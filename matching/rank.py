@@ -63,6 +63,16 @@ def associations() -> dict[str, list[tuple[str, float]]]:
     return {t: [(o, float(w)) for o, w in pairs] for t, pairs in doc["terms"].items()}
 
 
+def load_data() -> None:
+    """Load the shipped tables matching reads lazily (associations, related skills, O*NET
+    titles), for a worker to do once at start-up rather than in its first chunk."""
+    from matching.occupation import occupation_of
+
+    associations()
+    _related_to()
+    occupation_of("Software Engineer")
+
+
 def expansion_terms(job: JobAnalysis) -> frozenset[str]:
     """Every word the job's query may be expanded with (for reading their statistics)."""
     return _associated(frozenset(job.terms))

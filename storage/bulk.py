@@ -16,7 +16,17 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, any_, bindparam, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -78,6 +88,20 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
                                 for fn, value in zip(convert, values, strict=True)])
     finally:
         cursor.close()
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int] | None:
+    """`count` new ids from the sequence of `table`'s `id`, ascending, for rows written with
+    `insert_rows` (COPY gives no ids back); None on SQLite, where the caller inserts the plain
+    way and reads the ids back."""
+    if not _on_postgresql(session):
+        return None
+    if count <= 0:
+        return []
+    ids = session.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+             "FROM generate_series(1, :count)"), {"table": table.name, "count": count}).scalars()
+    return sorted(int(i) for i in ids)
 
 
 def add_counts(session: Session, table: Table, keys: Sequence[str], count: str,

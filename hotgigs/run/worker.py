@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def settle(settings: Settings) -> None:
-    """Load what the parser loads lazily (taxonomy, city names, span model), then freeze the
-    heap.
+    """Load what the parser and matching load lazily (taxonomy, city names, span model,
+    associations), then freeze the heap.
 
     Loading now spares the first upload the wait. Freezing moves the long-lived objects of the
     imports (models, taxonomy, SQLAlchemy) out of the collector's sight: a full collection
@@ -42,6 +42,9 @@ def settle(settings: Settings) -> None:
     gazetteer.load()
     span_model.configure(settings.span_model_dir())
     span_model.load()  # once per worker: every résumé it parses shares it
+    from matching.rank import load_data
+
+    load_data()  # what matching reads after each chunk
     gc.collect()
     gc.freeze()
 
