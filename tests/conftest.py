@@ -25,6 +25,8 @@ from storage.db import upgrade
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+    from storage.s3_store import S3Store
+
 PG_ADMIN_URL = os.environ.get("HOTGIGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("HOTGIGS_TEST_REDIS", "redis://127.0.0.1:6379/15")
 # SeaweedFS of scripts/ensure-test-services.sh, with the credentials that script configures
@@ -139,6 +141,20 @@ class S3Bucket:
         """What a child process needs to use this bucket as its blob store."""
         return {"HOTGIGS_BLOB_URL": self.url(), "HOTGIGS_S3_ENDPOINT": self.endpoint,
                 "HOTGIGS_S3_REGION": "us-east-1", **S3_TEST_CREDENTIALS}
+
+
+def unreachable_s3_store(monkeypatch: pytest.MonkeyPatch, key: bytes,
+                         url: str = "s3://gone/blobs") -> tuple[S3Store, str]:
+    """An S3 store whose endpoint nobody listens on (one attempt per request), and that
+    endpoint: a store that is down, as the doors and workers meet it."""
+    from storage.s3_store import S3Location, S3Store, s3_client
+    from tests.helpers import free_port
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    closed = f"http://127.0.0.1:{free_port()}"
+    store = S3Store(S3Location.parse(url), key, s3_client(closed, "us-east-1", retries=1), closed)
+    return store, closed
 
 
 @pytest.fixture

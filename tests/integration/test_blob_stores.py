@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 
 from storage.files import BlobError, BlobStore, Sealer, StoreUnavailable, sha256_hex
-from storage.s3_store import S3Location, S3Store, s3_client
 from storage.stores import open_store
-from tests.conftest import S3Bucket
-from tests.helpers import free_port
+from tests.conftest import S3Bucket, unreachable_s3_store
 
 RESUME = (b"Priya Raman\npriya.raman@example.org\nSenior Data Engineer at Northwind Traders\n"
           b"Skills: Python, Kafka, PostgreSQL\n")
@@ -158,11 +156,7 @@ def test_an_unreachable_endpoint_is_transient_not_a_bad_blob(
 ) -> None:
     """Work meeting a store that is down is retried (StoreUnavailable), never failed as a
     broken file (BlobError)."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
-    closed = f"http://127.0.0.1:{free_port()}"
-    store = S3Store(S3Location.parse("s3://b/p"), os.urandom(32),
-                    s3_client(closed, "us-east-1", retries=1), closed)
+    store, closed = unreachable_s3_store(monkeypatch, os.urandom(32), "s3://b/p")
     with pytest.raises(StoreUnavailable, match=re.escape(closed)) as caught:
         store.get(sha256_hex(RESUME))
     assert not isinstance(caught.value, BlobError)

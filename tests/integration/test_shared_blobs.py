@@ -25,10 +25,8 @@ from pipeline.tasks import process_resumes
 from storage.db import upgrade
 from storage.files import LocalEncryptedStore, Sealer, decode_key, sha256_hex
 from storage.models import Batch, Resume
-from storage.s3_store import S3Location, S3Store, s3_client
 from storage.stores import open_store
-from tests.conftest import S3Bucket, truncate_all
-from tests.helpers import free_port
+from tests.conftest import S3Bucket, truncate_all, unreachable_s3_store
 from tests.integration.api_support import api_server, is_problem, token_for, upload
 from tests.integration.pipeline_harness import Harness, make_harness
 from tests.resumes import docx_resume, text_pdf
@@ -159,12 +157,7 @@ def test_a_store_that_is_down_makes_the_parse_retry_not_fail(
     batch = h.submit({"lee.pdf": FILES["lee.pdf"]})
     (resume,) = h.resumes(batch.id)
     working = current()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
-    closed = f"http://127.0.0.1:{free_port()}"
-    down = S3Store(S3Location.parse("s3://gone/blobs"),
-                   decode_key(str(h.settings.encryption_key)),
-                   s3_client(closed, "us-east-1", retries=1), closed)
+    down, _ = unreachable_s3_store(monkeypatch, decode_key(str(h.settings.encryption_key)))
     configure(replace(working, blobs=down))
     try:
         with pytest.raises(Transient, match="failed while reading blob"):
@@ -182,12 +175,7 @@ def test_an_api_upload_while_the_store_is_down_is_refused_with_503_and_keeps_not
     """The files are stored before anything is recorded: with the store unreachable the API
     answers 503 with Retry-After (send again), and no batch or resume is left half made."""
     h = pg_harness
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
-    closed = f"http://127.0.0.1:{free_port()}"
-    down = S3Store(S3Location.parse("s3://gone/blobs"),
-                   decode_key(str(h.settings.encryption_key)),
-                   s3_client(closed, "us-east-1", retries=1), closed)
+    down, _ = unreachable_s3_store(monkeypatch, decode_key(str(h.settings.encryption_key)))
     services = Services(settings=h.settings, db=h.services.db, blobs=down)
     with api_server(services) as client:
         answer = upload(client, token_for(h), {"lee.pdf": FILES["lee.pdf"]})
