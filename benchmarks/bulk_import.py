@@ -445,17 +445,9 @@ def make_bucket(url: str | None, endpoint: str | None) -> bool:
     """Create the S3 URL's bucket when it is missing; True when this run made it."""
     if not url or not url.startswith("s3:"):
         return False
-    from botocore.exceptions import ClientError
+    from storage.s3_store import S3Location, ensure_bucket, s3_client
 
-    from storage.s3_store import S3Location, s3_client
-
-    client, bucket = s3_client(endpoint, None), S3Location.parse(url).bucket
-    try:
-        client.head_bucket(Bucket=bucket)
-    except ClientError:
-        client.create_bucket(Bucket=bucket)
-        return True
-    return False
+    return ensure_bucket(s3_client(endpoint, None), S3Location.parse(url).bucket)
 
 
 def remove_bucket(url: str, endpoint: str | None) -> None:

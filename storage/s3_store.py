@@ -68,6 +68,17 @@ def s3_client(endpoint: str | None, region: str | None, *, retries: int = RETRIE
     return client
 
 
+def ensure_bucket(client: S3Client, bucket: str) -> bool:
+    """Create `bucket` when it is missing; True when this call made it. Errors (an endpoint
+    that does not answer, a refused creation) are botocore's, for the caller to word."""
+    try:
+        client.head_bucket(Bucket=bucket)
+    except ClientError:
+        client.create_bucket(Bucket=bucket)
+        return True
+    return False
+
+
 class S3Store:
     """Blobs as sealed objects `<prefix>/<object name>` in one bucket."""
 

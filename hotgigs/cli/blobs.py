@@ -62,25 +62,20 @@ def blobs_create_bucket() -> None:
     fresh local SeaweedFS; a deployment usually creates its bucket with its provider's tools)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from storage.s3_store import S3Location, s3_client
+    from storage.s3_store import S3Location, ensure_bucket, s3_client
 
     settings = settings_or_exit()
     url = str(settings.blob_url or "")
     if not url.startswith("s3:"):
         _refuse("HOTGIGS_BLOB_URL names no bucket (s3://bucket/prefix)")
     bucket = S3Location.parse(url).bucket
-    client = s3_client(settings.s3_endpoint, settings.s3_region)
     try:
-        client.head_bucket(Bucket=bucket)
-        print(f"bucket {bucket!r} is there")
-    except ClientError:
-        try:
-            client.create_bucket(Bucket=bucket)
-        except (ClientError, BotoCoreError) as exc:
-            _refuse(f"bucket {bucket!r} could not be created: {exc}")
-        print(f"bucket {bucket!r} created")
+        made = ensure_bucket(s3_client(settings.s3_endpoint, settings.s3_region), bucket)
+    except ClientError as exc:
+        _refuse(f"bucket {bucket!r} could not be created: {exc}")
     except BotoCoreError as exc:
         _refuse(f"the S3 endpoint for bucket {bucket!r} did not answer: {exc}")
+    print(f"bucket {bucket!r} {'created' if made else 'is there'}")
 
 
 def _refuse(message: str) -> NoReturn:
