@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from matching.profile import Profile, build_profile
-from matching.score import FIELD_WEIGHTS, depth_factor, recency
+from matching.score import FIELD_WEIGHTS, PROFILE_FIELDS, depth_factor, recency
 from matching.score import Candidate as ScoredCandidate
 from matching.skill_occupations import Row, counts_of
 from matching.skill_occupations import bump as bump_skill_occupations
@@ -156,8 +156,8 @@ def index_for_scoring(session: Session, candidate_ids: Iterable[int]
     does not read the profiles again."""
     profiles, candidates = _index(session, candidate_ids, None)
     owners = {cid: p.owner_id for cid, p in profiles.items()}
-    views = {cid: ScoredCandidate(cid, candidates[cid].name, p.titles, p.years, p.skills,
-                                  p.location, p.terms, p.doc_len, p.fields, p.evidence)
+    views = {cid: ScoredCandidate(cid, candidates[cid].name,
+                                  *(getattr(p, name) for name in PROFILE_FIELDS))
              for cid, p in profiles.items()}
     return owners, views
 

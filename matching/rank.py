@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from matching.analysis import JobAnalysis
 from matching.feedback import add_feedback
 from matching.index import corpus_stats
-from matching.score import Candidate, Match, combine, parts_of, score, weighted
+from matching.score import PROFILE_FIELDS, Candidate, Match, combine, parts_of, score, weighted
 from matching.skill_occupations import with_inferred
 from matching.text import idf, top_terms
 from storage.models import Candidate as CandidateRow
@@ -196,10 +196,8 @@ def shortlist(session: Session, job: JobAnalysis, owner_id: int | None,
 def load(session: Session, ids: list[int]) -> list[Candidate]:
     """Scoring's view of these candidates, in one query (ids without a profile are absent)."""
     rows = session.execute(
-        select(CandidateProfile.candidate_id, CandidateRow.name, CandidateProfile.titles,
-               CandidateProfile.years, CandidateProfile.skills, CandidateProfile.location,
-               CandidateProfile.terms, CandidateProfile.doc_len, CandidateProfile.fields,
-               CandidateProfile.evidence)
+        select(CandidateProfile.candidate_id, CandidateRow.name,
+               *(getattr(CandidateProfile, name) for name in PROFILE_FIELDS))
         .join(CandidateRow, CandidateRow.id == CandidateProfile.candidate_id)
         .where(CandidateProfile.candidate_id.in_(ids))
     ).all()

@@ -59,6 +59,12 @@ class Candidate:
     evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
+# The `candidate_profiles` columns a `Candidate` is made of, in its order after id and name:
+# read back by `matching.rank.load`, or taken from profiles just built (`matching.index`).
+PROFILE_FIELDS = ("titles", "years", "skills", "location", "terms", "doc_len", "fields",
+                  "evidence")
+
+
 @dataclass
 class Match:
     candidate_id: int
