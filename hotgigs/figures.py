@@ -38,23 +38,16 @@ def queue_depths(services: Services) -> dict[str, int] | None:
 
 
 def live_workers(services: Services) -> int:
-    """RQ workers on this deployment's queues whose liveness key has not expired.
+    """Workers on this deployment's queues whose liveness key has not expired.
 
     RQ's registry (`hotgigs_workers`) keeps a worker killed with its host until a live worker
     cleans it up, so with every worker gone it never drops to 0. Each worker's liveness key
     (`pipeline.liveness`, renewed every third of HOTGIGS_WORKER_TTL) vanishes on its own within
-    that TTL, which is what the sweeper trusts too.
+    that TTL; the sweeper judges by the same keys (`JobQueue.holdings`).
     """
-    from rq.worker_registration import WORKERS_BY_QUEUE_KEY
+    from hotgigs.wiring import job_queue
 
-    from pipeline.liveness import alive_among
-
-    redis = services.redis
-    keys: set[bytes] = set()
-    for priority in PRIORITIES:
-        keys |= redis.smembers(WORKERS_BY_QUEUE_KEY % services.settings.queue_name(priority))
-    names = [key.decode().removeprefix("rq:worker:") for key in keys]
-    return len(alive_among(redis, services.settings.queue_prefix, names))
+    return len(job_queue(services).live_worker_names())
 
 
 def hour_ago() -> datetime:

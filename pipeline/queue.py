@@ -197,8 +197,7 @@ class JobQueue:
         for queue in self.queues.values():
             found.held.update(queue.get_job_ids())
             found.held.update(ScheduledJobRegistry(queue=queue).get_job_ids())
-        # the workers of our queues: another prefix on the same Redis keeps its own keys
-        workers = {w.name: w for queue in self.queues.values() for w in Worker.all(queue=queue)}
+        workers = self.workers()
         alive = alive_among(self.connection, self.prefix, list(workers))
         for worker in workers.values():
             current = worker.get_current_job_id()
@@ -212,6 +211,15 @@ class JobQueue:
             else:
                 found.held.add(current)
         return found
+
+    def workers(self) -> dict[str, BaseWorker]:
+        """The workers of our queues, by name: another prefix on the same Redis keeps its own."""
+        return {w.name: w for queue in self.queues.values() for w in Worker.all(queue=queue)}
+
+    def live_worker_names(self) -> set[str]:
+        """Our workers whose liveness key has not expired (`pipeline.liveness`): the same
+        judgement the sweeper makes in `holdings`, for /metrics."""
+        return alive_among(self.connection, self.prefix, list(self.workers()))
 
     def depths(self) -> dict[str, int]:
         return {p: q.count for p, q in self.queues.items()}

@@ -91,8 +91,8 @@ class _LiveFigures:
         workers.add_metric([], Worker.count(connection=self.services.redis))
         yield workers
         live = GaugeMetricFamily("hotgigs_workers_live",
-                                 "Workers on this deployment's queues whose heartbeat has not "
-                                 "expired (RQ's worker TTL)")
+                                 "Workers on this deployment's queues whose liveness key has "
+                                 "not expired (HOTGIGS_WORKER_TTL)")
         live.add_metric([], live_workers(self.services))
         yield live
 
