@@ -36,9 +36,9 @@ def open_store(url: str | None, *, data_dir: Path, key: bytes, s3_endpoint: str 
         return LocalEncryptedStore(data_dir / "blobs", key)
     if url.startswith("file:"):
         return LocalEncryptedStore(Path(urlsplit(url).path), key)
-    from storage.s3_store import S3Location, S3Store, s3_client
+    from storage.s3_store import S3Location, S3Store
 
-    store = S3Store(S3Location.parse(url), key, s3_client(s3_endpoint, s3_region), s3_endpoint)
+    store = S3Store(S3Location.parse(url), key, endpoint=s3_endpoint, region=s3_region)
     if check:
         store.check()
     return store

@@ -147,13 +147,13 @@ def unreachable_s3_store(monkeypatch: pytest.MonkeyPatch, key: bytes,
                          url: str = "s3://gone/blobs") -> tuple[S3Store, str]:
     """An S3 store whose endpoint nobody listens on (one attempt per request), and that
     endpoint: a store that is down, as the doors and workers meet it."""
-    from storage.s3_store import S3Location, S3Store, s3_client
+    from storage.s3_store import S3Location, S3Store
     from tests.helpers import free_port
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
     closed = f"http://127.0.0.1:{free_port()}"
-    store = S3Store(S3Location.parse(url), key, s3_client(closed, "us-east-1", retries=1), closed)
+    store = S3Store(S3Location.parse(url), key, endpoint=closed, region="us-east-1", retries=1)
     return store, closed
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,3 +162,29 @@ def test_an_unreachable_endpoint_is_transient_not_a_bad_blob(
     with pytest.raises(StoreUnavailable, match=re.escape(closed)) as caught:
         store.get(sha256_hex(RESUME))
     assert not isinstance(caught.value, BlobError)
+
+
+def test_s3_store_refuses_a_forked_child_instead_of_hanging(
+    s3_bucket: S3Bucket, tmp_path: Path
+) -> None:
+    """obstore's runtime does not survive fork(): a child forked after the parent's first
+    request would wait forever on its own first one. It gets a sentence instead."""
+    store = open_store(s3_bucket.url(), data_dir=tmp_path, key=os.urandom(32),
+                       s3_endpoint=s3_bucket.endpoint, s3_region="us-east-1")
+    key = store.put(RESUME)
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports by its exit code only
+        try:
+            store.get(key)
+        except RuntimeError as exc:
+            os._exit(3 if "forked" in str(exc) else 4)
+        os._exit(5)
+    deadline = time.monotonic() + 30
+    while (ended := os.waitpid(child, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if ended[0] == 0:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        pytest.fail("the forked child hung on its first S3 request")
+    assert os.waitstatus_to_exitcode(ended[1]) == 3
+    assert store.get(key) == RESUME  # the parent's own store goes on working
