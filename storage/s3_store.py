@@ -107,15 +107,15 @@ def object_store(location: S3Location, endpoint: str | None, region: str | None,
     from obstore.auth.boto3 import Boto3CredentialProvider
     from obstore.store import S3Store as ObjectStore
 
+    session = boto3.session.Session()
     try:
-        credentials = Boto3CredentialProvider(boto3.session.Session())
+        credentials = Boto3CredentialProvider(session)
     except ValueError:  # the chain found nothing
         raise NoCredentialsError() from None
     return ObjectStore(
         location.bucket,
         endpoint=endpoint or None,
-        region=region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        or "us-east-1",
+        region=region or session.region_name or "us-east-1",  # boto3's, as `s3_client` has
         virtual_hosted_style_request=not endpoint,
         credential_provider=credentials,
         client_options={"allow_http": bool(endpoint and endpoint.startswith("http:")),
