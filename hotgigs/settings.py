@@ -7,6 +7,7 @@ stops the process with one line naming the variable (`SettingsError`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -396,3 +397,26 @@ def load_settings(**overrides: Any) -> Settings:
         value = first.get("input")
         shown = f" (got {value!r})" if isinstance(value, str | int) else ""
         raise SettingsError(f"{_variable_of(first['loc'])}: {first['msg']}{shown}") from None
+
+
+# Settings that were renamed. Unknown variables are ignored by pydantic (the environment holds
+# much else), so an old name left in a deployment would silently stop working.
+RENAMED = {"HOTGIGS_SWEEP_MINUTES": "HOTGIGS_SWEEP_SECONDS (seconds, not minutes)"}
+_NOT_SETTINGS = ("HOTGIGS_TEST", "HOTGIGS_SEAWEEDFS_DIR")  # tests' and scripts' own
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """One sentence per `HOTGIGS_*` variable that no setting reads: a typo or a renamed
+    setting, which would otherwise be ignored without a word."""
+    known = {name for info in Settings.model_fields.values()
+             if isinstance(info.validation_alias, AliasChoices)
+             for name in map(str, info.validation_alias.choices)}
+    found = []
+    for name in sorted(environ):
+        if not name.startswith("HOTGIGS_") or name in known or name.startswith(_NOT_SETTINGS):
+            continue
+        if name in RENAMED:
+            found.append(f"{name} is no longer read: set {RENAMED[name]} instead")
+        else:
+            found.append(f"{name} is not a HotGigs setting and is ignored (a typo?)")
+    return found

@@ -4,6 +4,8 @@ and the usage error that maps to exit code 2 (DESIGN.md: 0 ok, 1 failed work, 2 
 from __future__ import annotations
 
 import getpass
+import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +14,7 @@ import typer
 from rich.console import Console
 
 from hotgigs.log import configure_logging
-from hotgigs.settings import Settings, SettingsError, load_settings
+from hotgigs.settings import Settings, SettingsError, load_settings, unknown_variables
 
 err = Console(stderr=True)
 
@@ -35,6 +37,8 @@ def settings_or_exit(**overrides: Any) -> Settings:
         print(f"hotgigs: invalid setting {exc}", file=sys.stderr)
         raise typer.Exit(2) from None
     configure_logging(settings.log_level)
+    for sentence in unknown_variables(os.environ):
+        logging.getLogger("hotgigs.settings").warning("%s", sentence)
     if not settings.redis_url:
         # beside `make run`: the private Redis that `serve` started on this data dir
         from hotgigs.run.private_redis import running_url

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hotgigs.settings import SettingsError, load_settings
+from hotgigs.settings import SettingsError, load_settings, unknown_variables
 
 
 def test_defaults_run_on_one_machine() -> None:
@@ -91,3 +91,22 @@ def test_the_blob_url_names_a_store_we_can_open(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("HOTGIGS_S3_ENDPOINT", "127.0.0.1:8333")
     with pytest.raises(SettingsError, match="HOTGIGS_S3_ENDPOINT"):
         load_settings()
+
+
+def test_a_renamed_or_misspelt_variable_is_named_not_ignored() -> None:
+    said = unknown_variables({"HOTGIGS_SWEEP_MINUTES": "5", "HOTGIGS_WORKRES": "4",
+                              "HOTGIGS_WORKERS": "4", "HOTGIGS_TEST_REDIS": "redis://x",
+                              "PATH": "/bin"})
+    assert said == [
+        "HOTGIGS_SWEEP_MINUTES is no longer read: set HOTGIGS_SWEEP_SECONDS (seconds, not "
+        "minutes) instead",
+        "HOTGIGS_WORKRES is not a HotGigs setting and is ignored (a typo?)",
+    ]
+
+
+def test_every_command_warns_about_a_variable_it_will_ignore(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTGIGS_")}
+    env.update(HOTGIGS_DATA_DIR=str(tmp_path), HOTGIGS_SWEEP_MINUTES="5")
+    result = subprocess.run([sys.executable, "-m", "hotgigs", "status"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert "HOTGIGS_SWEEP_MINUTES is no longer read: set HOTGIGS_SWEEP_SECONDS" in result.stderr
