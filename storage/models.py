@@ -308,6 +308,8 @@ class InboundMessage(Base):
     # door: smtp-auth or loopback) and the recruiter the message is imported for and answered
     proof: Mapped[str | None] = mapped_column(String(16))
     owner: Mapped[str | None] = mapped_column(String(320), index=True)
+    # re-queues by the sweeper (`bots.email.inbound.sweep`): it gives up after MAX_ATTEMPTS
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SeenEvent(Base):

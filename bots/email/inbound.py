@@ -15,7 +15,7 @@ from itertools import takewhile
 
 from redis import RedisError
 from rq.job import Job
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ from storage.models import InboundMessage, Resume, utcnow
 log = logging.getLogger(__name__)
 
 TASK = "bots.email.tasks.process_inbound"
+MAX_ATTEMPTS = 5  # re-queues of one stored message by the sweeper before it ends `failed`
+GAVE_UP = (f"gave up after {MAX_ATTEMPTS} re-queues: handling it failed every time (the worker "
+           "log has each error)")
 
 
 @dataclass(frozen=True)
@@ -202,13 +205,18 @@ def take_waiting(queue: JobQueue, limit: int) -> list[int]:
 
 
 def sweep(db: Database, queue: JobQueue, grace: timedelta) -> list[int]:
-    """Re-queue stored messages still `received` that Redis no longer holds."""
+    """Re-queue stored messages still `received` that Redis no longer holds.
+
+    Each re-queue is counted; a message queued again `MAX_ATTEMPTS` times ends `failed`
+    instead: its handling failed every time (a bug, a stored copy that cannot be read; the
+    worker log has each error), and re-queuing it at every sweep would retry it for ever.
+    """
     cutoff = utcnow() - grace
     with db.session() as session:
-        waiting = list(session.scalars(
-            select(InboundMessage.id).where(InboundMessage.status == "received",
-                                            InboundMessage.received_at <= cutoff)
-            .order_by(InboundMessage.id)))
+        waiting = {int(row_id): int(attempts) for row_id, attempts in session.execute(
+            select(InboundMessage.id, InboundMessage.attempts)
+            .where(InboundMessage.status == "received", InboundMessage.received_at <= cutoff)
+            .order_by(InboundMessage.id))}
     if not waiting:
         return []
     try:
@@ -216,8 +224,21 @@ def sweep(db: Database, queue: JobQueue, grace: timedelta) -> list[int]:
     except RedisError:
         log.warning("inbound sweep: Redis unavailable", exc_info=True)
         return []
-    requeued = [row_id for row_id in waiting
-                if inbound_job_id(row_id) not in held and enqueue(queue, row_id)]
+    lost = [row_id for row_id in waiting if inbound_job_id(row_id) not in held]
+    given_up = [row_id for row_id in lost if waiting[row_id] >= MAX_ATTEMPTS]
+    again = [row_id for row_id in lost if waiting[row_id] < MAX_ATTEMPTS]
+    with db.session() as session:  # counted before queued: a crash in between loses no count
+        if given_up:
+            session.execute(
+                update(InboundMessage).where(InboundMessage.id.in_(given_up),
+                                             InboundMessage.status == "received")
+                .values(status="failed", reason=GAVE_UP))
+        if again:
+            session.execute(update(InboundMessage).where(InboundMessage.id.in_(again))
+                            .values(attempts=InboundMessage.attempts + 1))
+    for row_id in given_up:
+        log.warning("inbound %s: failed (%s)", row_id, GAVE_UP)
+    requeued = [row_id for row_id in again if enqueue(queue, row_id)]
     if requeued:
         log.info("inbound sweep: re-queued %d stored messages", len(requeued))
     return requeued

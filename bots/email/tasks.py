@@ -29,10 +29,12 @@ from bots.email.recruiters import Directory
 from bots.email.reply import EmailNotifier
 from bots.email.spf_check import check_spf
 from pipeline.context import TaskContext, current
+from pipeline.errors import Transient
 from pipeline.intake import Intake
 from pipeline.metrics import metrics, timed
 from pipeline.models import IngestFile, IngestRequest, ReplyTarget
 from pipeline.tasks import finish_here
+from storage.files import BlobError, StoreUnavailable
 from storage.models import NO_SYNC, InboundMessage, table_of
 
 log = logging.getLogger(__name__)
@@ -112,13 +114,21 @@ class _Stored:
     received_at: datetime
 
 
-def _load(ctx: TaskContext, session: Session, row_id: int) -> _Stored | None:
+def _load(ctx: TaskContext, session: Session, row_id: int) -> _Stored | str | None:
+    """The stored message; None when it already ended; a reason when its stored copy cannot
+    be read (missing, or sealed with another key): that never heals, so it ends `failed`.
+    A store that is down raises `Transient`: the job is retried."""
     row = session.get(InboundMessage, row_id)
     if row is None or row.status != "received":
         return None
-    return _Stored(ctx.blobs.get(row.storage_key), row.mail_from, list(row.rcpt_to),
-                   row.sender, row.message_id, row.proof, row.smtp_user, row.owner,
-                   row.client_ip, row.received_at)
+    try:
+        raw = ctx.blobs.get(row.storage_key)
+    except BlobError as exc:
+        return f"the stored message could not be read: {exc}"
+    except StoreUnavailable as exc:
+        raise Transient(str(exc)) from exc
+    return _Stored(raw, row.mail_from, list(row.rcpt_to), row.sender, row.message_id,
+                   row.proof, row.smtp_user, row.owner, row.client_ip, row.received_at)
 
 
 def _verdict(session: Session, bot: EmailNotifier, row_id: int, stored: _Stored,
@@ -156,6 +166,8 @@ def _handle(ctx: TaskContext, row_id: int, submitted: list[_Submitted]) -> str:
         stored = _load(ctx, session, row_id)
         if stored is None:
             return "skipped"
+        if isinstance(stored, str):
+            return _finish(session, row_id, "failed", stored)
         headers = hdr.header_block(stored.raw)
         reason = hdr.automatic_reason(headers, stored.mail_from)
         if reason is not None and stored.door_proof != RELEASED:

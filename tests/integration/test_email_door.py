@@ -297,3 +297,44 @@ def test_a_job_takes_the_inbound_jobs_next_in_line(harness: Harness) -> None:
     assert queue.queues["high"].get_job_ids() == ["resume-99", "inbound-4"]
     assert not Job.exists("inbound-1", connection=queue.connection)  # gone, not left to run
     assert take_waiting(queue, 15) == []
+
+
+def test_a_message_whose_stored_copy_cannot_be_read_ends_failed_with_the_reason(
+        rig: MailRig) -> None:
+    """A stored copy that is gone (or sealed with another key) never heals: the message ends
+    `failed` at once, with the reason, and nobody is answered; not retried for ever."""
+    msg = message()
+    attach(msg, "cv.pdf", text_pdf("Ann Lee", "ann@x.test"))
+    rig.send(msg)
+    (row,) = rig.rows()
+    assert rig.h.services.blobs.delete(row.storage_key)
+    assert process_inbound(row.id) == "failed"
+    status, reason = rig.status_of(msg["Message-ID"])
+    assert status == "failed"
+    assert reason is not None and "stored message could not be read" in reason
+    assert rig.batches() == [] and rig.outbox() == []
+
+
+def test_the_sweeper_gives_up_on_a_message_whose_handling_always_fails(rig: MailRig) -> None:
+    """Each sweep that finds the message still `received` and held by no job (its job failed
+    for good, say) queues it again and counts it; after MAX_ATTEMPTS it ends `failed`."""
+    from datetime import timedelta
+
+    from bots.email.inbound import GAVE_UP, MAX_ATTEMPTS, sweep
+    from pipeline.queue import inbound_job_id
+
+    msg = message()
+    rig.send(msg)
+    (row,) = rig.rows()
+    queue, db = rig.h.queue, rig.h.services.db
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        queue.queues["high"].empty()  # the job ran and failed: Redis holds it no more
+        assert sweep(db, queue, timedelta(0)) == [row.id]
+        assert queue.queues["high"].get_job_ids() == [inbound_job_id(row.id)]
+        assert rig.rows()[0].attempts == attempt
+        assert rig.status_of(msg["Message-ID"]) == ("received", None)
+    queue.queues["high"].empty()
+    assert sweep(db, queue, timedelta(0)) == []
+    assert rig.status_of(msg["Message-ID"]) == ("failed", GAVE_UP)
+    assert queue.queues["high"].get_job_ids() == []
+    assert sweep(db, queue, timedelta(0)) == []  # an ended message is left alone
