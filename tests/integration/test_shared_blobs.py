@@ -21,6 +21,8 @@ from pipeline.context import configure, current
 from pipeline.errors import Transient
 from pipeline.intake import Intake
 from pipeline.models import IngestFile, IngestRequest
+from pipeline.reparse import Selection, start
+from pipeline.reparse_task import reparse_resumes
 from pipeline.tasks import process_resumes
 from storage.db import upgrade
 from storage.files import LocalEncryptedStore, Sealer, decode_key, sha256_hex
@@ -167,6 +169,17 @@ def test_a_store_that_is_down_makes_the_parse_retry_not_fail(
     finally:
         configure(working)
     assert process_resumes([resume.id]) == ["parsed"]
+
+    # a re-parse meeting the store down is retried the same way, never failed as broken
+    reparse = start(h.services.db, None, Selection(all=True), "ops@agency.test")
+    assert reparse is not None
+    configure(replace(working, blobs=down))
+    try:
+        with pytest.raises(Transient, match="failed while reading blob"):
+            reparse_resumes([resume.id], reparse.id)
+    finally:
+        configure(working)
+    assert reparse_resumes([resume.id], reparse.id) == ["parsed"]
 
 
 def test_an_api_upload_while_the_store_is_down_is_refused_with_503_and_keeps_nothing(
