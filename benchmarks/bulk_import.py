@@ -48,7 +48,6 @@ from pathlib import Path
 import psutil
 import redis
 from prometheus_client import CollectorRegistry
-from prometheus_client.multiprocess import MultiProcessCollector
 from rq import Worker
 from sqlalchemy import select
 
@@ -58,6 +57,7 @@ import contextlib
 
 from hotgigs.bootstrap import Services, bootstrap
 from hotgigs.settings import load_settings
+from hotgigs.web.metrics import ProcessFigures
 from hotgigs.wiring import job_queue
 from matching import create_job
 from pipeline.intake import Intake
@@ -176,11 +176,11 @@ def open_jobs(services: Services, count: int) -> int:
     return len(texts)
 
 
-def stage_seconds(metrics_dir: Path) -> dict[str, float]:
+def stage_seconds(metrics_root: Path) -> dict[str, float]:
     """Seconds the workers spent per stage (claim, extract, fields, record, match…), summed
     from the Prometheus files they write."""
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(metrics_dir))
+    registry.register(ProcessFigures(metrics_root))
     totals: dict[str, float] = {}
     for family in registry.collect():
         for sample in family.samples:

@@ -217,7 +217,7 @@ def main() -> None:
         rq_workers = Worker.all(connection=services.redis)
         in_jobs = sum(w.total_working_time for w in rq_workers)
         jobs = sum(w.successful_job_count for w in rq_workers)
-        stages = stage_seconds(metrics_dir)
+        stages = stage_seconds(metrics_dir.parent)  # the root: one folder per host
         busy = drained * args.workers
         print(f"where the workers' time went ({busy:.1f} worker-seconds, "
               f"{busy * 1000 / sent:.1f} ms per message): {jobs} RQ jobs "

@@ -1,9 +1,10 @@
 """`GET /metrics`: the whole system's figures in Prometheus' text format.
 
-Every process of the tree (web, SMTP, Slack, workers) writes its figures into one
-prometheus-client multiprocess directory under the data dir, which `prepare` names in
-`PROMETHEUS_MULTIPROC_DIR` before anything imports prometheus-client (child processes inherit
-it). A scrape merges those files and adds what the database and Redis say at that moment (queue
+Every process of the tree (web, SMTP, Slack, workers) writes its figures into its host's
+prometheus-client multiprocess directory under the data dir (`<data dir>/metrics/<host name>`),
+which `prepare` names in `PROMETHEUS_MULTIPROC_DIR` before anything imports prometheus-client
+(child processes inherit it). A scrape merges the files of every host folder it can see (all
+containers sharing one data volume) and adds what the database and Redis say at that moment (queue
 depths, workers, open batches, resumes ended in the last hour, Drive folders, the quarantine).
 """
 
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,12 +39,34 @@ log = logging.getLogger(__name__)
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
-def metrics_dir(settings: Settings) -> Path:
+def metrics_root(settings: Settings) -> Path:
     return settings.data_dir.resolve() / "metrics"
 
 
+def metrics_dir(settings: Settings) -> Path:
+    """This host's folder under the root. prometheus-client names its files by pid; containers
+    sharing one data volume all run as pid 1 or so, and would write into each other's files
+    (and each `serve` would wipe the others'): a folder per host name keeps them apart."""
+    host = re.sub(r"[^A-Za-z0-9_.-]", "_", socket.gethostname()) or "host"
+    return metrics_root(settings) / host
+
+
+class ProcessFigures:
+    """The counters and histograms of every process of every host whose folder lies under
+    `root` (one host, or all containers sharing the data volume), merged as one process tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def collect(self) -> Iterator[Any]:
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        files = sorted(str(path) for path in self.root.glob("*/*.db"))
+        yield from MultiProcessCollector.merge(files, accumulate=True)
+
+
 def prepare(settings: Settings, *, wipe: bool = False) -> Path:
-    """Point this process (and its children) at the shared directory; `serve` wipes it first."""
+    """Point this process (and its children) at this host's folder; `serve` wipes it first."""
     path = metrics_dir(settings)
     if wipe:
         shutil.rmtree(path, ignore_errors=True)
@@ -138,15 +163,13 @@ class _LiveFigures:
 
 def add_metrics(app: FastAPI, services: Services) -> None:
     """`GET /metrics`: every process's figures (multiprocess files) and the live ones."""
-    path = metrics_dir(services.settings)
+    root = metrics_root(services.settings)
 
     def metrics_page() -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-        from prometheus_client.multiprocess import MultiProcessCollector
 
         registry = CollectorRegistry()
-        if path.is_dir():
-            MultiProcessCollector(registry, path=str(path))
+        registry.register(ProcessFigures(root))
         registry.register(_LiveFigures(services))
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
