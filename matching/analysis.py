@@ -63,6 +63,9 @@ class JobAnalysis(BaseModel):
     # Without one: O*NET code -> 0–1, the occupations the job's skills are typical of among
     # the candidates (`matching.skill_occupations`); filled when ranking, never stored.
     inferred: dict[str, float] = Field(default_factory=dict, exclude=True)
+    # Skill -> weight in skill coverage, by how rare the skill is among the candidates
+    # (`matching.skill_occupations.specificity`); filled when ranking, never stored.
+    skill_weights: dict[str, float] = Field(default_factory=dict, exclude=True)
     skill_list: bool = False  # given only as a list of skills (no title, no prose)
     required_skills: list[str] = Field(default_factory=list)
     nice_skills: list[str] = Field(default_factory=list)
