@@ -1,7 +1,8 @@
 """The 0–100 score of a candidate for a job, from parts a recruiter can check one by one.
 
 Parts: required and nice-to-have skills (each weighed by how long and how recently it was used
-in a role, and by how few of the recruiter's candidates hold it), text relevance (BM25F: title
+in a role, and by how few of the recruiter's candidates hold it), focus (how much of the
+candidate's skill set is what the job asks, `focus`), text relevance (BM25F: title
 and skill words weigh more than body text, over the job's words and the words associated with
 them), title fit, occupation (O*NET occupation of the job title against the candidate's titles;
 without one, the occupations the job's skills are typical of, `matching.skill_occupations`),
@@ -31,13 +32,14 @@ from pipeline.parser.skills import skill_info
 # Chosen by `benchmarks/match_quality.py` on all 50 dev jobs (each half's own figures come
 # from weights tuned on the other half). Title evidence dominates on that set; required skills
 # always count (a floor of 5, a product rule). A part at 0 is left out of score and reasons.
-WEIGHTS = {"required": 5.0, "nice": 2.0, "text": 0.0, "title": 100.0, "occupation": 0.0,
-           "years": 75.0, "level": 10.0, "location": 10.0, "feedback": 10.0, "peer_title": 0.0}
+WEIGHTS = {"required": 5.0, "nice": 0.0, "text": 0.0, "title": 100.0, "occupation": 2.0,
+           "years": 75.0, "level": 20.0, "location": 5.0, "feedback": 2.0, "peer_title": 0.0,
+           "focus": 35.0}
 # Jobs given only as a skill list have no title or prose parts to lean on: their own weights.
 # Their occupation is the one their skills are typical of (`matching.skill_occupations`).
-LIST_WEIGHTS = {"required": 75.0, "nice": 10.0, "text": 5.0, "title": 20.0,
-                "occupation": 50.0, "years": 10.0, "level": 5.0, "location": 5.0,
-                "feedback": 35.0, "peer_title": 0.0}
+LIST_WEIGHTS = {"required": 5.0, "nice": 10.0, "text": 2.0, "title": 10.0,
+                "occupation": 100.0, "years": 10.0, "level": 10.0, "location": 10.0,
+                "feedback": 5.0, "peer_title": 0.0, "focus": 35.0}
 RELATED_CREDIT = 0.5  # a related skill (PostgreSQL for SQL) counts half
 TEXT_SCALE = 0.25  # a resume at a quarter of the BM25 ceiling scores ~63% on text
 FIELD_WEIGHTS = {"title": 3.0, "skill": 2.0}  # BM25F: a title or skill word counts 3x / 2x
@@ -140,6 +142,20 @@ def coverage(wanted: list[str], have: Mapping[str, int | None], today: date,
     return (credit / total if total > 0 else 0.0), detail
 
 
+def focus(wanted: list[str], have: Mapping[str, int | None]) -> float:
+    """How much of the candidate's skill set is what the job asks: the cosine of the two sets,
+    |asked ∩ held| / sqrt(|asked| · |held|).
+
+    Coverage alone ties a profile built around the asked skills with one that lists them
+    among sixty others; this tells them apart (an accountant's short list of ledger skills
+    against a generalist's long one).
+    """
+    if not wanted or not have:
+        return 0.0
+    held = sum(1 for skill in dict.fromkeys(wanted) if skill in have)
+    return held / math.sqrt(len(set(wanted)) * len(have))
+
+
 @lru_cache(maxsize=65536)
 def _title_stems(title: str) -> frozenset[str]:
     return frozenset(title_terms(title))
@@ -217,6 +233,10 @@ def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_
     if job.required_skills:
         parts["required"], facts["required"] = coverage(job.required_skills, cand.skills, today,
                                                         depth, job.skill_weights)
+    if job.required_skills and cand.skills:
+        parts["focus"] = focus(job.required_skills, cand.skills)
+        facts["focus"] = (sum(1 for s in dict.fromkeys(job.required_skills) if s in cand.skills),
+                          len(cand.skills))
     if job.nice_skills:
         parts["nice"], facts["nice"] = coverage(job.nice_skills, cand.skills, today, depth,
                                                 job.skill_weights)
