@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/match_quality.py [--data ../shared/data/matching-dev]
 
 Each resume is parsed by the real parser (parsed JSON cached under the system temp dir, never
-in the project), stored as a candidate in a throw-away SQLite database and indexed like the
-worker does; each job is analysed like `hotgigs job add`, short-listed with `match_job`'s code
-and its candidates' score parts computed once. Relevant = same category as the job.
+in the project, keyed by the file, the parser version and the skills taxonomy), stored as a
+candidate in a throw-away SQLite database and indexed like the worker does; each job is
+analysed like `hotgigs job add`, short-listed with `match_job`'s code and its candidates'
+score parts computed once. Relevant = same category as the job.
 
 Honest tuning: the jobs are split in two halves (alternate job ids within each category, so
 each half has five jobs of each category). The part weights and the query-expansion share are
@@ -29,6 +30,8 @@ import tempfile
 import time
 from collections import Counter
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -49,7 +52,7 @@ from matching.rank import (
 from matching.score import LIST_WEIGHTS, WEIGHTS, parts_of
 from matching.skill_occupations import with_inferred
 from pipeline.models import ParsedResume
-from pipeline.parser import parse_document
+from pipeline.parser import PARSER_VERSION, parse_document
 from storage.db import Database, upgrade
 from storage.models import Candidate, CandidateSkill
 
@@ -57,9 +60,17 @@ CACHE = Path(tempfile.gettempdir()) / "hotgigs-match-quality-cache"
 K = 10
 
 
+@lru_cache(maxsize=1)
+def parser_stamp() -> bytes:
+    """What a cached parse depends on besides the file: the parser's version and the skills
+    taxonomy (an edited taxonomy keeps the version but changes every resume's skills)."""
+    taxonomy = resources.files("pipeline").joinpath("data", "skills.json").read_bytes()
+    return f"{PARSER_VERSION}\n".encode() + hashlib.sha256(taxonomy).digest()
+
+
 def parsed(path: Path) -> ParsedResume:
     data = path.read_bytes()
-    key = CACHE / f"{hashlib.sha256(data).hexdigest()}.json"
+    key = CACHE / f"{hashlib.sha256(parser_stamp() + data).hexdigest()}.json"
     if key.exists():
         return ParsedResume.model_validate_json(key.read_text())
     result = parse_document(data, path.name)

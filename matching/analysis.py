@@ -1,7 +1,8 @@
 """Read a job description once, when it is saved: what it requires, what it would like, for whom.
 
 Required and nice-to-have skills are canonical names from the parser's taxonomy, sorted by the
-section or line they appear in ("Requirements", "Must have", "Nice to have", "… is a plus").
+section or line they appear in ("Requirements", "Must have", "Nice to have", "… is a plus");
+skills in the duties count as required when the requirements name fewer than three.
 Also: minimum years ("5+ years of experience"), seniority from the title, the title's O*NET
 occupation, location/remote, and the description's word counts for text relevance. Pure
 functions; no database.
@@ -17,7 +18,8 @@ from matching.occupation import occupation_of
 from matching.text import stem, term_counts, words
 from pipeline.parser.skills import find_skills, skill_info
 
-ANALYSIS_VERSION = 3  # 2: the O*NET occupation of the title; 3: a skill list read as a list
+ANALYSIS_VERSION = 4  # 2: the O*NET occupation of the title; 3: a skill list read as a list;
+# 4: duties count as requirements when those name fewer than `THIN_REQUIREMENTS` skills
 
 _NICE = re.compile(
     r"\b(nice[- ]to[- ]haves?|preferred|preferably|bonus|a plus|is a plus|are a plus|plus if|"
@@ -36,6 +38,10 @@ _YEARS = re.compile(
 _REMOTE = re.compile(r"\b(fully remote|remote[- ]first|100% remote|remote (role|position|job|"
                      r"work|friendly|ok)|work from home|wfh|anywhere)\b", re.I)
 _ONSITE = re.compile(r"\b(on-?site|in[- ]office|in the office)\b", re.I)
+
+# Fewer skills than this in a job's requirements leave its duties' skills as required too. Set
+# once by judgement (one or two soft skills say nothing of the job), not tuned.
+THIN_REQUIREMENTS = 3
 
 # Seniority levels, lowest first; the word that names each in a title.
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "head")
@@ -63,6 +69,9 @@ class JobAnalysis(BaseModel):
     # Without one: O*NET code -> 0–1, the occupations the job's skills are typical of among
     # the candidates (`matching.skill_occupations`); filled when ranking, never stored.
     inferred: dict[str, float] = Field(default_factory=dict, exclude=True)
+    # Skill -> weight in skill coverage, by how rare the skill is among the candidates
+    # (`matching.skill_occupations.specificity`); filled when ranking, never stored.
+    skill_weights: dict[str, float] = Field(default_factory=dict, exclude=True)
     skill_list: bool = False  # given only as a list of skills (no title, no prose)
     required_skills: list[str] = Field(default_factory=list)
     nice_skills: list[str] = Field(default_factory=list)
@@ -184,8 +193,10 @@ def analyze_job(title: str, description: str, *, location: str | None = None,
             skills[kind][name] = None
     required = dict(skills["required"])
     nice = dict(skills["nice"])
-    # Skills in the body count as required when the job names no requirements at all.
-    body = nice if skills["required"] else required
+    # Skills in the body (the duties) count as required when the requirements name too few to
+    # say what the job is ("strong communication skills" and prose): what the job does is then
+    # the best account of what it needs.
+    body = nice if len(skills["required"]) >= THIN_REQUIREMENTS else required
     for name in skills["neutral"]:
         body[name] = None
     nice = {k: None for k in nice if k not in required}

@@ -99,6 +99,12 @@ def _location(job: JobAnalysis, location: str | None) -> tuple[str, str]:
     return (f"in {location}", f"Candidate is in {location}; the job is in {job.location}.")
 
 
+def _focus(asked_held: int, held: int) -> str:
+    """'3 of the resume's 12 skills are among those asked.' (the focus part's facts)"""
+    noun = "skill" if held == 1 else "skills"
+    return f"{asked_held} of the resume's {held} {noun} are among those asked."
+
+
 def _text(value: float) -> str:
     level = "strong" if value >= 0.6 else "some" if value >= 0.3 else "little"
     return f"Resume text has {level} overlap with the description."
@@ -140,6 +146,8 @@ def explain(job: JobAnalysis, name: str | None, years: float | None, location: s
         s, long = _location(job, location)
         short.append(s)
         reasons.append(long)
+    if "focus" in facts:
+        reasons.append(_focus(*facts["focus"]))
     if "text" in parts:
         reasons.append(_text(parts["text"]))
     if "feedback" in parts:

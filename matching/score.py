@@ -1,13 +1,15 @@
 """The 0–100 score of a candidate for a job, from parts a recruiter can check one by one.
 
 Parts: required and nice-to-have skills (each weighed by how long and how recently it was used
-in a role), text relevance (BM25F: title and skill words weigh more than body text, over the
-job's words and the words associated with them), title fit, occupation (O*NET occupation of
-the job title against the candidate's titles; without one, the occupations the job's skills are
-typical of, `matching.skill_occupations`), years against the minimum, seniority, and
-location/remote, and closeness to the best first-pass resumes (`matching.feedback`). A part
-the job says nothing about (no minimum years, no location) is left
-out and the others share its weight, so a score always means "how much of what this job asks for".
+in a role, and by how few of the recruiter's candidates hold it), focus (how much of the
+candidate's skill set is what the job asks, `focus`), text relevance (BM25F: title
+and skill words weigh more than body text, over the job's words and the words associated with
+them), title fit, occupation (O*NET occupation of the job title against the candidate's titles;
+without one, the occupations the job's skills are typical of, `matching.skill_occupations`),
+years against the minimum, seniority, and location/remote, and closeness to the best
+first-pass resumes (`matching.feedback`). A part the job says nothing about (no minimum years,
+no location) is left out and the others share its weight, so a score always means "how much
+of what this job asks for".
 The weights were chosen on half of the dev jobs and checked on the other half
 (`benchmarks/match_quality.py`).
 """
@@ -30,13 +32,14 @@ from pipeline.parser.skills import skill_info
 # Chosen by `benchmarks/match_quality.py` on all 50 dev jobs (each half's own figures come
 # from weights tuned on the other half). Title evidence dominates on that set; required skills
 # always count (a floor of 5, a product rule). A part at 0 is left out of score and reasons.
-WEIGHTS = {"required": 5.0, "nice": 2.0, "text": 0.0, "title": 100.0, "occupation": 0.0,
-           "years": 75.0, "level": 10.0, "location": 10.0, "feedback": 10.0, "peer_title": 0.0}
+WEIGHTS = {"required": 5.0, "nice": 0.0, "text": 0.0, "title": 100.0, "occupation": 2.0,
+           "years": 75.0, "level": 20.0, "location": 5.0, "feedback": 2.0, "peer_title": 0.0,
+           "focus": 35.0}
 # Jobs given only as a skill list have no title or prose parts to lean on: their own weights.
 # Their occupation is the one their skills are typical of (`matching.skill_occupations`).
-LIST_WEIGHTS = {"required": 75.0, "nice": 10.0, "text": 5.0, "title": 20.0,
-                "occupation": 50.0, "years": 10.0, "level": 5.0, "location": 5.0,
-                "feedback": 35.0, "peer_title": 0.0}
+LIST_WEIGHTS = {"required": 5.0, "nice": 10.0, "text": 2.0, "title": 10.0,
+                "occupation": 100.0, "years": 10.0, "level": 10.0, "location": 10.0,
+                "feedback": 5.0, "peer_title": 0.0, "focus": 35.0}
 RELATED_CREDIT = 0.5  # a related skill (PostgreSQL for SQL) counts half
 TEXT_SCALE = 0.25  # a resume at a quarter of the BM25 ceiling scores ~63% on text
 FIELD_WEIGHTS = {"title": 3.0, "skill": 2.0}  # BM25F: a title or skill word counts 3x / 2x
@@ -102,32 +105,55 @@ def _credit(skill: str, have: Mapping[str, int | None], today: date,
 
 
 def coverage(wanted: list[str], have: Mapping[str, int | None], today: date,
-             depth: Mapping[str, Any] | None = None) -> tuple[float, dict[str, Any]]:
+             depth: Mapping[str, Any] | None = None,
+             weights: Mapping[str, float] | None = None) -> tuple[float, dict[str, Any]]:
     """Share of `wanted` skills the candidate has, related skills counting part.
 
     Each skill counts by when it was last used (`recency`) and, when `depth` (skill ->
-    [months in roles, last year]) is known, by how long it was used (`depth_factor`).
+    [months in roles, last year]) is known, by how long it was used (`depth_factor`). With
+    `weights` (`JobAnalysis.skill_weights`) a skill few candidates hold counts more than one
+    most hold, so "General Ledger" tells more than "Communication"; a skill without a weight
+    counts 1.
     """
     matched, partial, missing = [], [], []
     used: dict[str, dict[str, Any]] = {}
     credit = 0.0
+    weights = weights or {}
+    total = 0.0
     for skill in wanted:
+        weight = weights.get(skill, 1.0)
+        total += weight
         if skill in have:
-            credit += _credit(skill, have, today, depth)
+            credit += weight * _credit(skill, have, today, depth)
             matched.append(skill)
             if depth is not None and skill in depth:
                 used[skill] = {"months": int(depth[skill][0] or 0), "last": have[skill]}
             continue
         via = sorted(s for s in have if skill in _related(s) or s in _related(skill))
         if via:
-            credit += RELATED_CREDIT * max(_credit(s, have, today, depth) for s in via)
+            credit += weight * RELATED_CREDIT * max(_credit(s, have, today, depth)
+                                                    for s in via)
             partial.append({"skill": skill, "via": via[0]})
         else:
             missing.append(skill)
     old = [s for s in matched if have[s] is not None and today.year - int(have[s] or 0) > 7]
     detail = {"matched": matched, "partial": partial, "missing": missing, "not_recent": old,
               "used": used}
-    return (credit / len(wanted) if wanted else 0.0), detail
+    return (credit / total if total > 0 else 0.0), detail
+
+
+def focus(wanted: list[str], have: Mapping[str, int | None]) -> float:
+    """How much of the candidate's skill set is what the job asks: the cosine of the two sets,
+    |asked ∩ held| / sqrt(|asked| · |held|).
+
+    Coverage alone ties a profile built around the asked skills with one that lists them
+    among sixty others; this tells them apart (an accountant's short list of ledger skills
+    against a generalist's long one).
+    """
+    if not wanted or not have:
+        return 0.0
+    held = sum(1 for skill in dict.fromkeys(wanted) if skill in have)
+    return held / math.sqrt(len(set(wanted)) * len(have))
 
 
 @lru_cache(maxsize=65536)
@@ -206,9 +232,14 @@ def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_
     depth = cand.evidence.get("depth") if cand.evidence else None
     if job.required_skills:
         parts["required"], facts["required"] = coverage(job.required_skills, cand.skills, today,
-                                                        depth)
+                                                        depth, job.skill_weights)
+    if job.required_skills and cand.skills:
+        parts["focus"] = focus(job.required_skills, cand.skills)
+        facts["focus"] = (sum(1 for s in dict.fromkeys(job.required_skills) if s in cand.skills),
+                          len(cand.skills))
     if job.nice_skills:
-        parts["nice"], facts["nice"] = coverage(job.nice_skills, cand.skills, today, depth)
+        parts["nice"], facts["nice"] = coverage(job.nice_skills, cand.skills, today, depth,
+                                                job.skill_weights)
     ceiling = bm25_ceiling(query)
     if ceiling > 0:
         raw = bm25f(query, cand.terms, cand.fields, FIELD_WEIGHTS, cand.doc_len, avg_len)

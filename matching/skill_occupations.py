@@ -12,6 +12,8 @@ each deployment's own candidates.
 `infer` scores each occupation by the job's skills over-represented in it (normalised PMI,
 positive part, pairs seen at least `MIN_TOGETHER` times), each skill weighed by how specific it
 is over candidates (idf: "Communication" says little, "Yardi" much); the best scores 1.
+`specificity` is that idf on its own: skill coverage weighs each asked skill by it, for every
+job, read in the same query.
 """
 
 from __future__ import annotations
@@ -76,6 +78,21 @@ def infer(counts: Mapping[Row, int], skills: Iterable[str]) -> dict[str, float]:
     return {o: round(v / top, 4) for o, v in sorted(scores.items())} if top > 0 else {}
 
 
+def specificity(counts: Mapping[Row, int], skills: Iterable[str]) -> dict[str, float]:
+    """Skill -> how telling it is among the candidates: log(1 + N / (1 + holders)).
+
+    "Communication", listed by half the candidates, weighs about a third of "General Ledger",
+    listed by a few; a skill no candidate holds weighs most (whoever has it stands out). Empty
+    without counts (no candidates yet): every skill then weighs the same.
+    """
+    total = counts.get((ALL, ALL), 0)
+    if total <= 0:
+        return {}
+    return {skill: round(math.log(1 + total / (1 + counts.get((skill[:SKILL_CHARS], ALL), 0))),
+                         4)
+            for skill in dict.fromkeys(skills)}
+
+
 def read_counts(session: Session, skills: Iterable[str]) -> dict[Row, int]:
     """The rows `infer` needs for `skills`: theirs, and every occupation's total (one query)."""
     wanted = sorted({ALL, *(s[:SKILL_CHARS] for s in skills)})
@@ -86,16 +103,19 @@ def read_counts(session: Session, skills: Iterable[str]) -> dict[Row, int]:
 
 
 def with_inferred(session: Session, jobs: list[JobAnalysis]) -> list[JobAnalysis]:
-    """The jobs, those whose title names no occupation given the occupations their skills
-    point at (`JobAnalysis.inferred`); one read for all of them."""
-    needing = [job for job in jobs if not job.occupation and job_skills(job)]
-    if not needing:
+    """The jobs with what the candidates' counts tell about their skills, in one read: how
+    telling each skill is (`JobAnalysis.skill_weights`, for skill coverage) and, for a job
+    whose title names no occupation, the occupations its skills point at
+    (`JobAnalysis.inferred`)."""
+    wanted = {s for job in jobs for s in (*job.required_skills, *job.nice_skills)}
+    if not wanted:
         return jobs
-    counts = read_counts(session, {s for job in needing for s in job_skills(job)})
+    counts = read_counts(session, wanted)
     out = []
     for job in jobs:
-        if job.occupation or not job_skills(job):
-            out.append(job)
-        else:
-            out.append(job.model_copy(update={"inferred": infer(counts, job_skills(job))}))
+        update: dict[str, object] = {
+            "skill_weights": specificity(counts, [*job.required_skills, *job.nice_skills])}
+        if not job.occupation and job_skills(job):
+            update["inferred"] = infer(counts, job_skills(job))
+        out.append(job.model_copy(update=update))
     return out

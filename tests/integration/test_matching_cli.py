@@ -47,7 +47,7 @@ def test_job_add_then_match_by_slug_and_free_text(tmp_path: Path) -> None:
     assert "2/2 required skills" in best["reason"] and "3+ asked" in best["reason"]
     # the parts this job names (seniority none, too few candidates for feedback), those the
     # tuned weights count
-    named = {"required", "nice", "text", "title", "occupation", "years", "location"}
+    named = {"required", "nice", "text", "title", "occupation", "years", "location", "focus"}
     assert set(best["parts"]) == {p for p in named if WEIGHTS[p] > 0}
 
     free = json.loads(_run(env, "match", "Accountant with QuickBooks", "--json"))

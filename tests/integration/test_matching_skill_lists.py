@@ -159,3 +159,27 @@ def test_migration_counts_existing_profiles(tmp_path: Any, empty_pg_url: str) ->
                 assert stored_counts(session) == expected_counts(session)
         finally:
             db.dispose()
+
+
+def test_a_skill_few_candidates_hold_counts_more_in_coverage(services: Services) -> None:
+    # Everyone lists Communication; General Ledger only two. Each of the two compared holds one
+    # of the two skills asked: the ledger holder covers more of what tells this job apart.
+    with services.db.session() as session:
+        ids = [add(session, f"Clerk {n}", "Office Clerk", ["Communication", "Excel"],
+                   "Answered the phones; kept the files.") for n in range(8)]
+        talker = add(session, "Tia Talker", "Office Clerk", ["Communication", "Excel"],
+                     "Answered the phones; kept the files.")
+        ledger = add(session, "Lee Ledger", "Office Clerk", ["General Ledger", "Excel"],
+                     "Answered the phones; kept the files.")
+        other = add(session, "Oli Other", "Office Clerk", ["General Ledger", "Communication"],
+                    "Answered the phones; kept the files.")
+        index_candidates(session, [*ids, talker, ledger, other])
+        ranked = match_job(session, "Required skills: General Ledger, Communication", top=20)
+        by_id = {m.candidate_id: m for m in ranked}
+        assert ranked[0].candidate_id == other  # holds both
+        required = {cid: by_id[cid].explanation["parts"]["required"]["score"]
+                    for cid in (ledger, talker)}
+        assert required[ledger] > 2 * required[talker] > 0  # unweighted they would be equal
+        assert by_id[ledger].score > by_id[talker].score
+        assert by_id[ledger].explanation["summary"].startswith(
+            "1/2 required skills, missing Communication")

@@ -71,3 +71,19 @@ def test_remote_from_text_unless_said_otherwise() -> None:
     assert analyze_job("Dev", "This is a fully remote role.").remote is True
     assert analyze_job("Dev", "On-site in Leeds; fully remote not possible.").remote is False
     assert analyze_job("Dev", "Office in Leeds.", remote=True).remote is True
+
+
+def test_duties_count_as_required_when_the_requirements_name_too_few_skills() -> None:
+    # "Requirements" says only "strong communication skills": the duties say what the job is.
+    thin = ("Responsibilities\n- Run the help desk and troubleshooting for all staff\n"
+            "- Keep the network security policies\n\n"
+            "Requirements\n- 8+ years in IT\n- Strong communication skills\n")
+    a = analyze_job("Director of IT", thin)
+    assert a.required_skills[0] == "Communication"
+    assert {"Help Desk", "Troubleshooting", "Information Security"} <= set(a.required_skills)
+    assert a.nice_skills == []
+    # three or more required skills: the duties stay nice to have (as AWS in `JD`)
+    full = thin.replace("communication skills", "communication skills\n- Python, SQL")
+    b = analyze_job("Director of IT", full)
+    assert {"Communication", "Python", "SQL"} == set(b.required_skills)
+    assert {"Help Desk", "Troubleshooting", "Information Security"} == set(b.nice_skills)

@@ -7,7 +7,7 @@ from typing import Any
 
 from matching.analysis import analyze_job
 from matching.profile import build_profile, years_of_experience
-from matching.score import RELATED_CREDIT, Candidate, coverage, score
+from matching.score import RELATED_CREDIT, Candidate, coverage, focus, score
 from matching.text import term_counts
 
 TODAY = date(2026, 6, 1)
@@ -107,3 +107,21 @@ def test_profile_records_when_each_skill_was_last_used() -> None:
     assert p.skills == {"Python": 2026, "Perl": 2013, "Docker": 2026, "Excel": None}
     assert p.titles == ["Engineer", "Developer"]
     assert p.years == 9.5  # Jan 2010–Jan 2013 (37 months) + Jan 2020–now (77)
+
+
+def test_a_profile_built_around_the_asked_skills_ranks_first() -> None:
+    # Both have all three required skills, recently, and the same title and years; one lists
+    # them among twenty-seven unrelated ones.
+    asked = {"Python": 2026, "SQL": 2026, "Docker": 2026}
+    others = {f"Skill {n}": 2026 for n in range(27)}
+    focused = score(JOB, candidate(asked), query(), 8, today=TODAY)
+    scattered = score(JOB, candidate({**asked, **others}), query(), 8, today=TODAY)
+    assert focus(["Python", "SQL", "Docker"], asked) == 1.0
+    assert round(focus(["Python", "SQL", "Docker"], {**asked, **others}), 3) == round(
+        3 / (3 * 30) ** 0.5, 3)
+    assert focused.explanation["parts"]["required"]["score"] == scattered.explanation[
+        "parts"]["required"]["score"]
+    assert focused.score > scattered.score
+    assert "3 of the resume's 30 skills are among those asked." in scattered.explanation[
+        "reasons"]
+    assert focus([], asked) == focus(["Python"], {}) == 0.0

@@ -1,4 +1,5 @@
-"""A skill list's occupation, inferred from hand-made skill/occupation counts, and its part."""
+"""A skill list's occupation, inferred from hand-made skill/occupation counts, and its part;
+how telling each listed skill is, from the same counts, and its weight in skill coverage."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections import Counter
 from datetime import date
 
 from matching.analysis import analyze_job, free_text_title
-from matching.score import LIST_WEIGHTS, Candidate, score
-from matching.skill_occupations import ALL, counts_of, infer
+from matching.score import LIST_WEIGHTS, Candidate, coverage, score
+from matching.skill_occupations import ALL, counts_of, infer, specificity
 from matching.text import term_counts
 
 TODAY = date(2026, 6, 1)
@@ -91,3 +92,43 @@ def test_a_typed_skill_list_has_no_title() -> None:
     assert free_text_title("Senior Accountant") == "Senior Accountant"
     assert free_text_title("Accountant, Berlin") == "Accountant, Berlin"
     assert free_text_title("Backend Engineer\nPython and SQL") == "Backend Engineer"
+
+
+def test_a_skill_few_candidates_hold_weighs_more() -> None:
+    counts = population((2, ["General Ledger", "Communication"], ACCOUNTANTS),
+                        (38, ["Communication"], CLERKS))
+    weights = specificity(counts, ["Communication", "General Ledger", "Kubernetes"])
+    assert weights["General Ledger"] > 3 * weights["Communication"] > 0
+    assert weights["Kubernetes"] > weights["General Ledger"]  # nobody has it: it tells most
+    assert specificity(Counter(), ["Communication"]) == {}  # no candidates: all weigh the same
+
+
+def test_coverage_counts_a_rare_skill_for_more_than_a_common_one() -> None:
+    wanted = ["General Ledger", "Communication"]
+    weights = {"General Ledger": 3.0, "Communication": 1.0}
+    rare, detail = coverage(wanted, {"General Ledger": 2026}, TODAY, None, weights)
+    common, _ = coverage(wanted, {"Communication": 2026}, TODAY, None, weights)
+    assert rare == 0.75 and common == 0.25
+    # the explanation still tells which skills matched, whatever they weighed
+    assert detail["matched"] == ["General Ledger"] and detail["missing"] == ["Communication"]
+    # unweighted, both hold half of what is asked
+    assert coverage(wanted, {"General Ledger": 2026}, TODAY)[0] == coverage(
+        wanted, {"Communication": 2026}, TODAY)[0] == 0.5
+
+
+def test_the_rarer_listed_skill_decides_between_equal_candidates() -> None:
+    job = analyze_job("", "Required skills: General Ledger, Communication")
+    job = job.model_copy(update={"skill_weights": {"General Ledger": 3.0,
+                                                   "Communication": 1.0}})
+    assert "skill_weights" not in job.model_dump()  # computed when ranking, never stored
+
+    def person(cid: int, skill: str) -> Candidate:
+        return Candidate(id=cid, name="A", titles=["Office Clerk"], years=5.0,
+                         skills={skill: 2026}, location=None, terms={}, doc_len=1,
+                         evidence={"occupations": [CLERKS]})
+
+    ledger = score(job, person(1, "General Ledger"), {}, 1, today=TODAY)
+    talker = score(job, person(2, "Communication"), {}, 1, today=TODAY)
+    assert ledger.score > talker.score
+    assert ledger.explanation["parts"]["required"]["score"] == 0.75
+    assert talker.explanation["summary"].startswith("1/2 required skills, missing General")
