@@ -17,6 +17,11 @@ The overhead is measured against the same files parsed by the same number of pla
     .venv/bin/python benchmarks/bulk_import.py [--count 1000] [--workers 2] [--jobs 10]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB] [--redis-url URL]
         [--blob-url s3://bucket/prefix --s3-endpoint http://127.0.0.1:8333]
+        [--texts ../shared/data/matching-dev/resumes]
+
+`--texts DIR` lays real resume texts out as PDFs instead of the generated resume, which is
+short (~600 characters): real ones are ten times longer, so what the queue, the database and
+matching add per resume weighs less against their parse.
 
 `--blob-url` puts the files in that store (HOTGIGS_BLOB_URL; default the local folder): with an
 S3 URL, credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a missing bucket is
@@ -40,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -82,6 +88,25 @@ def resume_pdf(i: int) -> bytes:
                  f"Company {(i + role) % 50} Inc | 20{10 + role} - 20{11 + role}",
                  "• Did a number of useful things for customers and teammates every week"]
     return docgen.pdf([docgen.column(50, 50, body[:54])])
+
+
+def text_pdfs(folder: Path, count: int) -> list[bytes]:
+    """Up to `count` real resume texts laid out as text PDFs (a line per line, wrapped at 95
+    characters, 55 lines a page), read from `folder` at run time and never kept.
+
+    The generated resume is short (~600 characters, 9 ms to parse); real ones are ten times
+    longer, so the per-resume costs of queue, database and matching weigh differently
+    against their parse."""
+    files = []
+    for path in sorted(folder.glob("*.txt"))[:count]:
+        lines: list[str | tuple[str, float, bool]] = []
+        for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            lines += textwrap.wrap(raw, 95) or [""]
+        pages = [docgen.column(50, 60, lines[i:i + 55]) for i in range(0, len(lines), 55)]
+        files.append(docgen.pdf(pages or [[]]))
+    if not files:
+        raise SystemExit(f"no *.txt files in {folder}")
+    return files
 
 
 JOBS_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "matching-dev" / "jobs"
@@ -279,6 +304,9 @@ def main() -> None:
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     ap.add_argument("--blob-url", default=None, help="file: (default) or s3://bucket/prefix")
+    ap.add_argument("--texts", type=Path, default=None,
+                    help="real resume texts (*.txt) laid out as PDFs instead of generated ones, "
+                         "e.g. ../shared/data/matching-dev/resumes")
     ap.add_argument("--s3-endpoint", default=None, help="S3-compatible server, e.g. SeaweedFS")
     args = ap.parse_args()
     if args.in_process:
@@ -299,7 +327,11 @@ def main() -> None:
     queue = job_queue(services)
     intake = Intake(services.db, services.blobs, queue)
 
-    files = [resume_pdf(i) for i in range(args.count)]
+    if args.texts:
+        files = text_pdfs(args.texts, args.count)
+        args.count = len(files)
+    else:
+        files = [resume_pdf(i) for i in range(args.count)]
     bare = []
     for data in files[:100]:
         start = time.perf_counter()
@@ -381,7 +413,8 @@ def main() -> None:
     def overhead(seconds: float) -> str:
         return f"{(seconds / bare_wall - 1) * 100:+.0f}% over bare parse"
 
-    print(f"bulk import: {args.count} text PDFs, {args.workers} workers, "
+    kind = f"PDFs of the texts in {args.texts}" if args.texts else "generated text PDFs"
+    print(f"bulk import: {args.count} {kind}, {args.workers} workers, "
           f"database {settings.effective_database_url.split(':', 1)[0]}, {jobs} open jobs")
     print(f"  bare parse: median {bare_ms:.1f} ms in one process; {args.workers} plain "
           f"processes parse all in {bare_wall:.2f} s = {args.count / bare_wall:.0f} resumes/s")
