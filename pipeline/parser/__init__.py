@@ -30,7 +30,8 @@ from pipeline.parser.detect import detect_kind
 from pipeline.parser.lines import ParseState
 
 # 2.0: names in any script, entry shapes, other languages, scans with layout, span model
-PARSER_VERSION = "2.1.0"
+# 2.1.1: ~120 professional skills in the taxonomy (ledger work, help desk, case management…)
+PARSER_VERSION = "2.1.1"
 
 Stage = Callable[[ParseState], None]
 
