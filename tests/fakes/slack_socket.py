@@ -11,6 +11,7 @@ Slack, it delivers an envelope whose ack it never got again on the next connecti
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import struct
@@ -110,11 +111,18 @@ class FakeSocketMode:
                     self._current = None
 
     def _deliver(self, conn: ServerConnection, envelope: dict[str, Any]) -> None:
+        """Send `envelope` on `conn`; raises ConnectionClosed, leaving it unsent, when `conn`
+        closed meanwhile (it stays pending: the next connection delivers it)."""
         wire = {k: v for k, v in envelope.items() if k != "sent"}
+        was_sent = envelope.get("sent", False)
         envelope["sent"] = True
+        try:
+            conn.send(json.dumps(wire))
+        except ConnectionClosed:
+            envelope["sent"] = was_sent
+            raise
         with self._lock:
             self.delivered.append(json.loads(json.dumps(wire)))
-        conn.send(json.dumps(wire))
 
     # -- what a test does -------------------------------------------------------------------
     def send(self, kind: str, payload: dict[str, Any]) -> str:
@@ -126,7 +134,9 @@ class FakeSocketMode:
             self._pending[envelope["envelope_id"]] = envelope
             conn = self._current
         if conn is not None:
-            self._deliver(conn, envelope)
+            # closing as we send: it stays pending and the next connection takes it
+            with contextlib.suppress(ConnectionClosed):
+                self._deliver(conn, envelope)
         return str(envelope["envelope_id"])
 
     def send_then_drop(self, kind: str, payload: dict[str, Any], *,
@@ -144,6 +154,9 @@ class FakeSocketMode:
             conn.socket.close()  # SO_LINGER 0: the peer gets a reset, not a FIN
         else:
             conn.close(code=1001, reason="going away")
+        with self._lock:  # gone now, though its session may not have noticed yet
+            if self._current is conn:
+                self._current = None
         return envelope_id
 
     def refresh(self) -> None:
