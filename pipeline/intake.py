@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import PurePath
+from typing import Any
 
 from redis import RedisError
 from sqlalchemy import select
@@ -178,45 +179,53 @@ class Intake:
             session.flush()
             jobs = self._rows(session, batch.id, request.source, items, refusals, keys,
                               priority, held_by)
-            if jobs is not None:  # written by COPY (PostgreSQL)
-                if not jobs:
-                    batch.state = "done"
-                    batch.finished_at = utcnow()
-                return batch, jobs
-            resumes = [
-                Resume(batch_id=batch.id, source=request.source, filename=item.name[:500],
-                       mime=item.mime, size=len(item.content),
-                       sha256=sha256_hex(item.content) if item.content else None,
-                       storage_key=key, origin=item.origin,
-                       status="failed" if reason else "pending", failure_reason=reason)
-                for item, reason, key in zip(items, refusals, keys, strict=True)
-            ]
-            session.add_all(resumes)
-            session.flush()  # one multi-row INSERT … RETURNING gives every resume its id
-            # a held batch's job id is known now: written with the row, not updated after
-            attempts = [ProcessingJob(resume_id=resume.id, queue=priority, priority=priority,
-                                      enqueued_at=utcnow(), rq_job_id=held_by)
-                        for resume, reason in zip(resumes, refusals, strict=True)
-                        if reason is None]
-            session.add_all(attempts)
-            session.flush()
-            job_ids = ([held_by] * len(attempts) if held_by else
-                       chunk_job_ids([(a.resume_id, a.id) for a in attempts], priority))
-            for attempt, job_id in zip(attempts, job_ids, strict=True):
-                if attempt.rq_job_id != job_id:
-                    attempt.rq_job_id = job_id
-            jobs = [(a.resume_id, job_id) for a, job_id in zip(attempts, job_ids, strict=True)]
+            if jobs is None:  # SQLite: the ORM's way, ids read back
+                jobs = self._orm_rows(session, batch.id, request.source, items, refusals, keys,
+                                      priority, held_by)
             if not jobs:
                 batch.state = "done"
                 batch.finished_at = utcnow()
         return batch, jobs
 
     @staticmethod
-    def _rows(session: Session, batch_id: int, source: str, items: list[_Item],
+    def _resume_values(batch_id: int, source: str, item: _Item, reason: str | None,
+                       key: str | None) -> dict[str, Any]:
+        """A resume row's columns (id and timestamps aside), for either way of writing it."""
+        return {"batch_id": batch_id, "source": source, "filename": item.name[:500],
+                "mime": item.mime, "size": len(item.content),
+                "sha256": sha256_hex(item.content) if item.content else None,
+                "storage_key": key, "origin": item.origin,
+                "status": "failed" if reason else "pending", "failure_reason": reason}
+
+    @classmethod
+    def _orm_rows(cls, session: Session, batch_id: int, source: str, items: list[_Item],
+                  refusals: list[str | None], keys: list[str | None], priority: str,
+                  held_by: str | None) -> list[tuple[int, str]]:
+        """The resumes and attempts of `_record` through the ORM (SQLite), ids read back."""
+        resumes = [Resume(**cls._resume_values(batch_id, source, item, reason, key))
+                   for item, reason, key in zip(items, refusals, keys, strict=True)]
+        session.add_all(resumes)
+        session.flush()  # one multi-row INSERT … RETURNING gives every resume its id
+        # a held batch's job id is known now: written with the row, not updated after
+        attempts = [ProcessingJob(resume_id=resume.id, queue=priority, priority=priority,
+                                  enqueued_at=utcnow(), rq_job_id=held_by)
+                    for resume, reason in zip(resumes, refusals, strict=True)
+                    if reason is None]
+        session.add_all(attempts)
+        session.flush()
+        job_ids = ([held_by] * len(attempts) if held_by else
+                   chunk_job_ids([(a.resume_id, a.id) for a in attempts], priority))
+        for attempt, job_id in zip(attempts, job_ids, strict=True):
+            if attempt.rq_job_id != job_id:
+                attempt.rq_job_id = job_id
+        return [(a.resume_id, job_id) for a, job_id in zip(attempts, job_ids, strict=True)]
+
+    @classmethod
+    def _rows(cls, session: Session, batch_id: int, source: str, items: list[_Item],
               refusals: list[str | None], keys: list[str | None], priority: str,
               held_by: str | None) -> list[tuple[int, str]] | None:
         """The resumes and attempts of `_record` with ids reserved first and the rows sent as
-        COPY data (PostgreSQL; None on SQLite, which takes the ORM's way).
+        COPY data (PostgreSQL; None on SQLite, which takes the ORM's way, `_orm_rows`).
 
         For a bulk batch the ORM's INSERT … RETURNING of every row, then an UPDATE of each
         attempt's job id, took most of intake's time, while the workers waited for it."""
@@ -225,11 +234,7 @@ class Intake:
             return None
         now = utcnow()
         insert_rows(session, table_of(Resume), [
-            {"id": rid, "batch_id": batch_id, "source": source, "filename": item.name[:500],
-             "mime": item.mime, "size": len(item.content),
-             "sha256": sha256_hex(item.content) if item.content else None,
-             "storage_key": key, "origin": item.origin,
-             "status": "failed" if reason else "pending", "failure_reason": reason,
+            {"id": rid, **cls._resume_values(batch_id, source, item, reason, key),
              "created_at": now, "updated_at": now}
             for rid, item, reason, key in zip(resume_ids, items, refusals, keys, strict=True)])
         waiting = [rid for rid, reason in zip(resume_ids, refusals, strict=True)
