@@ -68,8 +68,13 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def is_blob_key(text: str) -> bool:
+    """Shaped like a blob key: 64 lowercase hex digits (a sha256)."""
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
 def check_blob_key(key: str) -> str:
-    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+    if not is_blob_key(key):
         raise BlobError(f"not a blob key: {key[:80]!r}")
     return key
 
@@ -188,7 +193,7 @@ class LocalEncryptedStore:
         for path in self.root.glob("??/??/*"):
             name = path.name
             shaped = name[:2] == path.parent.parent.name and name[2:4] == path.parent.name
-            if shaped and len(name) == 64 and all(c in "0123456789abcdef" for c in name):
+            if shaped and is_blob_key(name):
                 yield name
 
     def put(self, data: bytes) -> str:
