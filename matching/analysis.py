@@ -11,6 +11,7 @@ functions; no database.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -82,6 +83,7 @@ class JobAnalysis(BaseModel):
     words: dict[str, str] = Field(default_factory=dict)  # stem -> a word that produced it
 
 
+@lru_cache(maxsize=65536)  # scoring asks it for every candidate's latest title, per job
 def seniority_of(title: str | None) -> str | None:
     """The level a title names ("Senior Data Engineer" -> "senior"), None when it names none."""
     if not title:

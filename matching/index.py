@@ -11,6 +11,7 @@ short-list candidates with index range scans.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -76,13 +77,15 @@ def key_impacts(built: Profile, counts: dict[str, int], avg_len: float, dfs: dic
         found[f"s:{skill}"[:TERM_CHARS]] = round(recency(last, today) * depth_factor(months), 4)
     length = sum(counts.values())
     norm = K1 * (1 - B + B * length / max(avg_len, 1.0))
-    saturated: dict[str, float] = {}
-    for term, tf in counts.items():
-        boosted = tf + sum((w - 1) * built.fields.get(f, {}).get(term, 0)
-                           for f, w in FIELD_WEIGHTS.items())
-        saturated[term] = boosted / (boosted + norm)
-    telling = sorted(saturated, key=lambda t: (-saturated[t] * idf(dfs.get(t, 1), docs), t))
-    for term in telling[:KEY_WORDS]:
+    boosted = {term: float(tf) for term, tf in counts.items()}
+    for name, weight in FIELD_WEIGHTS.items():  # a field's words count (weight - 1) more
+        for term, tf in built.fields.get(name, {}).items():
+            if term in boosted:
+                boosted[term] += (weight - 1) * tf
+    saturated = {term: tf / (tf + norm) for term, tf in boosted.items()}
+    telling = heapq.nsmallest(KEY_WORDS, saturated, key=lambda t: (
+        -saturated[t] * idf(dfs.get(t, 1), docs), t))
+    for term in telling:
         found[f"w:{term}"[:TERM_CHARS]] = round(saturated[term], 4)
     return found
 

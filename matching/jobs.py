@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from matching.analysis import ANALYSIS_VERSION, JobAnalysis, analyze_job, free_text_title
 from matching.index import index_candidates, index_for_scoring
 from matching.rank import job_queries, load, rank
-from matching.score import Candidate, Match, combine, parts_of, weighted
+from matching.score import Candidate, Match, combine, counted, parts_of, weighted
 from matching.skill_occupations import with_inferred
 from pipeline.summary import top_matches as top_matches  # replies read stored matches there
 from storage.bulk import insert_rows
@@ -196,9 +196,10 @@ def _best_open_jobs(session: Session, owners: dict[int, int | None], top: int,
     analyses = with_inferred(session, [analysis for _, analysis, _ in seen_by])
     scored: dict[int, list[tuple[float, int, JobAnalysis, Parts]]] = {cid: [] for cid in owners}
     for (job_id, _, viewers), analysis, (query, avg_len) in zip(
-            seen_by, analyses, job_queries(session, analyses), strict=True):
+            seen_by, analyses, _queries(session, analyses), strict=True):
+        only = counted(analysis)
         for cid in viewers:
-            parts = parts_of(analysis, loaded[cid], query, avg_len, today)
+            parts = parts_of(analysis, loaded[cid], query, avg_len, today, only)
             scored[cid].append((weighted(analysis, parts[0]), job_id, analysis, parts))
     best: dict[int, list[tuple[Match, int]]] = {}
     for cid, pairs in scored.items():
@@ -206,6 +207,18 @@ def _best_open_jobs(session: Session, owners: dict[int, int | None], top: int,
         best[cid] = [(combine(analysis, loaded[cid], *parts), job_id)
                      for _, job_id, analysis, parts in pairs[:top]]
     return best
+
+
+def _queries(session: Session, analyses: list[JobAnalysis]
+             ) -> list[tuple[dict[str, float], float]]:
+    """`job_queries` for the jobs that count text relevance; an empty query for the rest.
+
+    The query's word statistics are a read of `term_stats` per chunk; described jobs give
+    text no weight (`matching.score.WEIGHTS`), so a chunk matched only against them skips it.
+    """
+    texty = [a for a in analyses if "text" in counted(a)]
+    found = iter(job_queries(session, texty) if texty else [])
+    return [next(found) if "text" in counted(a) else ({}, 0.0) for a in analyses]
 
 
 def _replace_matches(session: Session, best: dict[int, list[tuple[Match, int]]]) -> None:

@@ -17,7 +17,7 @@ The weights were chosen on half of the dev jobs and checked on the other half
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -129,7 +129,8 @@ def coverage(wanted: list[str], have: Mapping[str, int | None], today: date,
             if depth is not None and skill in depth:
                 used[skill] = {"months": int(depth[skill][0] or 0), "last": have[skill]}
             continue
-        via = sorted(s for s in have if skill in _related(s) or s in _related(skill))
+        near = _related(skill)
+        via = sorted(s for s in have if s in near or skill in _related(s))
         if via:
             credit += weight * RELATED_CREDIT * max(_credit(s, have, today, depth)
                                                     for s in via)
@@ -224,39 +225,55 @@ def location_fit(job: JobAnalysis, location: str | None) -> float:
     return 0.6 if any(p in theirs for p in job_parts[1:]) else 0.0
 
 
+def counted(job: JobAnalysis) -> frozenset[str]:
+    """The parts with a weight for this job: all a score without feedback needs."""
+    return frozenset(p for p, w in weights_for(job).items() if w > 0)
+
+
 def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_len: float,
-             today: date) -> tuple[dict[str, float], dict[str, Any]]:
-    """Each part's 0–1 value for this candidate, and the facts the explanation tells."""
+             today: date, only: Collection[str] | None = None
+             ) -> tuple[dict[str, float], dict[str, Any]]:
+    """Each part's 0–1 value for this candidate, and the facts the explanation tells.
+
+    `only`: compute just these parts (`counted(job)`), where nothing but the weighted score
+    reads them: matching after a parse scores every candidate against every open job, and a
+    part the weights give 0 (text relevance and nice-to-have on described jobs) would be a
+    quarter of that work for nothing. None computes every part (first-pass feedback and the
+    weight tuner read them all).
+    """
+    def wanted(part: str) -> bool:
+        return only is None or part in only
+
     parts: dict[str, float] = {}
     facts: dict[str, Any] = {}
     depth = cand.evidence.get("depth") if cand.evidence else None
-    if job.required_skills:
+    if job.required_skills and wanted("required"):
         parts["required"], facts["required"] = coverage(job.required_skills, cand.skills, today,
                                                         depth, job.skill_weights)
-    if job.required_skills and cand.skills:
+    if job.required_skills and cand.skills and wanted("focus"):
         parts["focus"] = focus(job.required_skills, cand.skills)
         facts["focus"] = (sum(1 for s in dict.fromkeys(job.required_skills) if s in cand.skills),
                           len(cand.skills))
-    if job.nice_skills:
+    if job.nice_skills and wanted("nice"):
         parts["nice"], facts["nice"] = coverage(job.nice_skills, cand.skills, today, depth,
                                                 job.skill_weights)
     ceiling = bm25_ceiling(query)
-    if ceiling > 0:
+    if ceiling > 0 and wanted("text"):
         raw = bm25f(query, cand.terms, cand.fields, FIELD_WEIGHTS, cand.doc_len, avg_len)
         parts["text"] = 1 - math.exp(-raw / (TEXT_SCALE * ceiling))
-    if job.title_terms:
+    if job.title_terms and wanted("title"):
         fit, shown = title_fit(job, cand.titles)
         parts["title"], facts["title"] = fit, (fit, shown)
-    if job.occupation or job.inferred:
+    if (job.occupation or job.inferred) and wanted("occupation"):
         fit, code = occupation_fit(job, list(cand.evidence.get("occupations") or []))
         parts["occupation"], facts["occupation"] = fit, (fit, code)
-    if job.min_years:
+    if job.min_years and wanted("years"):
         parts["years"] = years_fit(job.min_years, cand.years)
-    if job.seniority:
+    if job.seniority and wanted("level"):
         level = cand.evidence.get("level") if cand.evidence else None
         parts["level"] = level_fit(job, level, cand.years)
         facts["level"] = level
-    if job.location or job.remote:
+    if (job.location or job.remote) and wanted("location"):
         parts["location"] = location_fit(job, cand.location)
     return parts, facts
 

@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 K1 = 1.2
 B = 0.75
@@ -34,6 +35,7 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)  # a corpus repeats its words: each is stemmed once per process
 def stem(word: str) -> str:
     if len(word) <= 4 or not word.isalpha():
         return word

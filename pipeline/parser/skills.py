@@ -149,7 +149,9 @@ def find_skills(text: str, *, list_context: bool = False) -> list[tuple[str, str
         (doc[start:end], tax.forms[tax.nlp.vocab.strings[match_id]])
         for match_id, start, end in tax.matcher(doc)
     ]
-    listy = _list_lines(doc, [span for span, _ in candidates]) if not list_context else None
+    # which lines read as lists matters only to list-only names (most texts have none)
+    listy = (_list_lines(doc, [span for span, _ in candidates])
+             if not list_context and any(form.list_only for _, form in candidates) else None)
     kept: list[Span] = []
     skill_of: dict[tuple[int, int], SkillInfo] = {}
     for span, form in candidates:

@@ -125,3 +125,22 @@ def test_a_profile_built_around_the_asked_skills_ranks_first() -> None:
     assert "3 of the resume's 30 skills are among those asked." in scattered.explanation[
         "reasons"]
     assert focus([], asked) == focus(["Python"], {}) == 0.0
+
+
+def test_counted_parts_alone_give_the_same_score_and_skip_the_weightless() -> None:
+    """After-parse matching computes only the parts the weights count (`counted`); the score
+    and its explanation must be those of all parts, and a weightless part is not computed."""
+    from matching.score import WEIGHTS, combine, counted, parts_of, weighted
+
+    people = [candidate({"Python": 2026, "SQL": 2020, "Kubernetes": 2024}),
+              candidate({"Python": 2026}, titles=("Senior Data Analyst",), location=None,
+                        years=2.0, text="python reports dashboards")]
+    only = counted(JOB)
+    assert only == {p for p, w in WEIGHTS.items() if w > 0} and "text" not in only
+    for person in people:
+        full, facts = parts_of(JOB, person, query(), 8, TODAY)
+        some, some_facts = parts_of(JOB, person, query(), 8, TODAY, only)
+        assert "text" in full and "text" not in some and set(some) <= only
+        assert weighted(JOB, some) == weighted(JOB, full)
+        assert (combine(JOB, person, some, some_facts).explanation
+                == combine(JOB, person, full, facts).explanation)
