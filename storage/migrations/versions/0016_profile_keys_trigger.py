@@ -1,0 +1,65 @@
+"""matching: `profile_keys` rows go with their profile by trigger, not by a foreign key
+
+Revision ID: 0016_profile_keys_trigger
+Revises: 0015_inbound_attempts
+Create Date: 2026-12-05 21:00:00
+
+Each indexed candidate writes about 32 `profile_keys` rows, and a foreign key checks every
+row against `candidates` (on PostgreSQL a `SELECT … FOR KEY SHARE` per row): measured, that
+was a quarter of matching's database CPU in a bulk import. The rows are derived data, written
+only in the transaction that writes their `candidate_profiles` row (which does hold a foreign
+key to the candidate), so they now follow that row: a trigger deletes a profile's keys when
+the profile is deleted, directly (a merge) or by the cascade from its candidate (an erasure).
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0016_profile_keys_trigger"
+down_revision: str | None = "0015_inbound_attempts"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+FK = "fk_profile_keys_candidate_id_candidates"
+
+PG_FUNCTION = (
+    "CREATE FUNCTION profile_keys_follow_profile() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN DELETE FROM profile_keys WHERE candidate_id = OLD.candidate_id; RETURN NULL; END $$"
+)
+PG_TRIGGER = (
+    "CREATE TRIGGER candidate_profiles_keys AFTER DELETE ON candidate_profiles "
+    "FOR EACH ROW EXECUTE FUNCTION profile_keys_follow_profile()"
+)
+SQLITE_TRIGGER = (
+    "CREATE TRIGGER candidate_profiles_keys AFTER DELETE ON candidate_profiles BEGIN "
+    "DELETE FROM profile_keys WHERE candidate_id = OLD.candidate_id; END"
+)
+
+
+def _postgresql() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("profile_keys", schema=None) as batch_op:
+        batch_op.drop_constraint(FK, type_="foreignkey")
+    # keys of a profile already gone (none while the foreign key held; cheap to be sure)
+    op.execute("DELETE FROM profile_keys WHERE candidate_id NOT IN "
+                "(SELECT candidate_id FROM candidate_profiles)")
+    if _postgresql():
+        op.execute(PG_FUNCTION)
+        op.execute(PG_TRIGGER)
+    else:
+        op.execute(SQLITE_TRIGGER)
+
+
+def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS candidate_profiles_keys"
+               + (" ON candidate_profiles" if _postgresql() else ""))
+    if _postgresql():
+        op.execute("DROP FUNCTION IF EXISTS profile_keys_follow_profile()")
+    op.execute("DELETE FROM profile_keys WHERE candidate_id NOT IN (SELECT id FROM candidates)")
+    with op.batch_alter_table("profile_keys", schema=None) as batch_op:
+        batch_op.create_foreign_key(FK, "candidates", ["candidate_id"], ["id"],
+                                    ondelete="CASCADE")
