@@ -72,6 +72,9 @@ class JobAnalysis(BaseModel):
     # Skill -> weight in skill coverage, by how rare the skill is among the candidates
     # (`matching.skill_occupations.specificity`); filled when ranking, never stored.
     skill_weights: dict[str, float] = Field(default_factory=dict, exclude=True)
+    # Without a title: title word (stem) -> 0–1, the role words the job's skills are typical of
+    # in the candidates' latest titles; filled when ranking, never stored.
+    title_words: dict[str, float] = Field(default_factory=dict, exclude=True)
     skill_list: bool = False  # given only as a list of skills (no title, no prose)
     required_skills: list[str] = Field(default_factory=list)
     nice_skills: list[str] = Field(default_factory=list)
