@@ -42,6 +42,7 @@ _ONSITE = re.compile(r"\b(on-?site|in[- ]office|in the office)\b", re.I)
 # Fewer skills than this in a job's requirements leave its duties' skills as required too. Set
 # once by judgement (one or two soft skills say nothing of the job), not tuned.
 THIN_REQUIREMENTS = 3
+TITLE_WORD_CHARS = 14  # a title word as `skill_occupations` keeps it ("t:" + 14 characters)
 
 # Seniority levels, lowest first; the word that names each in a title.
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "head")
@@ -107,6 +108,12 @@ def title_terms(title: str | None) -> list[str]:
     stems = (stem(w) for w in kept)
     return list(dict.fromkeys(re.sub(r"(ial|al|e)$", "", s) if len(s) > 5 else s
                               for s in stems))
+
+
+def title_words(title: str | None) -> list[str]:
+    """A title's role words as `matching.skill_occupations` counts them: `title_terms`, each
+    cut to `TITLE_WORD_CHARS` (the column holds "t:" and the word in 16 characters)."""
+    return list(dict.fromkeys(w[:TITLE_WORD_CHARS] for w in title_terms(title)))
 
 
 def _heading_kind(line: str) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from matching.analysis import seniority_of, spell_out, title_terms
+from matching.analysis import seniority_of, spell_out, title_words
 from matching.occupation import occupation_of
 from matching.text import term_counts
 from pipeline.parser.skills import find_skills
@@ -139,5 +139,5 @@ def build_profile(data: dict[str, Any], skills: list[str], *, latest_title: str 
         evidence={"depth": {s: [min(months.get(s, 0), 600), last_used[s]] for s in last_used},
                   "occupations": list(dict.fromkeys(occupations)),
                   "level": seniority_of(distinct[0]) if distinct else None,
-                  "title_words": title_terms(distinct[0])[:TITLE_WORDS] if distinct else []},
+                  "title_words": title_words(distinct[0])[:TITLE_WORDS] if distinct else []},
     )

@@ -24,7 +24,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from matching.analysis import LEVELS, JobAnalysis, seniority_of, title_terms
+from matching.analysis import LEVELS, TITLE_WORD_CHARS, JobAnalysis, seniority_of, title_terms
 from matching.explain import explain
 from matching.occupation import closeness
 from matching.text import bm25_ceiling, bm25f
@@ -178,7 +178,8 @@ def title_fit(job: JobAnalysis, titles: list[str]) -> tuple[float, str | None]:
         if wanted:
             fit = len(wanted & have) / len(wanted)
         else:
-            fit = sum(job.title_words.get(s, 0.0) for s in have) / len(have) if have else 0.0
+            fit = (sum(job.title_words.get(s[:TITLE_WORD_CHARS], 0.0) for s in have) / len(have)
+                   if have else 0.0)
         fit *= 1.0 if rank == 0 else 0.8
         if fit > best:
             best, best_title = fit, title

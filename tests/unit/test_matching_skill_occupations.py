@@ -210,3 +210,16 @@ def test_a_skill_lists_title_is_the_one_its_skills_point_at() -> None:
     assert advocate.score > clerk.score
     assert any(r.startswith("Title: Family Advocate; fits the titles the job's skills")
                for r in advocate.explanation["reasons"])
+
+
+def test_a_long_title_word_is_counted_and_compared_cut_alike() -> None:
+    # The column keeps "t:" and 14 characters: "anesthesiologist" is counted and read cut, and
+    # a candidate's title is compared on the same cut word.
+    counts = titled((6, ["Anesthesia", "Critical Care"], "Staff Anesthesiologist"),
+                    (20, ["Critical Care"], "Registered Nurse"))
+    assert counts[(ALL, "t:anesthesiologi")] == 6
+    words = infer_title_words(counts, ["Anesthesia"])
+    assert words == {"anesthesiologi": 1.0}
+    job = analyze_job("", "Required skills: Anesthesia").model_copy(
+        update={"title_words": words})
+    assert title_fit(job, ["Anesthesiologist"]) == (1.0, "Anesthesiologist")
