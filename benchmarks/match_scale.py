@@ -160,7 +160,8 @@ def load(url: str, count: int, owners: int) -> None:
         for term in t.counts:
             df[term] += times
         total_len += times * sum(t.counts.values())
-        for row, n in counts_of(t.built.skills, t.built.evidence["occupations"]).items():
+        for row, n in counts_of(t.built.skills, t.built.evidence["occupations"],
+                                t.built.evidence["title_words"]).items():
             held[row] += n * times
     df[DOCS], df[LENGTH] = count, total_len
     dfs = dict(df)

@@ -43,6 +43,7 @@ _ONSITE = re.compile(r"\b(on-?site|in[- ]office|in the office)\b", re.I)
 # Fewer skills than this in a job's requirements leave its duties' skills as required too. Set
 # once by judgement (one or two soft skills say nothing of the job), not tuned.
 THIN_REQUIREMENTS = 3
+TITLE_WORD_CHARS = 14  # a title word as `skill_occupations` keeps it ("t:" + 14 characters)
 
 # Seniority levels, lowest first; the word that names each in a title.
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "head")
@@ -73,6 +74,9 @@ class JobAnalysis(BaseModel):
     # Skill -> weight in skill coverage, by how rare the skill is among the candidates
     # (`matching.skill_occupations.specificity`); filled when ranking, never stored.
     skill_weights: dict[str, float] = Field(default_factory=dict, exclude=True)
+    # Without a title: title word (stem) -> 0–1, the role words the job's skills are typical of
+    # in the candidates' latest titles; filled when ranking, never stored.
+    title_words: dict[str, float] = Field(default_factory=dict, exclude=True)
     skill_list: bool = False  # given only as a list of skills (no title, no prose)
     required_skills: list[str] = Field(default_factory=list)
     nice_skills: list[str] = Field(default_factory=list)
@@ -106,6 +110,12 @@ def title_terms(title: str | None) -> list[str]:
     stems = (stem(w) for w in kept)
     return list(dict.fromkeys(re.sub(r"(ial|al|e)$", "", s) if len(s) > 5 else s
                               for s in stems))
+
+
+def title_words(title: str | None) -> list[str]:
+    """A title's role words as `matching.skill_occupations` counts them: `title_terms`, each
+    cut to `TITLE_WORD_CHARS` (the column holds "t:" and the word in 16 characters)."""
+    return list(dict.fromkeys(w[:TITLE_WORD_CHARS] for w in title_terms(title)))
 
 
 def _heading_kind(line: str) -> str | None:

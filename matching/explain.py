@@ -130,9 +130,12 @@ def explain(job: JobAnalysis, name: str | None, years: float | None, location: s
         fit = facts["title"][0]
         if title:
             short.append(title if fit >= 0.5 else f"{title} (other role)")
+            # A job without a title is compared with the titles its skills are typical of.
+            role = (f"“{job.title}”" if job.title_terms
+                    else "the titles the job's skills are typical of")
             reasons.append(f"Title: {title}; " + (
-                f"fits “{job.title}”." if fit >= 0.5 else f"partly fits “{job.title}”."
-                if fit > 0 else f"a different role from “{job.title}”."))
+                f"fits {role}." if fit >= 0.5 else f"partly fits {role}."
+                if fit > 0 else f"a different role from {role}."))
         else:
             reasons.append("No job title found on the resume.")
     if "occupation" in facts:

@@ -105,7 +105,9 @@ def _write_keys(session: Session, built: dict[int, tuple[Profile, dict[str, int]
 
 def _occupation_counts(profile: CandidateProfile) -> Counter[Row]:
     """What a stored profile counts in `skill_occupations` (`matching.skill_occupations`)."""
-    return counts_of(profile.skills or {}, list((profile.evidence or {}).get("occupations") or []))
+    evidence = profile.evidence or {}
+    return counts_of(profile.skills or {}, list(evidence.get("occupations") or []),
+                     list(evidence.get("title_words") or []))
 
 
 def _rebuild(profile: CandidateProfile, candidate: Candidate, skills: list[str], *,

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from matching.analysis import seniority_of, spell_out
+from matching.analysis import seniority_of, spell_out, title_words
 from matching.occupation import occupation_of
 from matching.text import term_counts
 from pipeline.parser.skills import find_skills
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+TITLE_WORDS = 8  # role words of the latest title kept (a title longer than this is prose)
 
 
 @dataclass
@@ -32,7 +33,8 @@ class Profile:
     # field -> stem -> count, for the fields that weigh more than the body ("title", "skill")
     fields: dict[str, dict[str, int]] = field(default_factory=dict)
     # "depth": skill -> [months used in roles, last year used or None]; "occupations": O*NET
-    # codes of the titles, latest first; "level": seniority the latest title names
+    # codes of the titles, latest first; "level": seniority the latest title names;
+    # "title_words": the latest title's role words (stems), counted in `skill_occupations`
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
@@ -136,5 +138,6 @@ def build_profile(data: dict[str, Any], skills: list[str], *, latest_title: str 
                 "skill": dict(term_counts("\n".join(last_used)))},
         evidence={"depth": {s: [min(months.get(s, 0), 600), last_used[s]] for s in last_used},
                   "occupations": list(dict.fromkeys(occupations)),
-                  "level": seniority_of(distinct[0]) if distinct else None},
+                  "level": seniority_of(distinct[0]) if distinct else None,
+                  "title_words": title_words(distinct[0])[:TITLE_WORDS] if distinct else []},
     )

@@ -37,7 +37,7 @@ QUERY_WORDS = 12  # words sent to the full-text index
 QUERY_TERMS = 400  # job terms BM25 scores with (all but the longest descriptions)
 EXPAND_TERMS = 30  # the job's strongest terms whose associated words join the query
 EXPANSION = 0.0  # an associated word weighs this share of the term it came from (x npmi)
-LIST_EXPANSION = 0.15  # the same for jobs given as a skill list (its short list too)
+LIST_EXPANSION = 0.3  # the same for jobs given as a skill list (its short list too)
 KEY_PROBES = 24  # words probed in profile_keys
 KEY_LIMIT = 150  # candidates read per probed key
 

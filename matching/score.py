@@ -4,7 +4,8 @@ Parts: required and nice-to-have skills (each weighed by how long and how recent
 in a role, and by how few of the recruiter's candidates hold it), focus (how much of the
 candidate's skill set is what the job asks, `focus`), text relevance (BM25F: title
 and skill words weigh more than body text, over the job's words and the words associated with
-them), title fit, occupation (O*NET occupation of the job title against the candidate's titles;
+them), title fit (for a job without a title, against the title words its skills are typical
+of), occupation (O*NET occupation of the job title against the candidate's titles;
 without one, the occupations the job's skills are typical of, `matching.skill_occupations`),
 years against the minimum, seniority, and location/remote, and closeness to the best
 first-pass resumes (`matching.feedback`). A part the job says nothing about (no minimum years,
@@ -23,7 +24,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from matching.analysis import LEVELS, JobAnalysis, seniority_of, title_terms
+from matching.analysis import LEVELS, TITLE_WORD_CHARS, JobAnalysis, seniority_of, title_terms
 from matching.explain import explain
 from matching.occupation import closeness
 from matching.text import bm25_ceiling, bm25f
@@ -36,10 +37,11 @@ WEIGHTS = {"required": 5.0, "nice": 0.0, "text": 0.0, "title": 100.0, "occupatio
            "years": 75.0, "level": 20.0, "location": 5.0, "feedback": 2.0, "peer_title": 0.0,
            "focus": 35.0}
 # Jobs given only as a skill list have no title or prose parts to lean on: their own weights.
-# Their occupation is the one their skills are typical of (`matching.skill_occupations`).
-LIST_WEIGHTS = {"required": 5.0, "nice": 10.0, "text": 2.0, "title": 10.0,
-                "occupation": 100.0, "years": 10.0, "level": 10.0, "location": 10.0,
-                "feedback": 5.0, "peer_title": 0.0, "focus": 35.0}
+# Their title is the one their skills are typical of (title words, `JobAnalysis.title_words`),
+# their occupation too (`matching.skill_occupations`).
+LIST_WEIGHTS = {"required": 5.0, "nice": 10.0, "text": 0.0, "title": 75.0,
+                "occupation": 15.0, "years": 10.0, "level": 5.0, "location": 5.0,
+                "feedback": 0.0, "peer_title": 5.0, "focus": 5.0}
 RELATED_CREDIT = 0.5  # a related skill (PostgreSQL for SQL) counts half
 TEXT_SCALE = 0.25  # a resume at a quarter of the BM25 ceiling scores ~63% on text
 FIELD_WEIGHTS = {"title": 3.0, "skill": 2.0}  # BM25F: a title or skill word counts 3x / 2x
@@ -163,12 +165,23 @@ def _title_stems(title: str) -> frozenset[str]:
 
 
 def title_fit(job: JobAnalysis, titles: list[str]) -> tuple[float, str | None]:
-    """Share of the job title's role words found in the candidate's titles (latest counts most)."""
+    """Share of the job title's role words found in the candidate's titles (latest counts most).
+
+    A job without a title (a skill list) is compared through the title words its skills are
+    typical of (`job.title_words`): a title scores the mean weight of its role words, so
+    "Customer Service Advocate" fits a list of customer-service skills, and a title that adds
+    unrelated words fits less.
+    """
     wanted = set(job.title_terms)
     best, best_title = 0.0, None
     for rank, title in enumerate(titles[:6]):
         have = _title_stems(title)
-        fit = len(wanted & have) / len(wanted) * (1.0 if rank == 0 else 0.8)
+        if wanted:
+            fit = len(wanted & have) / len(wanted)
+        else:
+            fit = (sum(job.title_words.get(s[:TITLE_WORD_CHARS], 0.0) for s in have) / len(have)
+                   if have else 0.0)
+        fit *= 1.0 if rank == 0 else 0.8
         if fit > best:
             best, best_title = fit, title
     level, theirs = job.seniority, seniority_of(titles[0]) if titles else None
@@ -261,7 +274,7 @@ def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_
     if ceiling > 0 and wanted("text"):
         raw = bm25f(query, cand.terms, cand.fields, FIELD_WEIGHTS, cand.doc_len, avg_len)
         parts["text"] = 1 - math.exp(-raw / (TEXT_SCALE * ceiling))
-    if job.title_terms and wanted("title"):
+    if (job.title_terms or job.title_words) and wanted("title"):
         fit, shown = title_fit(job, cand.titles)
         parts["title"], facts["title"] = fit, (fit, shown)
     if (job.occupation or job.inferred) and wanted("occupation"):

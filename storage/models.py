@@ -479,34 +479,41 @@ class TermStat(Base):
 
 
 class SkillOccupation(Base):
-    """How many candidates hold a skill while their latest title names an O*NET occupation.
+    """How many candidates hold a skill while their latest title names an O*NET occupation,
+    or holds a role word.
 
-    Matching reads it to tell the occupations a job given only as a skill list is for (skills
-    typical of accountants point at accountants). Totals sit beside the pairs: `occupation`
-    "" counts a skill's holders, `skill` "" counts an occupation's candidates. Kept up to date
-    by indexing (and by erasure), like `term_stats`.
+    Matching reads it to tell the occupations (and the title words) a job given only as a skill
+    list is for (skills typical of accountants point at accountants, "Customer Service" at
+    titles reading "customer", "service", "advocate"). Totals sit beside the pairs:
+    `occupation` "" counts a skill's holders, `skill` "" counts an occupation's candidates. A
+    title word is kept in `occupation` as "t:<stem>" (`TITLE_WORD`), never confused with an
+    O*NET code. Kept up to date by indexing (and by erasure), like `term_stats`.
     """
 
     __tablename__ = "skill_occupations"
     ALL: ClassVar[str] = ""  # the other column of a total row
+    TITLE_WORD: ClassVar[str] = "t:"  # prefix of a title word in `occupation`
     skill: Mapped[str] = mapped_column(String(100), primary_key=True)
     occupation: Mapped[str] = mapped_column(String(16), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
 
     @classmethod
-    def counted(cls, skills: Iterable[str], occupations: Sequence[str]
-                ) -> Counter[tuple[str, str]]:
+    def counted(cls, skills: Iterable[str], occupations: Sequence[str],
+                title_words: Iterable[str] = ()) -> Counter[tuple[str, str]]:
         """The (skill, occupation) rows one profile counts in: itself (ALL, ALL), each skill,
-        its latest occupation and each (skill, latest occupation) pair. Indexing adds them,
+        its latest occupation and each (skill, latest occupation) pair, and the same for each
+        role word of its latest title (`evidence["title_words"]`). Indexing adds them,
         re-indexing and erasure take them back, so the counts stay exact."""
         out: Counter[tuple[str, str]] = Counter({(cls.ALL, cls.ALL): 1})
         latest = occupations[0] if occupations else None
-        if latest:
-            out[(cls.ALL, latest)] += 1
+        groups = ([latest] if latest else []) + list(dict.fromkeys(
+            (cls.TITLE_WORD + w)[:16] for w in title_words if w))
+        for group in groups:
+            out[(cls.ALL, group)] += 1
         for skill in dict.fromkeys(s[:100] for s in skills if s):
             out[(skill, cls.ALL)] += 1
-            if latest:
-                out[(skill, latest)] += 1
+            for group in groups:
+                out[(skill, group)] += 1
         return out
 
 

@@ -183,8 +183,10 @@ def _forget_skill_occupations(session: Session, candidate_ids: set[int]) -> None
         select(CandidateProfile.skills, CandidateProfile.evidence)
         .where(CandidateProfile.candidate_id.in_(candidate_ids))
     ):
+        evidence = evidence or {}
         counts.update(SkillOccupation.counted(
-            skills or {}, list((evidence or {}).get("occupations") or [])))
+            skills or {}, list(evidence.get("occupations") or []),
+            list(evidence.get("title_words") or [])))
     for (skill, occupation), n in sorted(counts.items()):  # key order, as matching writes
         session.execute(update(SkillOccupation).where(
             SkillOccupation.skill == skill, SkillOccupation.occupation == occupation)

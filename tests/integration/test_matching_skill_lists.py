@@ -83,7 +83,8 @@ def expected_counts(session: Any) -> Counter[tuple[str, str]]:
     out: Counter[tuple[str, str]] = Counter()
     for skills, evidence in session.execute(
             select(CandidateProfile.skills, CandidateProfile.evidence)):
-        out.update(counts_of(skills, evidence.get("occupations") or []))
+        out.update(counts_of(skills, evidence.get("occupations") or [],
+                             evidence.get("title_words") or []))
     return out
 
 
@@ -96,6 +97,9 @@ def test_counts_follow_indexing_reindexing_and_erasure(services: Services) -> No
         assert counts[("Yardi", ALL)] == 6 and counts[("Yardi", ACCOUNTANTS)] == 5
         # "Registered Nurse" names Nursing in every nurse's role title
         assert counts[("Yardi", NURSES)] == 1 and counts[("Nursing", NURSES)] == 5
+        # and each role word of the latest title ("Staff" is a level word, left out)
+        assert counts[(ALL, "t:account")] == 5 and counts[("Yardi", "t:account")] == 5
+        assert counts[("Nursing", "t:nurse")] == 5 and (ALL, "t:staff") not in counts
 
         # the nurse retrains: re-indexing moves her counts, it never adds a candidate
         cand = session.get(Candidate, ids["nurse"])
@@ -109,6 +113,7 @@ def test_counts_follow_indexing_reindexing_and_erasure(services: Services) -> No
         assert counts == expected_counts(session)
         assert counts[(ALL, ALL)] == 10 and counts[(ALL, ACCOUNTANTS)] == 6
         assert ("Yardi", NURSES) not in counts
+        assert counts[(ALL, "t:account")] == 6 and ("Yardi", "t:nurse") not in counts
 
         # erasure takes the profiles out; rows that fall to zero are gone
         gone = {ids["nurse"], *(ids[f"nurse{n}"] for n in range(4))}
@@ -116,6 +121,7 @@ def test_counts_follow_indexing_reindexing_and_erasure(services: Services) -> No
         counts = stored_counts(session)
         assert counts[(ALL, ALL)] == 5 and (ALL, NURSES) not in counts
         assert ("Nursing", ALL) not in counts and counts[("Yardi", ACCOUNTANTS)] == 5
+        assert (ALL, "t:nurse") not in counts and counts[("Excel", "t:account")] == 5
         assert session.scalar(select(SkillOccupation.n).where(SkillOccupation.n <= 0)) is None
 
 

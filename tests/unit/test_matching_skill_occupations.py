@@ -7,8 +7,16 @@ from collections import Counter
 from datetime import date
 
 from matching.analysis import analyze_job, free_text_title
-from matching.score import LIST_WEIGHTS, Candidate, coverage, score
-from matching.skill_occupations import ALL, counts_of, infer, specificity
+from matching.profile import build_profile
+from matching.score import LIST_WEIGHTS, Candidate, coverage, score, title_fit
+from matching.skill_occupations import (
+    ALL,
+    MIN_TITLE_WORD,
+    counts_of,
+    infer,
+    infer_title_words,
+    specificity,
+)
 from matching.text import term_counts
 
 TODAY = date(2026, 6, 1)
@@ -132,3 +140,86 @@ def test_the_rarer_listed_skill_decides_between_equal_candidates() -> None:
     assert ledger.score > talker.score
     assert ledger.explanation["parts"]["required"]["score"] == 0.75
     assert talker.explanation["summary"].startswith("1/2 required skills, missing General")
+
+
+def titled(*groups: tuple[int, list[str], str]) -> Counter[tuple[str, str]]:
+    """The counts `n` candidates of each (skills, latest title) group would leave, their
+    title words taken as indexing takes them (`build_profile`)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for n, skills, title in groups:
+        words = build_profile({}, skills, latest_title=title, location=None,
+                              today=TODAY).evidence["title_words"]
+        for _ in range(n):
+            counts.update(counts_of(skills, [], words))
+    return counts
+
+
+def test_a_profile_counts_its_latest_titles_role_words() -> None:
+    profile = build_profile({}, ["Case Management"], latest_title="Senior Family Advocate",
+                            location=None, today=TODAY)
+    assert profile.evidence["title_words"] == ["family", "advocat"]  # no level word
+    counts = counts_of(["Case Management"], [NURSES], ["family", "advocat"])
+    assert counts == {(ALL, ALL): 1, (ALL, NURSES): 1, (ALL, "t:family"): 1,
+                      (ALL, "t:advocat"): 1, ("Case Management", ALL): 1,
+                      ("Case Management", NURSES): 1, ("Case Management", "t:family"): 1,
+                      ("Case Management", "t:advocat"): 1}
+
+
+def test_the_title_words_a_skill_list_points_at() -> None:
+    counts = titled((6, ["Case Management", "Communication"], "Family Advocate"),
+                    (6, ["Case Management", "Communication"], "Patient Advocate"),
+                    (20, ["Communication", "Excel"], "Office Clerk"),
+                    (20, ["Excel"], "Staff Accountant"))
+    words = infer_title_words(counts, ["Case Management", "Communication"])
+    assert words["advocat"] == 1.0  # every holder of Case Management is an advocate
+    assert 0 < words["family"] < 1.0 and 0 < words["patient"] < 1.0
+    assert "account" not in words  # no accountant holds either skill
+    assert words["clerk"] < 0.25  # clerks hold the generic one only, which weighs little
+    # title words and occupations are told apart in the one table
+    assert infer(counts, ["Case Management"]) == {}
+    assert not any(code.startswith("t:") for code in infer(
+        population((6, ["Yardi"], ACCOUNTANTS), (20, ["Excel"], NURSES)) + counts, ["Yardi"]))
+
+
+def test_too_few_holders_under_a_title_word_tell_nothing() -> None:
+    few = MIN_TITLE_WORD - 1
+    counts = titled((few, ["Social Work"], "Victim Advocate"), (30, ["Excel"], "Office Clerk"))
+    assert infer_title_words(counts, ["Social Work"]) == {}
+    counts += titled((1, ["Social Work"], "Victim Advocate"))
+    assert "advocat" in infer_title_words(counts, ["Social Work"])
+
+
+def test_a_skill_lists_title_is_the_one_its_skills_point_at() -> None:
+    job = analyze_job("", "Required skills: Case Management, Communication")
+    assert not job.title_terms
+    job = job.model_copy(update={"title_words": {"advocat": 1.0, "family": 0.5}})
+    assert "title_words" not in job.model_dump()  # computed when ranking, never stored
+    # a title scores the mean weight of its role words; an earlier title counts 0.8
+    assert title_fit(job, ["Family Advocate"]) == (0.75, "Family Advocate")
+    assert title_fit(job, ["Office Clerk", "Victim Advocate"]) == (0.4, "Victim Advocate")
+    assert title_fit(job, ["Office Clerk"])[0] == 0.0
+
+    def person(cid: int, title: str) -> Candidate:
+        return Candidate(id=cid, name="A", titles=[title], years=5.0,
+                         skills={"Case Management": 2026, "Communication": 2026},
+                         location=None, terms={}, doc_len=1, evidence={})
+
+    advocate = score(job, person(1, "Family Advocate"), {}, 1, today=TODAY)
+    clerk = score(job, person(2, "Office Clerk"), {}, 1, today=TODAY)
+    assert LIST_WEIGHTS["title"] > 0
+    assert advocate.score > clerk.score
+    assert any(r.startswith("Title: Family Advocate; fits the titles the job's skills")
+               for r in advocate.explanation["reasons"])
+
+
+def test_a_long_title_word_is_counted_and_compared_cut_alike() -> None:
+    # The column keeps "t:" and 14 characters: "anesthesiologist" is counted and read cut, and
+    # a candidate's title is compared on the same cut word.
+    counts = titled((6, ["Anesthesia", "Critical Care"], "Staff Anesthesiologist"),
+                    (20, ["Critical Care"], "Registered Nurse"))
+    assert counts[(ALL, "t:anesthesiologi")] == 6
+    words = infer_title_words(counts, ["Anesthesia"])
+    assert words == {"anesthesiologi": 1.0}
+    job = analyze_job("", "Required skills: Anesthesia").model_copy(
+        update={"title_words": words})
+    assert title_fit(job, ["Anesthesiologist"]) == (1.0, "Anesthesiologist")
