@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from pipeline import links
 from pipeline.identity_rules import Facts, Judgement, facts_of, judge
 from pipeline.models import ParsedResume
+from storage.bulk import insert_rows, reserve_ids
 from storage.models import (
     NO_SYNC,
     Candidate,
@@ -277,10 +278,16 @@ def _save(session: Session, owner_id: int | None, people: list[_Person]) -> None
     new = [p for p in people if p.id is None]
     known = [p for p in people if p.id is not None]
     if new:
-        ids = session.connection().execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [{**p.columns(), "owner_id": owner_id, "created_at": now, "updated_at": now}
-             for p in new]).scalars().all()
+        rows = [{**p.columns(), "owner_id": owner_id, "created_at": now, "updated_at": now}
+                for p in new]
+        ids = reserve_ids(session, table, len(new))
+        if ids is None:  # SQLite: a multi-row INSERT … RETURNING gives the ids
+            ids = list(session.connection().execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                rows).scalars().all())
+        else:  # PostgreSQL: ids from the sequence, rows by COPY (no statement of 64 rows)
+            insert_rows(session, table, [{"id": i, **row} for i, row in zip(ids, rows,
+                                                                              strict=True)])
         for person, new_id in zip(new, ids, strict=True):
             person.id = new_id
     if known:
@@ -319,7 +326,7 @@ def _replace_skills(session: Session, candidates: list[_Person], known: set[int]
         session.execute(delete(CandidateSkill).where(CandidateSkill.id.in_(stale)),
                         execution_options=NO_SYNC)
     if fresh:
-        session.connection().execute(insert(table_of(CandidateSkill)), fresh)
+        insert_rows(session, table_of(CandidateSkill), fresh)
 
 
 def rebuild(session: Session, owner_id: int | None, candidate_id: int | None,

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from pipeline.parser import PARSER_VERSION
 from pipeline.replies import send_replies
 from pipeline.summary import summarize_batch
 from storage import audit, privacy
+from storage.bulk import insert_rows
 from storage.models import (
     NO_SYNC,
     AttemptStatus,
@@ -177,9 +178,10 @@ def _record_in(session: Session, outcomes: list[Outcome], as_json: dict[int, dic
     parsed = [o for o in mine if o.parsed is not None]
     links: dict[int, tuple[int, str]] = {}
     if parsed:
-        session.connection().execute(insert(table_of(ResumeData)), [
+        now = utcnow()
+        insert_rows(session, table_of(ResumeData), [  # COPY: no statement of 64 JSON values
             {"resume_id": o.resume_id, "parser_version": PARSER_VERSION,
-             "data": as_json[o.resume_id], "created_at": utcnow()} for o in parsed])
+             "data": as_json[o.resume_id], "created_at": now} for o in parsed])
         links = _attach(session, parsed, still_open, as_json)
     _end(session, mine, links)
     recorded.candidate_ids = list(dict.fromkeys(cid for cid, _ in links.values()))
