@@ -72,3 +72,23 @@ def test_a_frozen_worker_is_unregistered_then_registers_again_and_works(
     log = (tmp_path / "frozen.log").read_text(errors="replace")
     assert "Traceback" not in log
     assert "registered again" in log
+
+
+def test_a_worker_killed_on_the_sweepers_host_is_unregistered_before_its_key_expires(
+        pg_harness: Harness, tmp_path: Path) -> None:
+    """On its own host a killed worker's process is seen to be gone: the sweep unregisters
+    it (and drops its liveness key) without waiting out a TTL far longer than the deadline."""
+    h = pg_harness
+    h.extra_env.update(HOTGIGS_WORKER_TTL="600", HOTGIGS_SWEEP_SECONDS="2")
+    redis = h.services.redis
+    _start_scheduler(h, tmp_path / "scheduler.log")
+    killed = h.start_worker(log=tmp_path / "killed.log")
+    name = wait_until(lambda: len(names := _registered(h)) == 1 and names.pop(), timeout=120,
+                      what="the worker to register")
+    assert redis.exists(alive_key(h.settings.queue_prefix, name))
+    h.kill(killed)
+    wait_until(lambda: _registered(h) == set(), timeout=60,
+               what="the sweeper to unregister the killed worker")
+    assert Worker.count(connection=redis) == 0
+    assert not redis.exists(alive_key(h.settings.queue_prefix, name))
+    assert h.queue.live_worker_names() == set()
