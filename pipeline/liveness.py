@@ -73,17 +73,17 @@ def unregister(worker: BaseWorker, prefix: str, *, process_gone: bool = False) -
             pipe.watch(key, *([job.key] if job is not None else []))
             if not process_gone and pipe.exists(key):
                 return False
-            executions = [e for e in job.get_executions() if e.worker_name == worker.name
-                          ] if job is not None else []
+            executions = ([e for e in job.get_executions() if e.worker_name == worker.name]
+                          if job is not None else [])
             pipe.multi()
             worker_registration.unregister(worker, pipe)
             pipe.delete(worker.key, key)
-            for execution in executions:
-                assert job is not None
-                execution.delete(job, pipe)
-            if (job is not None and job.worker_name == worker.name
-                    and job.get_status(refresh=False) == JobStatus.STARTED):
-                pipe.expire(job.key, int(job.timeout or Queue.DEFAULT_TIMEOUT) + 60)
+            if job is not None:
+                for execution in executions:
+                    execution.delete(job, pipe)
+                if (job.worker_name == worker.name
+                        and job.get_status(refresh=False) == JobStatus.STARTED):
+                    pipe.expire(job.key, int(job.timeout or Queue.DEFAULT_TIMEOUT) + 60)
             pipe.execute()
         except WatchError:
             return False

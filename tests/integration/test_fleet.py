@@ -122,6 +122,7 @@ def test_a_host_killed_holding_claims_loses_and_duplicates_nothing(
     still_claimed = [r.id for r in h.resumes(batch_id)
                      if r.id in claimed and r.status == "processing"]
     assert still_claimed, "the victim ended its claims before it was killed"
+    assert _started(h), "RQ did not list the victim's chunk as started"
     # the sweep takes it out of RQ's registry (no fresh worker yet to clean anything up)
     wait_until(lambda: Worker.count(connection=h.services.redis) == 0, timeout=60,
                what="the sweeper to unregister the killed worker")
