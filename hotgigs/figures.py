@@ -40,8 +40,8 @@ def queue_depths(services: Services) -> dict[str, int] | None:
 def live_workers(services: Services) -> int:
     """Workers on this deployment's queues whose liveness key has not expired.
 
-    RQ's registry (`hotgigs_workers`) keeps a worker killed with its host until a live worker
-    cleans it up, so with every worker gone it never drops to 0. Each worker's liveness key
+    RQ's registry (`hotgigs_workers`) loses a worker killed with its host only when a sweep
+    unregisters it, so it needs a running scheduler to drop to 0. Each worker's liveness key
     (`pipeline.liveness`, renewed every third of HOTGIGS_WORKER_TTL) vanishes on its own within
     that TTL; the sweeper judges by the same keys (`JobQueue.holdings`).
     """

@@ -97,6 +97,16 @@ class Settings(BaseSettings):
 
     http_host: str = _env("HOTGIGS_HTTP_HOST", "127.0.0.1", "HTTP bind address")
     http_port: int = _env("HOTGIGS_HTTP_PORT", 3000, "HTTP port", ge=0, le=65535)
+    # hosts that run no web role (issue #21): their own process figures, for Prometheus
+    metrics_port: int | None = _env(
+        "HOTGIGS_METRICS_PORT", None, "set: `serve` without the web role answers GET /metrics "
+        "on this port with this host's process figures; unset: off (the web role's /metrics "
+        "has them only when it shares this host's data dir)", ge=1, le=65535
+    )
+    metrics_host: str = _env(
+        "HOTGIGS_METRICS_HOST", "127.0.0.1", "bind address of HOTGIGS_METRICS_PORT (0.0.0.0 "
+        "for a Prometheus on another machine)"
+    )
 
     slack_bot_token: str | None = _env("SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = _env("SLACK_SIGNING_SECRET")

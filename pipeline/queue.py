@@ -12,11 +12,11 @@ import socket
 from dataclasses import dataclass, field
 
 from redis import Redis
-from rq import Queue, Retry, Worker
+from rq import Queue, Retry, Worker, worker_registration
 from rq.registry import ScheduledJobRegistry
 from rq.worker import BaseWorker
 
-from pipeline.liveness import alive_among
+from pipeline.liveness import alive_among, unregister
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +113,12 @@ def _process_gone(worker: BaseWorker) -> bool:
 @dataclass
 class Holdings:
     """What Redis still holds: `held` job ids (queued, scheduled for retry, or on a live
-    worker), and `orphaned`: job id -> why, for jobs current on a worker that is gone."""
+    worker), `orphaned`: job id -> why, for jobs current on a worker that is gone, and the
+    `gone` workers themselves (with whether their process on this host is gone)."""
 
     held: set[str] = field(default_factory=set)
     orphaned: dict[str, str] = field(default_factory=dict)
+    gone: list[tuple[BaseWorker, bool]] = field(default_factory=list)
 
 
 class JobQueue:
@@ -201,16 +203,30 @@ class JobQueue:
         alive = alive_among(self.connection, self.prefix, list(workers))
         for worker in workers.values():
             current = worker.get_current_job_id()
-            if not current:
-                continue
             if worker.name not in alive:
-                found.orphaned[current] = (f"worker {worker.hostname}:{worker.pid} stopped "
-                                           f"answering (its liveness key expired)")
+                why = (f"worker {worker.hostname}:{worker.pid} stopped answering (its "
+                       f"liveness key expired)")
             elif _process_gone(worker):
-                found.orphaned[current] = f"worker {worker.hostname}:{worker.pid} was killed"
+                why = f"worker {worker.hostname}:{worker.pid} was killed"
             else:
-                found.held.add(current)
+                if current:
+                    found.held.add(current)
+                continue
+            found.gone.append((worker, worker.name in alive))
+            if current:
+                found.orphaned[current] = why
         return found
+
+    def unregister_gone(self, holdings: Holdings) -> list[str]:
+        """Take the gone workers of `holdings` out of RQ's registry (`liveness.unregister`),
+        so `rq info` and /metrics stop counting them, and drop the entries of workers whose
+        hash expired from our queues' worker sets (RQ's own cleanup, which only a worker's
+        maintenance runs, every ten minutes); returns the names unregistered."""
+        done = [worker.name for worker, killed in holdings.gone
+                if unregister(worker, self.prefix, process_gone=killed)]
+        for queue in self.queues.values():
+            worker_registration.clean_worker_registry(queue)
+        return done
 
     def workers(self) -> dict[str, BaseWorker]:
         """The workers of our queues, by name: another prefix on the same Redis keeps its own."""

@@ -3,7 +3,8 @@
 Redis can lose jobs (restart without persistence, a worker killed mid-job, retries used up);
 the database cannot. Run by `hotgigs worker` at start and by the scheduler every
 HOTGIGS_SWEEP_SECONDS; a worker that vanished is noticed by its liveness key expiring
-(`pipeline.liveness`), so its resumes return within HOTGIGS_WORKER_TTL + HOTGIGS_SWEEP_SECONDS.
+(`pipeline.liveness`), so its resumes return within HOTGIGS_WORKER_TTL + HOTGIGS_SWEEP_SECONDS,
+and it is taken out of RQ's worker registry (it registers again if it comes back).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class SweepReport:
     replies: list[int] = field(default_factory=list)
     reparses: list[int] = field(default_factory=list)  # re-parse batches with lost chunks
     orphaned: list[int] = field(default_factory=list)  # requeued: their worker was gone
+    unregistered: list[str] = field(default_factory=list)  # gone workers taken out of RQ
 
 
 def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
@@ -49,6 +51,9 @@ def sweep(grace: timedelta = timedelta(seconds=30)) -> SweepReport:
         return report
     holdings = ctx.queue.holdings()
     held = holdings.held
+    # a gone worker leaves RQ's registry, its job the started-job registry (so RQ does not
+    # retry it as abandoned: its work is queued again below, under new ids)
+    report.unregistered = ctx.queue.unregister_gone(holdings)
     cutoff = utcnow() - grace
     with ctx.db.session() as session:
         latest = (

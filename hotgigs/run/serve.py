@@ -22,6 +22,7 @@ from hotgigs.run.scheduler import start_scheduler
 from hotgigs.settings import Settings
 from hotgigs.web.app import build_app
 from hotgigs.web.http import HttpServer
+from hotgigs.web.metrics import metrics_only_app
 from hotgigs.web.metrics import prepare as prepare_metrics
 from hotgigs.web.slack import start_slack
 from hotgigs.wiring import job_queue, smtp_server
@@ -68,6 +69,17 @@ def _start_workers(settings: Settings, count: int, tree: ProcessTree) -> None:
         tree.started(f"worker {index + 1} (pid {proc.pid})", stop)
 
 
+def _start_metrics_listener(settings: Settings, tree: ProcessTree) -> None:
+    """HOTGIGS_METRICS_PORT on a host without the web role: GET /metrics with this host's
+    process figures (its workers, SMTP server, scheduler), for a Prometheus to scrape."""
+    assert settings.metrics_port is not None
+    listener = HttpServer(settings.metrics_host, settings.metrics_port, metrics_only_app(settings))
+    listener.start()
+    tree.started("metrics listener", listener.stop)
+    log.info("metrics on http://%s:%d/metrics (this host's processes)", settings.metrics_host,
+             listener.port)
+
+
 ROLES = ("web", "smtp", "worker", "scheduler")
 
 
@@ -87,7 +99,8 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True,
     web: HTTP (pages, API, /healthz, /metrics) and the Slack bot; smtp: the inbound SMTP
     server; worker: `workers` worker processes; scheduler: the periodic jobs (sweeper,
     Drive sync, digests). A fleet runs each role on the hosts it chooses; every host shares
-    PostgreSQL, Redis, the blob store and the encryption key.
+    PostgreSQL, Redis, the blob store and the encryption key. Without web,
+    HOTGIGS_METRICS_PORT serves this host's process figures on GET /metrics.
     """
     stop_event = stop_on_signals()
     prepare_metrics(settings, wipe=True)  # before workers start: they inherit the directory
@@ -126,6 +139,11 @@ def serve(settings: Settings, *, workers: int | None = None, smtp: bool = True,
             http.start()
             tree.started("HTTP server", http.stop)
             log.info("HTTP on http://%s:%d (GET /healthz)", settings.http_host, http.port)
+            if settings.metrics_port:
+                log.info("HOTGIGS_METRICS_PORT unused: the web role's /metrics has this host's "
+                         "figures")
+        elif settings.metrics_port:
+            _start_metrics_listener(settings, tree)
         log.info("hotgigs is serving; Ctrl-C to stop")
         stop_event.wait()
     finally:

@@ -3,7 +3,8 @@
 The worker runs jobs in its own process (RQ's SimpleWorker): the parser, spaCy and the
 database pool are loaded once, so a resume pays no fork or import cost; a job that hangs is
 still stopped by RQ's timeout. A heartbeat thread keeps the worker's liveness key alive
-(`pipeline.liveness`), so the sweeper re-queues what it held soon after its host vanishes.
+(`pipeline.liveness`), so the sweeper re-queues what it held soon after its host vanishes, and
+registers the worker with RQ again if it comes back after the sweeper took it for gone.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def run_worker(settings: Settings, *, burst: bool = False) -> int:
     # socket timeout to its blocking dequeue
     beats = Redis.from_url(str(settings.redis_url), socket_connect_timeout=3,
                            socket_timeout=max(1, settings.worker_ttl // 3))
-    heartbeat = Heartbeat(beats, settings.queue_prefix, worker.name, settings.worker_ttl)
+    # the worker too: a sweeper that took it for gone (frozen, cut off) unregistered it from RQ,
+    # and its next beat registers it again
+    heartbeat = Heartbeat(beats, settings.queue_prefix, worker.name, settings.worker_ttl, worker)
     heartbeat.start()
     try:
         worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)

@@ -6,6 +6,8 @@ which `prepare` names in `PROMETHEUS_MULTIPROC_DIR` before anything imports prom
 (child processes inherit it). A scrape merges the files of every host folder it can see (all
 containers sharing one data volume) and adds what the database and Redis say at that moment (queue
 depths, workers, open batches, resumes ended in the last hour, Drive folders, the quarantine).
+A host that runs no web role can answer for its own folder alone (`metrics_only_app`, on
+HOTGIGS_METRICS_PORT): hosts with a data dir each have nobody else reading their figures.
 """
 
 from __future__ import annotations
@@ -53,16 +55,28 @@ def metrics_dir(settings: Settings) -> Path:
 
 class ProcessFigures:
     """The counters and histograms of every process of every host whose folder lies under
-    `root` (one host, or all containers sharing the data volume), merged as one process tree."""
+    `root` (one host, or all containers sharing the data volume), merged as one process tree;
+    `host`: only that host's folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, host: str = "*") -> None:
         self.root = root
+        self.host = host  # a folder name of `metrics_dir` (no glob characters) or "*"
 
     def collect(self) -> Iterator[Any]:
         from prometheus_client.multiprocess import MultiProcessCollector
 
-        files = sorted(str(path) for path in self.root.glob("*/*.db"))
+        files = sorted(str(path) for path in self.root.glob(f"{self.host}/*.db"))
         yield from MultiProcessCollector.merge(files, accumulate=True)
+
+
+def figures_response(*collectors: Any) -> Response:
+    """The figures of `collectors` in Prometheus' text format: what every /metrics answers."""
+    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+    registry = CollectorRegistry()
+    for collector in collectors:
+        registry.register(collector)
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
 def prepare(settings: Settings, *, wipe: bool = False) -> Path:
@@ -166,11 +180,23 @@ def add_metrics(app: FastAPI, services: Services) -> None:
     root = metrics_root(services.settings)
 
     def metrics_page() -> Response:
-        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-
-        registry = CollectorRegistry()
-        registry.register(ProcessFigures(root))
-        registry.register(_LiveFigures(services))
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        return figures_response(ProcessFigures(root), _LiveFigures(services))
 
     app.add_api_route("/metrics", metrics_page, methods=["GET"], include_in_schema=False)
+
+
+def metrics_only_app(settings: Settings) -> FastAPI:
+    """`GET /metrics` with this host's process figures alone, in the format of the web role's
+    per-process part, for a host that runs no web role (HOTGIGS_METRICS_PORT). The live
+    figures (queues, workers, batches) stay with the web role: they are the same from every
+    host, and the alert rules read them there."""
+    from hotgigs.web.http import new_app
+
+    app = new_app()
+    here = metrics_dir(settings)
+
+    def metrics_page() -> Response:
+        return figures_response(ProcessFigures(here.parent, here.name))
+
+    app.add_api_route("/metrics", metrics_page, methods=["GET"], include_in_schema=False)
+    return app

@@ -45,6 +45,19 @@ def _other_hosts_worker(h: Harness) -> Worker | None:
     return next((w for w in workers if w.hostname == OTHER_HOST), None)
 
 
+def _registered(h: Harness) -> set[str]:
+    """The worker names in RQ's sets of our queues (what `rq info` lists per queue)."""
+    return {w.name for queue in h.queue.ordered() for w in Worker.all(queue=queue)} | {
+        key.decode().rsplit(":", 1)[-1] for queue in h.queue.ordered()
+        for key in h.services.redis.smembers(f"rq:workers:{queue.name}")}
+
+
+def _started(h: Harness) -> list[tuple[str, str]]:
+    """(job id, execution id) of every entry in RQ's started-job registries of our queues."""
+    return [entry for queue in h.queue.ordered()
+            for entry in queue.started_job_registry.get_job_and_execution_ids(cleanup=False)]
+
+
 def _claimed_by_victim(h: Harness, batch_id: int) -> list[int]:
     """The victim's claims once it holds some (its liveness key set, resumes processing)."""
     victim = _other_hosts_worker(h)
@@ -102,11 +115,20 @@ def test_a_host_killed_holding_claims_loses_and_duplicates_nothing(
     victim = h.start_worker(host=OTHER_HOST, log=tmp_path / "victim.log")
     claimed = wait_until(lambda: _claimed_by_victim(h, batch_id), timeout=120,
                          what="the other host's worker to claim resumes")
+    gone = _other_hosts_worker(h)
+    assert gone is not None
     h.kill(victim)  # the whole process group, as a host that lost power
     killed_at = datetime.now(UTC)
     still_claimed = [r.id for r in h.resumes(batch_id)
                      if r.id in claimed and r.status == "processing"]
     assert still_claimed, "the victim ended its claims before it was killed"
+    assert _started(h), "RQ did not list the victim's chunk as started"
+    # the sweep takes it out of RQ's registry (no fresh worker yet to clean anything up)
+    wait_until(lambda: Worker.count(connection=h.services.redis) == 0, timeout=60,
+               what="the sweeper to unregister the killed worker")
+    assert _registered(h) == set()
+    assert not h.services.redis.exists(gone.key)
+    assert _started(h) == []  # its chunk: neither retried by RQ later nor listed as running
 
     h.start_worker(log=tmp_path / "fresh.log")
     _assert_each_resume_ended_once(h, batch_id, total=8)

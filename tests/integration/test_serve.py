@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from tests.helpers import free_port, wait_until
 
@@ -149,13 +150,14 @@ def _refused(port: int) -> bool:
         return True
 
 
-def _serve_roles(tmp_path: Path, *roles: str) -> tuple[subprocess.Popen[bytes], Path, int, int]:
+def _serve_roles(tmp_path: Path, *roles: str,
+                 **env_extra: str) -> tuple[subprocess.Popen[bytes], Path, int, int]:
     """`serve --role …` on embedded defaults, its output in a file (read while it runs)."""
     http_port, smtp_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("HOTGIGS_", "REDIS_URL", "DATABASE_URL"))}
     env.update(HOTGIGS_DATA_DIR=str(tmp_path / "data"), HOTGIGS_HTTP_PORT=str(http_port),
-               HOTGIGS_SMTP_PORT=str(smtp_port), HOTGIGS_WORKERS="1")
+               HOTGIGS_SMTP_PORT=str(smtp_port), HOTGIGS_WORKERS="1", **env_extra)
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -209,3 +211,49 @@ def test_serve_refuses_an_unknown_role(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert run.returncode == 2
     assert "unknown role mail" in run.stderr
+
+
+_COUNT = """
+from pipeline.metrics import metrics
+for _ in range({n}):
+    metrics().resumes.labels("cli", "parsed", "").inc()
+"""
+
+
+def _count_in(folder: Path, n: int) -> None:
+    """A process of the host whose metrics folder is `folder` adds `n` parsed resumes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-c", _COUNT.format(n=n)], check=True, timeout=60,
+                   env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)})
+
+
+def _scrape(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode()
+
+
+def test_a_worker_host_serves_its_own_figures_on_the_metrics_port(tmp_path: Path) -> None:
+    """A worker-only host with its own data dir: nobody else reads its figures, so
+    HOTGIGS_METRICS_PORT serves them, in the web role's text format, and no other host's."""
+    port = free_port()
+    proc, log, http_port, _ = _serve_roles(tmp_path, "worker", HOTGIGS_METRICS_PORT=str(port))
+    try:
+        root = tmp_path / "data" / "metrics"
+        here = root / socket.gethostname()
+        _count_in(here, 3)
+        _count_in(root / "another-host", 5)  # a shared volume's other host: not ours to serve
+        status, kind, text = _scrape(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200, text
+        assert kind == CONTENT_TYPE_LATEST  # as the web role's /metrics answers
+        assert ('hotgigs_resumes_processed_total{reason="",source="cli",status="parsed"} 3.0'
+                in text), text
+        assert "hotgigs_queue_depth" not in text  # the live figures stay with the web role
+        assert _scrape(f"http://127.0.0.1:{port}/healthz")[0] == 404
+        assert _refused(http_port), "a worker host bound the HTTP port"
+    finally:
+        output = _stop(proc, log)
+    assert f"metrics on http://127.0.0.1:{port}/metrics" in output
+    assert _refused(port), "the metrics listener outlived serve"

@@ -17,6 +17,7 @@ def test_defaults_run_on_one_machine() -> None:
     assert settings.http_port == 3000
     assert (settings.smtp_host, settings.smtp_port) == ("127.0.0.1", 2525)
     assert settings.redis_url is None
+    assert settings.metrics_port is None  # no metrics-only listener unless asked for
     assert settings.effective_database_url.startswith("sqlite:///")
     assert settings.effective_database_url.endswith("var/hotgigs.sqlite3")
 
@@ -48,6 +49,7 @@ def test_explicit_arguments_beat_the_environment(monkeypatch: pytest.MonkeyPatch
         ("REDIS_URL", "localhost:6379"),
         ("HOTGIGS_LOG_LEVEL", "LOUD"),
         ("HOTGIGS_ENCRYPTION_KEY", "not-a-key"),
+        ("HOTGIGS_METRICS_PORT", "0"),
     ],
 )
 def test_a_bad_value_names_its_variable(
@@ -96,6 +98,7 @@ def test_the_blob_url_names_a_store_we_can_open(monkeypatch: pytest.MonkeyPatch)
 def test_a_renamed_or_misspelt_variable_is_named_not_ignored() -> None:
     said = unknown_variables({"HOTGIGS_SWEEP_MINUTES": "5", "HOTGIGS_WORKRES": "4",
                               "HOTGIGS_WORKERS": "4", "HOTGIGS_TEST_REDIS": "redis://x",
+                              "HOTGIGS_METRICS_PORT": "9300",
                               "PATH": "/bin"})
     assert said == [
         "HOTGIGS_SWEEP_MINUTES is no longer read: set HOTGIGS_SWEEP_SECONDS (seconds, not "
