@@ -277,7 +277,8 @@ class CandidateMatch(Base):
     __tablename__ = "candidate_matches"
     __table_args__ = (UniqueConstraint("candidate_id", "job_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    # looked up by candidate through the unique (candidate_id, job_id) index
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
     score: Mapped[float] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -453,7 +454,7 @@ class ProfileKey(Base):
     No foreign key: about 32 rows a candidate, each checked against `candidates`, were a
     quarter of matching's database time. The rows are written with their `candidate_profiles`
     row (which has the key) and a trigger deletes them with it (migration
-    0016_profile_keys_trigger), so a merge or an erasure leaves none behind.
+    0016_lighter_match_writes), so a merge or an erasure leaves none behind.
     """
 
     __tablename__ = "profile_keys"

@@ -1,6 +1,6 @@
-"""matching: `profile_keys` rows go with their profile by trigger, not by a foreign key
+"""matching: cheaper writes per indexed candidate (profile_keys by trigger, one index fewer)
 
-Revision ID: 0016_profile_keys_trigger
+Revision ID: 0016_lighter_match_writes
 Revises: 0015_inbound_attempts
 Create Date: 2026-12-05 21:00:00
 
@@ -10,13 +10,17 @@ was a quarter of matching's database CPU in a bulk import. The rows are derived 
 only in the transaction that writes their `candidate_profiles` row (which does hold a foreign
 key to the candidate), so they now follow that row: a trigger deletes a profile's keys when
 the profile is deleted, directly (a merge) or by the cascade from its candidate (an erasure).
+
+`candidate_matches` loses `ix_candidate_matches_candidate_id`: the unique index on
+(candidate_id, job_id) already serves every look-up by candidate, and each stored match paid
+for both.
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0016_profile_keys_trigger"
+revision: str = "0016_lighter_match_writes"
 down_revision: str | None = "0015_inbound_attempts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -52,9 +56,13 @@ def upgrade() -> None:
         op.execute(PG_TRIGGER)
     else:
         op.execute(SQLITE_TRIGGER)
+    with op.batch_alter_table("candidate_matches", schema=None) as batch_op:
+        batch_op.drop_index("ix_candidate_matches_candidate_id")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("candidate_matches", schema=None) as batch_op:
+        batch_op.create_index("ix_candidate_matches_candidate_id", ["candidate_id"])
     op.execute("DROP TRIGGER IF EXISTS candidate_profiles_keys"
                + (" ON candidate_profiles" if _postgresql() else ""))
     if _postgresql():
