@@ -153,6 +153,7 @@ def _keys_of(code: str) -> frozenset[str]:
     return frozenset()
 
 
+@lru_cache(maxsize=4096)  # every explanation names one or two occupations
 def title_of(code: str) -> str | None:
     """The O*NET title of a code (for explanations)."""
     rows, _ = _table()

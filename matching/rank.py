@@ -4,10 +4,9 @@ The job's query is its own words (idf-weighted) plus words associated with them 
 (`matching/data/associations.json.gz`, learned by `matching.build_data`), which weigh less.
 The short list comes from `profile_keys`: for each of the job's skills (and the taxonomy's
 related skills) and most telling query words, the candidates strongest on it, one index range
-scan each; summed over the keys, the best few hundred are loaded and scored. Profiles indexed
-before `profile_keys` existed are found by the older queries (`candidate_skills` and the
-full-text index) until they are re-indexed. A recruiter only ever sees their own candidates:
-`owner_id` restricts every query.
+scan each; summed over the keys, the best few hundred are loaded and scored (a database where
+no profile has keys yet is short-listed by skills alone, `candidate_skills`). A recruiter only
+ever sees their own candidates: `owner_id` restricts every query.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -33,7 +31,6 @@ from storage.models import Candidate as CandidateRow
 from storage.models import CandidateProfile, CandidateSkill, ProfileKey
 
 SHORTLIST = 200  # per pre-filter query; also the candidates scored from profile_keys
-QUERY_WORDS = 12  # words sent to the full-text index
 QUERY_TERMS = 400  # job terms BM25 scores with (all but the longest descriptions)
 EXPAND_TERMS = 30  # the job's strongest terms whose associated words join the query
 EXPANSION = 0.0  # an associated word weighs this share of the term it came from (x npmi)
@@ -127,26 +124,6 @@ def _skill_shortlist(session: Session, job: JobAnalysis, owner_id: int | None,
     return list(session.scalars(query))
 
 
-def _text_shortlist(session: Session, words: list[str], owner_id: int | None,
-                    limit: int) -> list[int]:
-    words = [w for w in (re.sub(r"[^a-z0-9]", "", w) for w in words) if w]
-    if not words:
-        return []
-    owner = "" if owner_id is None else " AND p.owner_id = :owner"
-    params: dict[str, object] = {"limit": limit, "owner": owner_id}
-    if session.get_bind().dialect.name == "postgresql":
-        params["q"] = " | ".join(words)
-        sql = ("SELECT p.candidate_id FROM candidate_profiles p, "
-               "to_tsquery('english', :q) q WHERE p.tsv @@ q" + owner +
-               " ORDER BY ts_rank(p.tsv, q) DESC, p.candidate_id LIMIT :limit")
-    else:
-        params["q"] = " OR ".join(f'"{w}"' for w in words)
-        sql = ("SELECT p.candidate_id FROM candidate_fts f JOIN candidate_profiles p "
-               "ON p.candidate_id = f.rowid WHERE candidate_fts MATCH :q" + owner +
-               " ORDER BY bm25(candidate_fts), p.candidate_id LIMIT :limit")
-    return [int(row[0]) for row in session.execute(text(sql), params)]
-
-
 def _wanted_skills(job: JobAnalysis) -> dict[str, float]:
     """The job's skills with their weight in the short list; related skills weigh less."""
     wanted = {s: 1.0 for s in job.nice_skills}
@@ -186,11 +163,7 @@ def shortlist(session: Session, job: JobAnalysis, owner_id: int | None,
         else None
     if keyed is not None:
         return keyed
-    stems = top_terms(job.terms, query, QUERY_WORDS)
-    words = [job.words.get(s, s) for s in stems]
-    ids = dict.fromkeys(_skill_shortlist(session, job, owner_id, limit))
-    ids.update(dict.fromkeys(_text_shortlist(session, words, owner_id, limit)))
-    return list(ids)
+    return _skill_shortlist(session, job, owner_id, limit)
 
 
 def load(session: Session, ids: list[int]) -> list[Candidate]:

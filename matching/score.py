@@ -119,6 +119,7 @@ def coverage(wanted: list[str], have: Mapping[str, int | None], today: date,
     """
     matched, partial, missing = [], [], []
     used: dict[str, dict[str, Any]] = {}
+    pointing: dict[str, list[str]] | None = None  # skill -> held skills that name it related
     credit = 0.0
     weights = weights or {}
     total = 0.0
@@ -131,8 +132,12 @@ def coverage(wanted: list[str], have: Mapping[str, int | None], today: date,
             if depth is not None and skill in depth:
                 used[skill] = {"months": int(depth[skill][0] or 0), "last": have[skill]}
             continue
-        near = _related(skill)
-        via = sorted(s for s in have if s in near or skill in _related(s))
+        if pointing is None:  # once per call, and only when a skill is missing
+            pointing = {}
+            for held in have:
+                for other in _related(held):
+                    pointing.setdefault(other, []).append(held)
+        via = sorted({s for s in _related(skill) if s in have}.union(pointing.get(skill, ())))
         if via:
             credit += weight * RELATED_CREDIT * max(_credit(s, have, today, depth)
                                                     for s in via)

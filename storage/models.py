@@ -31,7 +31,6 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -417,9 +416,7 @@ class DigestSent(Base):
 class CandidateProfile(Base):
     """What matching reads about a candidate (written after each parse by `matching`).
 
-    `doc` is the searchable resume text. The database keeps its full-text index itself: on
-    PostgreSQL `tsv` (a trigger fills it, GIN-indexed); on SQLite the FTS5 table
-    `candidate_fts` (kept in step by triggers; `tsv` stays empty there).
+    `doc` is the resume text its word statistics (`terms`) and `profile_keys` come from.
     """
 
     __tablename__ = "candidate_profiles"
@@ -438,9 +435,6 @@ class CandidateProfile(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     # skill depth (months, last year), O*NET occupations of the titles, seniority
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
-    tsv: Mapped[str | None] = mapped_column(
-        Text().with_variant(TSVECTOR(), "postgresql"), deferred=True
-    )
     updated_at: Mapped[datetime] = _ts()
 
 
@@ -516,14 +510,6 @@ class SkillOccupation(Base):
             for group in groups:
                 out[(skill, group)] += 1
         return out
-
-
-Index("ix_candidate_profiles_tsv", CandidateProfile.tsv, postgresql_using="gin").ddl_if(
-    dialect="postgresql"
-)
-
-# The full-text triggers (PostgreSQL tsvector, SQLite FTS5 `candidate_fts`) are created by
-# migration 0002_matching, the only way the schema is made (nothing calls create_all).
 
 
 class ErasureTombstone(Base):

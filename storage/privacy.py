@@ -21,7 +21,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Column, Table, delete, func, or_, select, text, update
+from sqlalchemy import Column, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage import audit
@@ -197,14 +197,6 @@ def _forget_skill_occupations(session: Session, candidate_ids: set[int]) -> None
 forget_profiles = _forget_profiles  # also used when a merge removes a candidate record
 
 
-def _purge_search_index(session: Session) -> None:
-    """SQLite's FTS5 keeps deleted words in old index segments until merged: merge now."""
-    if session.get_bind().dialect.name != "sqlite":
-        return  # PostgreSQL's tsvector went with the profile row
-    if session.scalar(text("SELECT name FROM sqlite_master WHERE name = 'candidate_fts'")):
-        session.execute(text("INSERT INTO candidate_fts(candidate_fts) VALUES ('optimize')"))
-
-
 def _blob_in_use(session: Session, key: str) -> bool:
     return session.scalar(select(Resume.id).where(Resume.storage_key == key).limit(1)) is not None \
         or session.scalar(select(InboundMessage.id).where(InboundMessage.storage_key == key)
@@ -264,7 +256,6 @@ def erase(db: Database, blobs: BlobStore, key: bytes, candidate_id: int, *, acto
         session.execute(delete(Resume).where(Resume.id.in_(resume_ids)))
         for table, column in _references("candidates"):
             session.execute(delete(table).where(column.in_(ids)))
-        _purge_search_index(session)
         _settle_batches(session, removed, report, blob_keys)
         session.execute(delete(Candidate).where(Candidate.id.in_(ids)))
         if tombstone:

@@ -11,12 +11,12 @@ target_metadata = Base.metadata
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,
                    compare_to: object) -> bool:
-    """Autogenerate ignores SQLite's FTS5 table for candidate search (made by raw DDL) and
-    slack_sdk's OAuth tables (defined by slack_sdk, created by 0007_slack_oauth)."""
+    """Autogenerate ignores slack_sdk's OAuth tables (defined by slack_sdk, created by
+    0007_slack_oauth)."""
     if type_ == "index" and name is not None and name.startswith("slack_"):
         return False
     return not (type_ == "table" and name is not None
-                and name.startswith(("candidate_fts", "slack_installations", "slack_bots",
+                and name.startswith(("slack_installations", "slack_bots",
                                      "slack_oauth_states")))
 
 
