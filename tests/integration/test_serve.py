@@ -17,6 +17,7 @@ import pytest
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from tests.helpers import free_port, wait_until
+from tests.metrics_figures import count_in
 
 
 def _spawn_serve(tmp_path: Path, workers: int = 0,
@@ -213,20 +214,6 @@ def test_serve_refuses_an_unknown_role(tmp_path: Path) -> None:
     assert "unknown role mail" in run.stderr
 
 
-_COUNT = """
-from pipeline.metrics import metrics
-for _ in range({n}):
-    metrics().resumes.labels("cli", "parsed", "").inc()
-"""
-
-
-def _count_in(folder: Path, n: int) -> None:
-    """A process of the host whose metrics folder is `folder` adds `n` parsed resumes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-c", _COUNT.format(n=n)], check=True, timeout=60,
-                   env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)})
-
-
 def _scrape(url: str) -> tuple[int, str, str]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -243,8 +230,8 @@ def test_a_worker_host_serves_its_own_figures_on_the_metrics_port(tmp_path: Path
     try:
         root = tmp_path / "data" / "metrics"
         here = root / socket.gethostname()
-        _count_in(here, 3)
-        _count_in(root / "another-host", 5)  # a shared volume's other host: not ours to serve
+        count_in(here, 3)
+        count_in(root / "another-host", 5)  # a shared volume's other host: not ours to serve
         status, kind, text = _scrape(f"http://127.0.0.1:{port}/metrics")
         assert status == 200, text
         assert kind == CONTENT_TYPE_LATEST  # as the web role's /metrics answers

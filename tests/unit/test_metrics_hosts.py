@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,7 @@ from prometheus_client import CollectorRegistry
 
 from hotgigs.settings import load_settings
 from hotgigs.web.metrics import ENV, ProcessFigures, metrics_dir, metrics_root, prepare
-
-_COUNT = """
-from pipeline.metrics import metrics
-for _ in range({n}):
-    metrics().resumes.labels("cli", "parsed", "").inc()
-"""
-
-
-def _count_in(folder: Path, n: int) -> None:
-    """A process of one host adds `n` parsed resumes, in that host's folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-c", _COUNT.format(n=n)], check=True, timeout=60,
-                   env={**os.environ, ENV: str(folder)})
+from tests.metrics_figures import count_in
 
 
 def _parsed(root: Path) -> float:
@@ -40,9 +26,9 @@ def _parsed(root: Path) -> float:
 
 def test_every_host_folder_is_added_up(tmp_path: Path) -> None:
     root = tmp_path / "metrics"
-    _count_in(root / "web-1", 2)
-    _count_in(root / "worker-1", 3)
-    _count_in(root / "worker-2", 4)
+    count_in(root / "web-1", 2)
+    count_in(root / "worker-1", 3)
+    count_in(root / "worker-2", 4)
     assert _parsed(root) == 9
 
 
@@ -51,12 +37,12 @@ def test_a_host_writes_and_wipes_only_its_own_folder(
     monkeypatch.delenv(ENV, raising=False)
     settings = load_settings(data_dir=tmp_path)
     other = metrics_root(settings) / "another-container"
-    _count_in(other, 5)
+    count_in(other, 5)
     mine = prepare(settings, wipe=True)
     assert mine == metrics_dir(settings) and mine.parent == metrics_root(settings)
     assert mine.name == socket.gethostname()
     assert os.environ[ENV] == str(mine)
-    _count_in(mine, 1)
+    count_in(mine, 1)
     assert _parsed(metrics_root(settings)) == 6  # the other host's figures were kept
     prepare(settings, wipe=True)  # this host's serve starting again
     assert _parsed(metrics_root(settings)) == 5
