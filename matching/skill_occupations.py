@@ -24,7 +24,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import not_, or_, select
 from sqlalchemy.orm import Session
 
 from matching.analysis import JobAnalysis
@@ -120,13 +120,24 @@ def specificity(counts: Mapping[Row, int], skills: Iterable[str]) -> dict[str, f
             for skill in dict.fromkeys(skills)}
 
 
-def read_counts(session: Session, skills: Iterable[str]) -> dict[Row, int]:
-    """The rows `infer` needs for `skills`: theirs, and every occupation's total (one query)."""
+def read_counts(session: Session, skills: Iterable[str], *, occupations: bool = True,
+                title_words: bool = True) -> dict[Row, int]:
+    """The rows `infer`, `infer_title_words` and `specificity` need for `skills`, in one query:
+    the skills' totals and the grand total always; their pairs with occupations and every
+    occupation's total only with `occupations`, the same for title words with `title_words`.
+
+    A title word pairs with every skill of every candidate holding it: thousands of rows that
+    a chunk matched against described jobs (which have a title) would read for nothing.
+    """
     wanted = sorted({ALL, *(s[:SKILL_CHARS] for s in skills)})
-    rows = session.execute(select(SkillOccupation.skill, SkillOccupation.occupation,
-                                  SkillOccupation.n)
-                           .where(among(session, SkillOccupation.skill, wanted)))
-    return {(str(s), str(o)): int(n) for s, o, n in rows}
+    query = select(SkillOccupation.skill, SkillOccupation.occupation, SkillOccupation.n).where(
+        among(session, SkillOccupation.skill, wanted))
+    is_word = SkillOccupation.occupation.startswith(TITLE_WORD)
+    if not occupations:
+        query = query.where(or_(SkillOccupation.occupation == ALL, is_word))
+    if not title_words:
+        query = query.where(not_(is_word))
+    return {(str(s), str(o)): int(n) for s, o, n in session.execute(query)}
 
 
 def with_inferred(session: Session, jobs: list[JobAnalysis]) -> list[JobAnalysis]:
@@ -138,7 +149,10 @@ def with_inferred(session: Session, jobs: list[JobAnalysis]) -> list[JobAnalysis
     wanted = {s for job in jobs for s in (*job.required_skills, *job.nice_skills)}
     if not wanted:
         return jobs
-    counts = read_counts(session, wanted)
+    counts = read_counts(
+        session, wanted,
+        occupations=any(not job.occupation and job_skills(job) for job in jobs),
+        title_words=any(not job.title_terms and job_skills(job) for job in jobs))
     out = []
     for job in jobs:
         update: dict[str, object] = {
