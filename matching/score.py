@@ -160,8 +160,16 @@ def focus(wanted: list[str], have: Mapping[str, int | None]) -> float:
     """
     if not wanted or not have:
         return 0.0
-    held = sum(1 for skill in dict.fromkeys(wanted) if skill in have)
-    return held / math.sqrt(len(set(wanted)) * len(have))
+    return _cosine(asked_held(wanted, have), len(set(wanted)), len(have))
+
+
+def asked_held(wanted: list[str], have: Mapping[str, int | None]) -> int:
+    """How many of the asked skills (each once) the candidate holds."""
+    return sum(1 for skill in dict.fromkeys(wanted) if skill in have)
+
+
+def _cosine(shared: int, asked: int, held: int) -> float:
+    return shared / math.sqrt(asked * held)
 
 
 @lru_cache(maxsize=65536)
@@ -269,9 +277,9 @@ def parts_of(job: JobAnalysis, cand: Candidate, query: Mapping[str, float], avg_
         parts["required"], facts["required"] = coverage(job.required_skills, cand.skills, today,
                                                         depth, job.skill_weights)
     if job.required_skills and cand.skills and wanted("focus"):
-        parts["focus"] = focus(job.required_skills, cand.skills)
-        facts["focus"] = (sum(1 for s in dict.fromkeys(job.required_skills) if s in cand.skills),
-                          len(cand.skills))
+        shared = asked_held(job.required_skills, cand.skills)  # `focus`, counted once
+        parts["focus"] = _cosine(shared, len(set(job.required_skills)), len(cand.skills))
+        facts["focus"] = (shared, len(cand.skills))
     if job.nice_skills and wanted("nice"):
         parts["nice"], facts["nice"] = coverage(job.nice_skills, cand.skills, today, depth,
                                                 job.skill_weights)
