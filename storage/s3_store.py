@@ -125,6 +125,12 @@ def object_store(location: S3Location, endpoint: str | None, region: str | None,
     )
 
 
+def _bucket_gone(exc: Exception) -> bool:
+    """obstore answers a missing bucket, like a missing object, with FileNotFoundError: only
+    S3's error code in the message tells the two apart."""
+    return "NoSuchBucket" in str(exc)
+
+
 class S3Store:
     """Blobs as sealed objects `<prefix>/<object name>` in one bucket."""
 
@@ -175,7 +181,7 @@ class S3Store:
             code = str(exc.response.get("Error", {}).get("Code", ""))
         elif isinstance(exc, (PermissionDeniedError, UnauthenticatedError)):
             code = "AccessDenied"
-        elif "NoSuchBucket" in str(exc):
+        elif _bucket_gone(exc):
             code = "NoSuchBucket"
         if code in _MISSING or code == "NoSuchBucket":
             return StoreUnavailable(
@@ -193,7 +199,7 @@ class S3Store:
         try:
             obstore.head(self._objects(), self._object(key))
         except FileNotFoundError as exc:
-            if "NoSuchBucket" in str(exc):
+            if _bucket_gone(exc):
                 raise self._unavailable(exc, f"looking for blob {key[:12]}…") from None
             return False
         except ObjectStoreError as exc:
@@ -220,7 +226,7 @@ class S3Store:
         try:
             sealed = obstore.get(self._objects(), self._object(key)).bytes().to_bytes()
         except FileNotFoundError as exc:
-            if "NoSuchBucket" in str(exc):
+            if _bucket_gone(exc):
                 raise self._unavailable(exc, f"reading blob {key[:12]}…") from None
             raise BlobError(f"blob {key[:12]}… is missing") from None
         except ObjectStoreError as exc:
