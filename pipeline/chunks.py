@@ -27,14 +27,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from pipeline.context import current
-from pipeline.errors import Rejected, Transient
+from pipeline.errors import Rejected, Transient, reading_stored_file
 from pipeline.metrics import timed
 from pipeline.models import ParsedResume
 from pipeline.parser import PARSER_VERSION, parse_document
 from pipeline.queue import chunk_job_id, worker_identity
 from pipeline.recorder import ENDED, Outcome, end_resumes
 from pipeline.workdir import job_folder
-from storage.files import BlobError, LocalEncryptedStore, StoreUnavailable
+from storage.files import LocalEncryptedStore
 from storage.models import (
     NO_SYNC,
     AttemptStatus,
@@ -274,12 +274,8 @@ def _parse(work: _Work, fetcher: _Fetcher) -> ParsedResume:
         return ParsedResume.model_validate(work.cached)
     if work.storage_key is None:
         raise Rejected("the file's bytes were not stored")
-    try:
+    with reading_stored_file():
         data = fetcher.get(work)
-    except BlobError as exc:
-        raise Rejected(str(exc)) from None
-    except StoreUnavailable as exc:  # the S3 store is down: the chunk is retried, not failed
-        raise Transient(str(exc)) from exc
     try:
         with timed("parse"):  # the whole parser call, as a bare parse is timed
             return parse_document(data, work.filename, enhancer=ctx.enhancer,

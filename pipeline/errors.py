@@ -5,6 +5,11 @@ recorded with its human reason and never retried. `Transient` means "try again l
 (database or Redis hiccup, rate limit); RQ retries it with backoff. Anything else is a bug.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from storage.files import BlobError, StoreUnavailable
+
 
 class Rejected(Exception):
     """A permanent refusal; `reason` is shown to the recruiter as is."""
@@ -16,3 +21,16 @@ class Rejected(Exception):
 
 class Transient(Exception):
     """A temporary failure; the same work may succeed when retried."""
+
+
+@contextmanager
+def reading_stored_file() -> Iterator[None]:
+    """Read a resume's stored bytes inside this: bytes that cannot be read (missing, sealed
+    with another key) never heal and fail the resume (`Rejected`, with the store's reason); a
+    store that is down (S3 unreachable) is `Transient`, so the job is retried, not failed."""
+    try:
+        yield
+    except BlobError as exc:
+        raise Rejected(str(exc)) from None
+    except StoreUnavailable as exc:
+        raise Transient(str(exc)) from exc

@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session
 
 from pipeline import candidates, identity, links
 from pipeline.context import current
-from pipeline.errors import Rejected, Transient
+from pipeline.errors import Rejected, reading_stored_file
 from pipeline.models import ParsedResume
 from pipeline.parser import PARSER_VERSION, parse_document
 from storage import audit
-from storage.files import BlobError, StoreUnavailable
 from storage.models import (
     NO_SYNC,
     Batch,
@@ -100,12 +99,8 @@ def _parse(resume_id: int, filename: str, storage_key: str | None) -> _Parse:
     try:
         if storage_key is None:
             raise Rejected("the file's bytes were not stored")
-        try:
+        with reading_stored_file():
             data = ctx.blobs.get(storage_key)
-        except BlobError as exc:
-            raise Rejected(str(exc)) from None
-        except StoreUnavailable as exc:  # the S3 store is down: the chunk is retried, not failed
-            raise Transient(str(exc)) from exc
         try:
             parsed = parse_document(data, filename, enhancer=ctx.enhancer,
                                     default_region=ctx.default_region)
